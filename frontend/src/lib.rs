@@ -1,0 +1,5 @@
+//! AetherLang front end: source text to a checked, typed HIR, with diagnostics.
+
+pub mod ast;
+pub mod diagnostics;
+pub mod span;

@@ -1,0 +1,1 @@
+//! AetherLang runtime.
