@@ -130,17 +130,9 @@ pub enum ParamKind {
 
 #[derive(Clone, Debug)]
 pub enum SelfParam {
-    Value {
-        mutable: bool,
-    },
-    Ref {
-        lifetime: Option<Lifetime>,
-        mutable: bool,
-    },
-    Typed {
-        mutable: bool,
-        ty: Ty,
-    },
+    Value { mutable: bool },
+    Ref { lifetime: Option<Lifetime>, mutable: bool },
+    Typed { mutable: bool, ty: Ty },
 }
 
 #[derive(Clone, Debug, Default)]
@@ -152,20 +144,9 @@ pub struct Generics {
 
 #[derive(Clone, Debug)]
 pub enum GenericParam {
-    Lifetime {
-        lifetime: Lifetime,
-        bounds: Vec<Lifetime>,
-    },
-    Type {
-        name: Ident,
-        bounds: Vec<GenericBound>,
-        default: Option<Ty>,
-    },
-    Const {
-        name: Ident,
-        ty: Ty,
-        default: Option<Expr>,
-    },
+    Lifetime { lifetime: Lifetime, bounds: Vec<Lifetime> },
+    Type { name: Ident, bounds: Vec<GenericBound>, default: Option<Ty> },
+    Const { name: Ident, ty: Ty, default: Option<Expr> },
 }
 
 #[derive(Clone, Debug)]
@@ -183,18 +164,9 @@ pub enum GenericBound {
 #[derive(Clone, Debug)]
 pub enum WherePredicate {
     /// `T: Bound + 'a`, `for<'a> F: Fn(&'a u8)`
-    Bound {
-        for_lifetimes: Vec<Lifetime>,
-        ty: Ty,
-        bounds: Vec<GenericBound>,
-        span: Span,
-    },
+    Bound { for_lifetimes: Vec<Lifetime>, ty: Ty, bounds: Vec<GenericBound>, span: Span },
     /// `'a: 'b`
-    Lifetime {
-        lifetime: Lifetime,
-        bounds: Vec<Lifetime>,
-        span: Span,
-    },
+    Lifetime { lifetime: Lifetime, bounds: Vec<Lifetime>, span: Span },
 }
 
 #[derive(Clone, Debug)]
@@ -395,11 +367,7 @@ pub enum GenericArgs {
     /// `<T, 'a, N, Output = U>`
     AngleBracketed { args: Vec<GenericArg>, span: Span },
     /// `Fn(A, B) -> C`
-    Parenthesized {
-        inputs: Vec<Ty>,
-        output: Option<Box<Ty>>,
-        span: Span,
-    },
+    Parenthesized { inputs: Vec<Ty>, output: Option<Box<Ty>>, span: Span },
 }
 
 #[derive(Clone, Debug)]
@@ -431,11 +399,7 @@ pub enum TyKind {
     /// `i32`, `Vec<T>`, `Self`, `<T as Iterator>::Item`
     Path(Path),
     /// `&'a mut T`
-    Ref {
-        lifetime: Option<Lifetime>,
-        mutable: bool,
-        ty: Box<Ty>,
-    },
+    Ref { lifetime: Option<Lifetime>, mutable: bool, ty: Box<Ty> },
     /// `*const T`, `*mut T`
     Ptr { mutable: bool, ty: Box<Ty> },
     /// `()`, `(T,)`, `(T, U)`
@@ -486,30 +450,17 @@ pub enum PatKind {
     Rest,
     /// `x`, `mut x`, `ref x`, `ref mut x`, `x @ pat`. A lone identifier may also name a unit
     /// struct, unit variant or constant; name resolution decides.
-    Ident {
-        by_ref: bool,
-        mutable: bool,
-        name: Ident,
-        sub: Option<Box<Pat>>,
-    },
+    Ident { by_ref: bool, mutable: bool, name: Ident, sub: Option<Box<Pat>> },
     /// `1`, `-1`, `'a'`, `"s"`, `true`
     Lit(Box<Expr>),
     /// `a..=b`, `a..b`, `a..`, `..=b`; the bounds are literal or path expressions.
-    Range {
-        lo: Option<Box<Expr>>,
-        hi: Option<Box<Expr>>,
-        inclusive: bool,
-    },
+    Range { lo: Option<Box<Expr>>, hi: Option<Box<Expr>>, inclusive: bool },
     /// `(a, b, ..)`
     Tuple(Vec<Pat>),
     /// `Some(x)`, `Point(x, ..)`
     TupleStruct { path: Path, pats: Vec<Pat> },
     /// `Point { x, y: 0, .. }`
-    Struct {
-        path: Path,
-        fields: Vec<FieldPat>,
-        rest: bool,
-    },
+    Struct { path: Path, fields: Vec<FieldPat>, rest: bool },
     /// `None`, `Color::Red`, `consts::MAX`
     Path(Path),
     /// `a | b`
@@ -742,10 +693,7 @@ impl BinOp {
     }
 
     pub fn is_comparison(self) -> bool {
-        matches!(
-            self,
-            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
-        )
+        matches!(self, BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge)
     }
 }
 
@@ -862,20 +810,11 @@ pub struct MacroCall {
 pub enum MacroKind {
     /// `println!`, `print!`, `eprintln!`, `eprint!`, `format!`, `panic!`, `unreachable!`,
     /// `todo!`, `unimplemented!`, `write!`, `writeln!`.
-    Format {
-        kind: FormatMacro,
-        dest: Option<Expr>,
-        args: Option<FormatArgs>,
-    },
+    Format { kind: FormatMacro, dest: Option<Expr>, args: Option<FormatArgs> },
     /// `assert!(cond)`, `assert!(cond, "fmt", args..)`
     Assert { cond: Expr, msg: Option<FormatArgs> },
     /// `assert_eq!(a, b)`, `assert_ne!(a, b, "fmt", ..)`
-    AssertCmp {
-        eq: bool,
-        left: Expr,
-        right: Expr,
-        msg: Option<FormatArgs>,
-    },
+    AssertCmp { eq: bool, left: Expr, right: Expr, msg: Option<FormatArgs> },
     /// `vec![a, b]`
     VecList(Vec<Expr>),
     /// `vec![e; n]`
@@ -887,11 +826,7 @@ pub enum MacroKind {
     /// `defer! { .. }`
     Defer(Block),
     /// `matches!(e, pat)` / `matches!(e, pat if guard)`
-    Matches {
-        expr: Expr,
-        pat: Pat,
-        guard: Option<Expr>,
-    },
+    Matches { expr: Expr, pat: Pat, guard: Option<Expr> },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -31,43 +31,24 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(
-        code: &'static str,
-        message: impl Into<String>,
-        span: Span,
-        label: impl Into<String>,
-    ) -> Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>, span: Span, label: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Error,
             code,
             message: message.into(),
-            primary: Label {
-                span,
-                message: label.into(),
-            },
+            primary: Label { span, message: label.into() },
             secondary: Vec::new(),
             notes: Vec::new(),
             help: Vec::new(),
         }
     }
 
-    pub fn warning(
-        code: &'static str,
-        message: impl Into<String>,
-        span: Span,
-        label: impl Into<String>,
-    ) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(code, message, span, label)
-        }
+    pub fn warning(code: &'static str, message: impl Into<String>, span: Span, label: impl Into<String>) -> Diagnostic {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message, span, label) }
     }
 
     pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
-        self.secondary.push(Label {
-            span,
-            message: message.into(),
-        });
+        self.secondary.push(Label { span, message: message.into() });
         self
     }
 
@@ -86,15 +67,10 @@ impl Diagnostic {
             Severity::Error => cs::Severity::Error,
             Severity::Warning => cs::Severity::Warning,
         };
-        let mut labels =
-            vec![
-                cs::Label::primary(self.primary.span.file, self.primary.span.range())
-                    .with_message(self.primary.message.clone()),
-            ];
+        let mut labels = vec![cs::Label::primary(self.primary.span.file, self.primary.span.range())
+            .with_message(self.primary.message.clone())];
         for l in &self.secondary {
-            labels.push(
-                cs::Label::secondary(l.span.file, l.span.range()).with_message(l.message.clone()),
-            );
+            labels.push(cs::Label::secondary(l.span.file, l.span.range()).with_message(l.message.clone()));
         }
         let mut notes: Vec<String> = self.notes.iter().map(|n| format!("note: {n}")).collect();
         notes.extend(self.help.iter().map(|h| format!("help: {h}")));
@@ -126,25 +102,16 @@ impl DiagnosticSink {
     }
 
     pub fn has_errors(&self) -> bool {
-        self.diagnostics
-            .iter()
-            .any(|d| d.severity == Severity::Error)
+        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
     }
 
     pub fn error_count(&self) -> usize {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count()
+        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
     }
 
     /// Renders every diagnostic, in source order, followed by rustc's summary line.
     pub fn render(&self, sources: &SourceMap, color: bool) -> String {
-        let mut buf = if color {
-            term::termcolor::Buffer::ansi()
-        } else {
-            term::termcolor::Buffer::no_color()
-        };
+        let mut buf = if color { term::termcolor::Buffer::ansi() } else { term::termcolor::Buffer::no_color() };
         let config = term::Config::default();
         let mut sorted: Vec<&Diagnostic> = self.diagnostics.iter().collect();
         sorted.sort_by_key(|d| (d.primary.span.file, d.primary.span.lo));

@@ -14,37 +14,21 @@ pub struct Span {
 
 impl Span {
     pub fn new(file: FileId, lo: usize, hi: usize) -> Span {
-        Span {
-            file,
-            lo: lo as u32,
-            hi: hi as u32,
-        }
+        Span { file, lo: lo as u32, hi: hi as u32 }
     }
 
     /// The smallest span covering both (they must be in the same file).
     pub fn to(self, other: Span) -> Span {
-        Span {
-            file: self.file,
-            lo: self.lo.min(other.lo),
-            hi: self.hi.max(other.hi),
-        }
+        Span { file: self.file, lo: self.lo.min(other.lo), hi: self.hi.max(other.hi) }
     }
 
     /// An empty span at the end of this one (for "expected `;` here").
     pub fn shrink_to_hi(self) -> Span {
-        Span {
-            file: self.file,
-            lo: self.hi,
-            hi: self.hi,
-        }
+        Span { file: self.file, lo: self.hi, hi: self.hi }
     }
 
     pub fn shrink_to_lo(self) -> Span {
-        Span {
-            file: self.file,
-            lo: self.lo,
-            hi: self.lo,
-        }
+        Span { file: self.file, lo: self.lo, hi: self.lo }
     }
 
     pub fn range(self) -> std::ops::Range<usize> {
@@ -71,11 +55,7 @@ impl SourceFileInfo {
         };
         let start = self.line_starts[line] as usize;
         let end = (offset as usize).min(self.text.len());
-        let col = self
-            .text
-            .get(start..end)
-            .map(|s| s.chars().count())
-            .unwrap_or(end - start);
+        let col = self.text.get(start..end).map(|s| s.chars().count()).unwrap_or(end - start);
         (line as u32 + 1, col as u32 + 1)
     }
 }
@@ -95,11 +75,7 @@ impl SourceMap {
         let text = text.into();
         let mut line_starts = vec![0u32];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i as u32 + 1));
-        self.files.push(SourceFileInfo {
-            name: name.into(),
-            text,
-            line_starts,
-        });
+        self.files.push(SourceFileInfo { name: name.into(), text, line_starts });
         FileId(self.files.len() as u32 - 1)
     }
 
@@ -108,10 +84,7 @@ impl SourceMap {
     }
 
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFileInfo)> {
-        self.files
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (FileId(i as u32), f))
+        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
     }
 
     /// `file:line:col` of the start of a span, as panics print it.
@@ -128,28 +101,15 @@ impl<'a> codespan_reporting::files::Files<'a> for SourceMap {
     type Source = &'a str;
 
     fn name(&'a self, id: FileId) -> Result<&'a str, codespan_reporting::files::Error> {
-        self.files
-            .get(id.0 as usize)
-            .map(|f| f.name.as_str())
-            .ok_or(codespan_reporting::files::Error::FileMissing)
+        self.files.get(id.0 as usize).map(|f| f.name.as_str()).ok_or(codespan_reporting::files::Error::FileMissing)
     }
 
     fn source(&'a self, id: FileId) -> Result<&'a str, codespan_reporting::files::Error> {
-        self.files
-            .get(id.0 as usize)
-            .map(|f| f.text.as_str())
-            .ok_or(codespan_reporting::files::Error::FileMissing)
+        self.files.get(id.0 as usize).map(|f| f.text.as_str()).ok_or(codespan_reporting::files::Error::FileMissing)
     }
 
-    fn line_index(
-        &'a self,
-        id: FileId,
-        byte_index: usize,
-    ) -> Result<usize, codespan_reporting::files::Error> {
-        let f = self
-            .files
-            .get(id.0 as usize)
-            .ok_or(codespan_reporting::files::Error::FileMissing)?;
+    fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, codespan_reporting::files::Error> {
+        let f = self.files.get(id.0 as usize).ok_or(codespan_reporting::files::Error::FileMissing)?;
         Ok(match f.line_starts.binary_search(&(byte_index as u32)) {
             Ok(l) => l,
             Err(l) => l - 1,
@@ -161,21 +121,13 @@ impl<'a> codespan_reporting::files::Files<'a> for SourceMap {
         id: FileId,
         line_index: usize,
     ) -> Result<std::ops::Range<usize>, codespan_reporting::files::Error> {
-        let f = self
-            .files
-            .get(id.0 as usize)
-            .ok_or(codespan_reporting::files::Error::FileMissing)?;
-        let start = *f.line_starts.get(line_index).ok_or(
-            codespan_reporting::files::Error::LineTooLarge {
-                given: line_index,
-                max: f.line_starts.len() - 1,
-            },
-        )? as usize;
-        let end = f
+        let f = self.files.get(id.0 as usize).ok_or(codespan_reporting::files::Error::FileMissing)?;
+        let start = *f
             .line_starts
-            .get(line_index + 1)
-            .map(|&e| e as usize)
-            .unwrap_or(f.text.len());
+            .get(line_index)
+            .ok_or(codespan_reporting::files::Error::LineTooLarge { given: line_index, max: f.line_starts.len() - 1 })?
+            as usize;
+        let end = f.line_starts.get(line_index + 1).map(|&e| e as usize).unwrap_or(f.text.len());
         Ok(start..end)
     }
 }
