@@ -1,1 +1,5 @@
-//! AetherLang mid-level IR.
+//! AetherLang mid-level IR: MIR data structures, MIR building from typed HIR, and MIR passes.
+
+pub mod mir;
+pub mod mir_build;
+pub mod pretty;

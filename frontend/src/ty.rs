@@ -1,0 +1,299 @@
+//! Semantic types. Types are interned in a [`TyInterner`]: a [`Ty`] is a small copyable index, and
+//! two equal types always have the same index, so comparing types is comparing integers.
+//! Inference variables (`TyKind::Infer`) appear only inside the type checker; every type that
+//! reaches HIR consumers is fully resolved.
+
+use std::collections::HashMap;
+use std::fmt;
+
+/// An interned type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Ty(u32);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum IntTy {
+    I8,
+    I16,
+    I32,
+    I64,
+    I128,
+    Isize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UintTy {
+    U8,
+    U16,
+    U32,
+    U64,
+    U128,
+    Usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FloatTy {
+    F32,
+    F64,
+}
+
+impl IntTy {
+    pub fn bits(self, pointer_bits: u32) -> u32 {
+        match self {
+            IntTy::I8 => 8,
+            IntTy::I16 => 16,
+            IntTy::I32 => 32,
+            IntTy::I64 => 64,
+            IntTy::I128 => 128,
+            IntTy::Isize => pointer_bits,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            IntTy::I8 => "i8",
+            IntTy::I16 => "i16",
+            IntTy::I32 => "i32",
+            IntTy::I64 => "i64",
+            IntTy::I128 => "i128",
+            IntTy::Isize => "isize",
+        }
+    }
+}
+
+impl UintTy {
+    pub fn bits(self, pointer_bits: u32) -> u32 {
+        match self {
+            UintTy::U8 => 8,
+            UintTy::U16 => 16,
+            UintTy::U32 => 32,
+            UintTy::U64 => 64,
+            UintTy::U128 => 128,
+            UintTy::Usize => pointer_bits,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            UintTy::U8 => "u8",
+            UintTy::U16 => "u16",
+            UintTy::U32 => "u32",
+            UintTy::U64 => "u64",
+            UintTy::U128 => "u128",
+            UintTy::Usize => "usize",
+        }
+    }
+}
+
+/// An inference variable's identity inside one function's type checking.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum InferTy {
+    /// Any type.
+    Var(u32),
+    /// An integer literal's type: some integer type, `i32` if nothing decides.
+    Int(u32),
+    /// A float literal's type: `f32` or `f64`, `f64` if nothing decides.
+    Float(u32),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Mutability {
+    Not,
+    Mut,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TyKind {
+    Bool,
+    Char,
+    Int(IntTy),
+    Uint(UintTy),
+    Float(FloatTy),
+    /// `str` (unsized; appears behind references).
+    Str,
+    /// `()` is the empty tuple.
+    Tuple(Vec<Ty>),
+    Never,
+    Ref(Ty, Mutability),
+    RawPtr(Ty, Mutability),
+    Array(Ty, u64),
+    Slice(Ty),
+    /// A function pointer `fn(A) -> R`.
+    FnPtr(Vec<Ty>, Ty),
+    Infer(InferTy),
+    /// A type that failed to check; unifies with everything so one error does not cascade.
+    Error,
+}
+
+/// Owns every type of a compilation.
+#[derive(Debug)]
+pub struct TyInterner {
+    kinds: Vec<TyKind>,
+    map: HashMap<TyKind, Ty>,
+}
+
+/// Types every stage needs by name, interned up front.
+#[derive(Clone, Copy, Debug)]
+pub struct CommonTypes {
+    pub unit: Ty,
+    pub bool: Ty,
+    pub char: Ty,
+    pub never: Ty,
+    pub str: Ty,
+    pub static_str: Ty,
+    pub i8: Ty,
+    pub i16: Ty,
+    pub i32: Ty,
+    pub i64: Ty,
+    pub i128: Ty,
+    pub isize: Ty,
+    pub u8: Ty,
+    pub u16: Ty,
+    pub u32: Ty,
+    pub u64: Ty,
+    pub u128: Ty,
+    pub usize: Ty,
+    pub f32: Ty,
+    pub f64: Ty,
+    pub error: Ty,
+}
+
+impl TyInterner {
+    pub fn new() -> (TyInterner, CommonTypes) {
+        let mut t = TyInterner { kinds: Vec::new(), map: HashMap::new() };
+        let str = t.intern(TyKind::Str);
+        let common = CommonTypes {
+            unit: t.intern(TyKind::Tuple(Vec::new())),
+            bool: t.intern(TyKind::Bool),
+            char: t.intern(TyKind::Char),
+            never: t.intern(TyKind::Never),
+            str,
+            static_str: t.intern(TyKind::Ref(str, Mutability::Not)),
+            i8: t.intern(TyKind::Int(IntTy::I8)),
+            i16: t.intern(TyKind::Int(IntTy::I16)),
+            i32: t.intern(TyKind::Int(IntTy::I32)),
+            i64: t.intern(TyKind::Int(IntTy::I64)),
+            i128: t.intern(TyKind::Int(IntTy::I128)),
+            isize: t.intern(TyKind::Int(IntTy::Isize)),
+            u8: t.intern(TyKind::Uint(UintTy::U8)),
+            u16: t.intern(TyKind::Uint(UintTy::U16)),
+            u32: t.intern(TyKind::Uint(UintTy::U32)),
+            u64: t.intern(TyKind::Uint(UintTy::U64)),
+            u128: t.intern(TyKind::Uint(UintTy::U128)),
+            usize: t.intern(TyKind::Uint(UintTy::Usize)),
+            f32: t.intern(TyKind::Float(FloatTy::F32)),
+            f64: t.intern(TyKind::Float(FloatTy::F64)),
+            error: t.intern(TyKind::Error),
+        };
+        // MIR's checked arithmetic produces `(T, bool)` for every integer type; interning the
+        // pairs up front lets later stages use a shared interner.
+        for int in [
+            common.i8,
+            common.i16,
+            common.i32,
+            common.i64,
+            common.i128,
+            common.isize,
+            common.u8,
+            common.u16,
+            common.u32,
+            common.u64,
+            common.u128,
+            common.usize,
+        ] {
+            t.intern(TyKind::Tuple(vec![int, common.bool]));
+        }
+        (t, common)
+    }
+
+    /// The interned type of `kind`, if it was interned.
+    pub fn lookup(&self, kind: &TyKind) -> Option<Ty> {
+        self.map.get(kind).copied()
+    }
+
+    pub fn intern(&mut self, kind: TyKind) -> Ty {
+        if let Some(&t) = self.map.get(&kind) {
+            return t;
+        }
+        let t = Ty(self.kinds.len() as u32);
+        self.kinds.push(kind.clone());
+        self.map.insert(kind, t);
+        t
+    }
+
+    pub fn kind(&self, t: Ty) -> &TyKind {
+        &self.kinds[t.0 as usize]
+    }
+
+    pub fn is_unit(&self, t: Ty) -> bool {
+        matches!(self.kind(t), TyKind::Tuple(v) if v.is_empty())
+    }
+
+    pub fn is_integral(&self, t: Ty) -> bool {
+        matches!(self.kind(t), TyKind::Int(_) | TyKind::Uint(_) | TyKind::Infer(InferTy::Int(_)))
+    }
+
+    pub fn is_signed(&self, t: Ty) -> bool {
+        matches!(self.kind(t), TyKind::Int(_))
+    }
+
+    /// Displays a type as the user would write it (`&str`, `(i32, bool)`, `{integer}`).
+    pub fn display(&self, t: Ty) -> TyDisplay<'_> {
+        TyDisplay { tys: self, ty: t }
+    }
+}
+
+pub struct TyDisplay<'a> {
+    tys: &'a TyInterner,
+    ty: Ty,
+}
+
+impl fmt::Display for TyDisplay<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = |t: Ty| TyDisplay { tys: self.tys, ty: t };
+        match self.tys.kind(self.ty) {
+            TyKind::Bool => write!(f, "bool"),
+            TyKind::Char => write!(f, "char"),
+            TyKind::Int(i) => write!(f, "{}", i.name()),
+            TyKind::Uint(u) => write!(f, "{}", u.name()),
+            TyKind::Float(FloatTy::F32) => write!(f, "f32"),
+            TyKind::Float(FloatTy::F64) => write!(f, "f64"),
+            TyKind::Str => write!(f, "str"),
+            TyKind::Tuple(ts) => {
+                write!(f, "(")?;
+                for (i, t) in ts.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(f, "{}", d(*t))?;
+                }
+                if ts.len() == 1 {
+                    write!(f, ",")?;
+                }
+                write!(f, ")")
+            }
+            TyKind::Never => write!(f, "!"),
+            TyKind::Ref(t, Mutability::Not) => write!(f, "&{}", d(*t)),
+            TyKind::Ref(t, Mutability::Mut) => write!(f, "&mut {}", d(*t)),
+            TyKind::RawPtr(t, Mutability::Not) => write!(f, "*const {}", d(*t)),
+            TyKind::RawPtr(t, Mutability::Mut) => write!(f, "*mut {}", d(*t)),
+            TyKind::Array(t, n) => write!(f, "[{}; {}]", d(*t), n),
+            TyKind::Slice(t) => write!(f, "[{}]", d(*t)),
+            TyKind::FnPtr(args, ret) => {
+                write!(f, "fn(")?;
+                for (i, t) in args.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(f, "{}", d(*t))?;
+                }
+                write!(f, ")")?;
+                if !self.tys.is_unit(*ret) {
+                    write!(f, " -> {}", d(*ret))?;
+                }
+                Ok(())
+            }
+            TyKind::Infer(InferTy::Int(_)) => write!(f, "{{integer}}"),
+            TyKind::Infer(InferTy::Float(_)) => write!(f, "{{float}}"),
+            TyKind::Infer(InferTy::Var(_)) => write!(f, "_"),
+            TyKind::Error => write!(f, "{{error}}"),
+        }
+    }
+}

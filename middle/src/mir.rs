@@ -1,0 +1,381 @@
+//! The MIR data structures: each function body is a control-flow graph of basic blocks over
+//! typed places.
+//!
+//! A [`Body`] owns its locals (`_0` is the return place, then the arguments, then user variables
+//! and temporaries) and its basic blocks. Statements only move data between places; everything
+//! that transfers control (branches, calls, drops, checks, returns) is a block's [`Terminator`].
+//! Storage of each non-argument local is bracketed by `StorageLive`/`StorageDead`, so analyses
+//! (liveness, storage conflicts for coroutine frame layout) can see exactly when a local's bytes
+//! are in use.
+
+use aether_frontend::hir::FnId;
+use aether_frontend::span::Span;
+use aether_frontend::ty::Ty;
+
+macro_rules! index_type {
+    ($(#[$m:meta])* $name:ident, $prefix:literal) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub u32);
+        impl $name {
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, concat!($prefix, "{}"), self.0)
+            }
+        }
+    };
+}
+
+index_type!(
+    /// A local of a body: `_0` is the return place.
+    Local,
+    "_"
+);
+index_type!(
+    /// A basic block of a body.
+    BasicBlock,
+    "bb"
+);
+
+impl Local {
+    pub const RETURN_PLACE: Local = Local(0);
+}
+
+/// All MIR of a program.
+#[derive(Debug)]
+pub struct Program {
+    /// One body per function with a body, indexed like the HIR crate's functions; `None` for
+    /// functions declared in `extern` blocks.
+    pub bodies: Vec<Option<Body>>,
+}
+
+#[derive(Debug)]
+pub struct Body {
+    pub fn_id: FnId,
+    pub locals: Vec<LocalDecl>,
+    pub arg_count: usize,
+    pub blocks: Vec<BasicBlockData>,
+    pub span: Span,
+}
+
+impl Body {
+    pub fn args(&self) -> impl Iterator<Item = Local> {
+        (1..=self.arg_count).map(|i| Local(i as u32))
+    }
+
+    pub fn local_decl(&self, l: Local) -> &LocalDecl {
+        &self.locals[l.index()]
+    }
+
+    pub fn block(&self, b: BasicBlock) -> &BasicBlockData {
+        &self.blocks[b.index()]
+    }
+
+    pub fn block_ids(&self) -> impl Iterator<Item = BasicBlock> {
+        (0..self.blocks.len()).map(|i| BasicBlock(i as u32))
+    }
+
+    /// Successors of each block, in block order (for dataflow analyses).
+    pub fn successors(&self, b: BasicBlock) -> Vec<BasicBlock> {
+        self.block(b).terminator.kind.successors()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct LocalDecl {
+    pub ty: Ty,
+    /// The user's name for a variable; `None` for temporaries.
+    pub name: Option<String>,
+    pub mutable: bool,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct BasicBlockData {
+    pub statements: Vec<Statement>,
+    pub terminator: Terminator,
+    /// A block only reached while unwinding (a landing pad's chain).
+    pub is_cleanup: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Statement {
+    pub kind: StatementKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum StatementKind {
+    Assign(Place, Rvalue),
+    StorageLive(Local),
+    StorageDead(Local),
+    Nop,
+}
+
+/// A memory location: a local with a path of projections into it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Place {
+    pub local: Local,
+    pub projection: Vec<PlaceElem>,
+}
+
+impl Place {
+    pub fn local(l: Local) -> Place {
+        Place { local: l, projection: Vec::new() }
+    }
+
+    pub fn return_place() -> Place {
+        Place::local(Local::RETURN_PLACE)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PlaceElem {
+    Deref,
+    /// A field of a tuple, struct or variant, with the field's type.
+    Field(u32, Ty),
+    /// `place[local]`
+    Index(Local),
+}
+
+#[derive(Debug, Clone)]
+pub enum Operand {
+    /// Reads the place, leaving it usable (`Copy` types).
+    Copy(Place),
+    /// Reads the place and ends ownership of its value.
+    Move(Place),
+    Constant(Constant),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Constant {
+    pub ty: Ty,
+    pub value: ConstValue,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConstValue {
+    /// An integer, bool (0/1) or char of the constant's type, as raw bits.
+    Scalar(u128),
+    Float(f64),
+    /// A `&'static str`.
+    Str(String),
+    /// The zero-sized value of `()` and of function items.
+    ZeroSized,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+    BitAnd,
+    BitOr,
+    BitXor,
+    Shl,
+    Shr,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl BinOp {
+    pub fn name(self) -> &'static str {
+        match self {
+            BinOp::Add => "Add",
+            BinOp::Sub => "Sub",
+            BinOp::Mul => "Mul",
+            BinOp::Div => "Div",
+            BinOp::Rem => "Rem",
+            BinOp::BitAnd => "BitAnd",
+            BinOp::BitOr => "BitOr",
+            BinOp::BitXor => "BitXor",
+            BinOp::Shl => "Shl",
+            BinOp::Shr => "Shr",
+            BinOp::Eq => "Eq",
+            BinOp::Ne => "Ne",
+            BinOp::Lt => "Lt",
+            BinOp::Le => "Le",
+            BinOp::Gt => "Gt",
+            BinOp::Ge => "Ge",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnOp {
+    Neg,
+    Not,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CastKind {
+    /// Between integer, float, bool and char types, with Rust's `as` semantics (float to int
+    /// saturates).
+    Numeric,
+}
+
+#[derive(Debug, Clone)]
+pub enum Rvalue {
+    Use(Operand),
+    BinaryOp(BinOp, Operand, Operand),
+    /// Computes `(result, overflowed)`: a two-field tuple; followed by an `Assert` on field 1.
+    CheckedBinaryOp(BinOp, Operand, Operand),
+    UnaryOp(UnOp, Operand),
+    Cast(CastKind, Operand, Ty),
+    /// A tuple built from operands.
+    Tuple(Vec<Operand>),
+}
+
+/// What a `Call` calls.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Callee {
+    Fn(FnId),
+    /// An operation the compiler knows; the backend implements it (inline or by a runtime call).
+    Intrinsic(Intrinsic),
+}
+
+/// Operations with a fixed meaning that the backend implements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intrinsic {
+    /// `(stream: u32, s: &str)`: writes a string to stdout (1) or stderr (2).
+    WriteStr,
+    /// `(stream: u32, v: i64)`, `(stream, v: u64)`, ...: writes a primitive in `{}` format.
+    WriteI64,
+    WriteU64,
+    WriteI128,
+    WriteU128,
+    WriteF64,
+    WriteF32,
+    WriteBool,
+    WriteChar,
+    /// `(stream: u32, s: &str)`: `{:?}` of a string (quoted, escaped).
+    WriteStrDebug,
+    /// `(stream: u32, c: char)`: `{:?}` of a char.
+    WriteCharDebug,
+}
+
+impl Intrinsic {
+    pub fn name(self) -> &'static str {
+        match self {
+            Intrinsic::WriteStr => "write_str",
+            Intrinsic::WriteI64 => "write_i64",
+            Intrinsic::WriteU64 => "write_u64",
+            Intrinsic::WriteI128 => "write_i128",
+            Intrinsic::WriteU128 => "write_u128",
+            Intrinsic::WriteF64 => "write_f64",
+            Intrinsic::WriteF32 => "write_f32",
+            Intrinsic::WriteBool => "write_bool",
+            Intrinsic::WriteChar => "write_char",
+            Intrinsic::WriteStrDebug => "write_str_debug",
+            Intrinsic::WriteCharDebug => "write_char_debug",
+        }
+    }
+}
+
+/// Why an `Assert` panics.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AssertKind {
+    /// Arithmetic overflow of the operation.
+    Overflow(BinOp),
+    /// `-x` of the minimum value.
+    OverflowNeg,
+    DivisionByZero,
+    RemainderByZero,
+}
+
+impl AssertKind {
+    /// The panic message, exactly as Rust prints it.
+    pub fn message(&self) -> &'static str {
+        match self {
+            AssertKind::Overflow(BinOp::Add) => "attempt to add with overflow",
+            AssertKind::Overflow(BinOp::Sub) => "attempt to subtract with overflow",
+            AssertKind::Overflow(BinOp::Mul) => "attempt to multiply with overflow",
+            AssertKind::Overflow(BinOp::Div) => "attempt to divide with overflow",
+            AssertKind::Overflow(BinOp::Rem) => "attempt to calculate the remainder with overflow",
+            AssertKind::Overflow(BinOp::Shl) => "attempt to shift left with overflow",
+            AssertKind::Overflow(BinOp::Shr) => "attempt to shift right with overflow",
+            AssertKind::Overflow(_) => "attempt to compute with overflow",
+            AssertKind::OverflowNeg => "attempt to negate with overflow",
+            AssertKind::DivisionByZero => "attempt to divide by zero",
+            AssertKind::RemainderByZero => "attempt to calculate the remainder with a divisor of zero",
+        }
+    }
+}
+
+/// Where control goes if a call or check unwinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnwindAction {
+    /// Nothing to clean up in this frame: keep unwinding.
+    Continue,
+    /// Cannot unwind (the callee never panics).
+    Unreachable,
+    /// Run this cleanup block, which ends in `UnwindResume`.
+    Cleanup(BasicBlock),
+}
+
+#[derive(Debug, Clone)]
+pub struct Terminator {
+    pub kind: TerminatorKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum TerminatorKind {
+    Goto {
+        target: BasicBlock,
+    },
+    /// Jumps to the target of the first value equal to `discr`, else to `otherwise`.
+    SwitchInt {
+        discr: Operand,
+        targets: Vec<(u128, BasicBlock)>,
+        otherwise: BasicBlock,
+    },
+    Call {
+        callee: Callee,
+        args: Vec<Operand>,
+        destination: Place,
+        /// `None` when the callee never returns.
+        target: Option<BasicBlock>,
+        unwind: UnwindAction,
+    },
+    /// Panics with `msg` unless `cond == expected`.
+    Assert {
+        cond: Operand,
+        expected: bool,
+        msg: AssertKind,
+        target: BasicBlock,
+        unwind: UnwindAction,
+    },
+    Return,
+    /// Continues unwinding after a cleanup block.
+    UnwindResume,
+    Unreachable,
+}
+
+impl TerminatorKind {
+    pub fn successors(&self) -> Vec<BasicBlock> {
+        let unwind = |u: &UnwindAction| match u {
+            UnwindAction::Cleanup(b) => Some(*b),
+            _ => None,
+        };
+        match self {
+            TerminatorKind::Goto { target } => vec![*target],
+            TerminatorKind::SwitchInt { targets, otherwise, .. } => {
+                targets.iter().map(|(_, b)| *b).chain(std::iter::once(*otherwise)).collect()
+            }
+            TerminatorKind::Call { target, unwind: u, .. } => target.iter().copied().chain(unwind(u)).collect(),
+            TerminatorKind::Assert { target, unwind: u, .. } => std::iter::once(*target).chain(unwind(u)).collect(),
+            TerminatorKind::Return | TerminatorKind::UnwindResume | TerminatorKind::Unreachable => Vec::new(),
+        }
+    }
+}
