@@ -3,3 +3,6 @@
 pub mod ast;
 pub mod diagnostics;
 pub mod span;
+pub mod hir;
+pub mod ty;
+pub mod typeck;
