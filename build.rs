@@ -1,10 +1,11 @@
 //! Build script of `aetherc`: builds the runtime staticlib that compiled programs link against, so the
 //! driver can embed it (see `src/runtime_archive.rs`) and needs no environment variable or installed file.
 //!
-//! It runs a nested `cargo rustc -p aether-runtime --lib --release --target $TARGET` with its own target
-//! directory inside `OUT_DIR` (so it never waits for the outer build's directory lock), `--locked` when a
-//! `Cargo.lock` exists, and only the environment a cargo needs (toolchain, cargo home, network settings and
-//! the outer jobserver, whose tokens it shares). It writes into `OUT_DIR`:
+//! It runs a nested `cargo rustc -p aether-runtime --lib --release --target $TARGET` (with `panic=unwind`
+//! forced) with its own target directory inside `OUT_DIR` (so it never waits for the outer build's
+//! directory lock), `--locked` when a `Cargo.lock` exists, and only the environment a cargo needs
+//! (toolchain, cargo home, network settings and the outer jobserver, whose tokens it shares; not the outer
+//! `RUSTFLAGS` or wrappers, which are meant for the compiler itself). It writes into `OUT_DIR`:
 //! - `libaether_runtime.a`: the archive;
 //! - `runtime_native_libs.rs`: a `&[&str]` expression of the `-l` flags rustc reports for the archive
 //!   (`--print native-static-libs`), in rustc's order;
@@ -32,7 +33,6 @@ const FORWARD: &[&str] = &[
     "RUSTUP_HOME",
     "RUSTUP_TOOLCHAIN",
     "RUSTC",
-    "RUSTC_WRAPPER",
     "CARGO_MAKEFLAGS",
     "SSL_CERT_FILE",
     "SSL_CERT_DIR",
@@ -103,6 +103,8 @@ fn run_cargo(root: &Path, target_dir: &Path, target: &str, libs_file: &Path) {
         .arg("--manifest-path")
         .arg(root.join("Cargo.toml"))
         .args(["-p", "aether-runtime", "--lib", "--release", "--target", target, "--quiet"])
+        // AetherLang panics unwind: whatever the workspace's release profile says, the runtime must too.
+        .args(["--config", "profile.release.panic=\"unwind\""])
         .arg("--target-dir")
         .arg(target_dir);
     if root.join("Cargo.lock").is_file() {
