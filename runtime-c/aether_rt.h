@@ -125,7 +125,8 @@ typedef struct AetherFmtSpec {
 /*
  * What the generated C `main` returns: `return aether_rt_start(argc, argv, aether_main);`. Records the
  * arguments and the main thread, runs user_main, catches an AetherLang panic escaping it, flushes stdout
- * and returns the exit status: 0 after a normal return, 101 after a panic. user_main may unwind.
+ * and returns the exit status: 0 after a normal return, 101 after a panic. user_main may unwind. It also
+ * installs a panic hook, so that panics raised by Rust code inside the runtime print like AetherLang ones.
  */
 int32_t aether_rt_start(int32_t argc, char **argv, void (*user_main)(void));
 
