@@ -2,7 +2,12 @@
 
 pub mod ast;
 pub mod diagnostics;
-pub mod span;
+pub mod error_codes;
+pub mod format_string;
 pub mod hir;
+pub mod lexer;
+pub mod parse;
+pub mod span;
+pub mod token;
 pub mod ty;
 pub mod typeck;
