@@ -1,11 +1,13 @@
 //! AetherLang front end: source text to a checked, typed HIR, with diagnostics.
 
 pub mod ast;
+pub mod ast_pretty;
 pub mod diagnostics;
 pub mod error_codes;
 pub mod format_string;
 pub mod hir;
 pub mod lexer;
+pub mod module_loader;
 pub mod parse;
 pub mod span;
 pub mod token;

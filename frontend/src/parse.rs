@@ -150,6 +150,11 @@ fn describe_expected(expected: &[String]) -> Option<String> {
             parts.push(format!("`{}`", &t[1..t.len() - 1]));
         }
     }
+    // After a complete operand, operators may follow; they are not worth listing, and `=` and `|`
+    // then are operators too.
+    if has("\"+\"") {
+        parts.retain(|p| p != "`=`" && p != "`|`" && p != "`{`");
+    }
     let (expr, ty, pat, item) = (has("\"if\"") || has("\"match\""), has("\"dyn\""), has("\"ref\""), has("\"struct\""));
     if item {
         parts.push("an item".into());
