@@ -61,6 +61,10 @@ pub fn parse_text(file: FileId, src: &str) -> (ast::SourceFile, Vec<Diagnostic>)
         }
     };
     let mut syntax: Vec<Diagnostic> = Vec::new();
+    let stray: Vec<usize> = diags.iter().filter(|d| d.code == "E0003").map(|d| d.primary.span.lo as usize).collect();
+    // Past the first unclosed delimiter, errors are usually consequences of it; but the rest of
+    // its own line is still checked, as that is where the closer was most likely forgotten.
+    let repair_from = lexed.repair_from.map(|p| src[p..].find('\n').map_or(src.len(), |n| p + n));
     // Past an error, skip the rest of its statement (up to a `;` or `}` at its depth or
     // shallower): errors there are usually consequences of the first one.
     let mut quiet_until = 0usize;
@@ -71,10 +75,16 @@ pub fn parse_text(file: FileId, src: &str) -> (ast::SourceFile, Vec<Diagnostic>)
             ParseError::ExtraToken { token } => token.0,
             _ => continue,
         };
-        if lexed.repair_from.is_some_and(|p| at >= p) || (at < quiet_until && !syntax.is_empty()) {
+        if repair_from.is_some_and(|p| at >= p) || (at < quiet_until && !syntax.is_empty()) {
             continue;
         }
         let idx = tokens.partition_point(|t| t.lo < at);
+        // A character the lexer dropped just before this token already explains the error.
+        let gap_lo = if idx > 0 { tokens[idx - 1].hi } else { 0 };
+        if stray.iter().any(|&p| gap_lo <= p && p < at.max(gap_lo + 1)) {
+            quiet_until = statement_end(tokens, idx);
+            continue;
+        }
         quiet_until = statement_end(tokens, idx);
         syntax.push(syntax_error(file, src, tokens, idx, r.error));
     }
@@ -155,13 +165,14 @@ fn describe_expected(expected: &[String]) -> Option<String> {
     if has("\"+\"") {
         parts.retain(|p| p != "`=`" && p != "`|`" && p != "`{`");
     }
-    let (expr, ty, pat, item) = (has("\"if\"") || has("\"match\""), has("\"dyn\""), has("\"ref\""), has("\"struct\""));
-    if item {
-        parts.push("an item".into());
-    } else if expr {
+    let (expr, ty, pat) = (has("\"if\"") || has("\"match\""), has("\"dyn\""), has("\"ref\""));
+    let item = has("\"fn\"") && !ty;
+    if expr {
         // `|` and `{` and `=` also start or continue expressions; fold them into the summary.
         parts.retain(|p| p != "`|`" && p != "`{`");
         parts.push("an expression".into());
+    } else if item {
+        parts.push("an item".into());
     } else if pat {
         parts.retain(|p| p != "`|`");
         parts.push("a pattern".into());
@@ -169,7 +180,7 @@ fn describe_expected(expected: &[String]) -> Option<String> {
         parts.push("a type".into());
     } else if has("Ident") {
         parts.push("an identifier".into());
-    } else if has("StrLit") && parts.is_empty() {
+    } else if has("StrLit") {
         parts.push("a string literal".into());
     } else if has("\">\"") && parts.is_empty() {
         parts.push("`>`".into());
@@ -1073,8 +1084,12 @@ pub mod h {
         };
         let tspan = ctx.tsp(&template);
         let mut diags = ctx.diags.borrow_mut();
+        let before = diags.len();
         let pieces = format_string::parse_template(&ctx.src[template.lo..template.hi], tspan, &mut diags);
-        format_string::check_args(&pieces, &args, tspan, &mut diags);
+        // Argument counts are meaningless once the template itself is malformed.
+        if diags.len() == before {
+            format_string::check_args(&pieces, &args, tspan, &mut diags);
+        }
         let end = args.last().map_or(tspan, |a| a.expr.span);
         FormatArgs { template: StrLit { value, span: tspan }, pieces, args, span: tspan.to(end) }
     }
