@@ -51,8 +51,27 @@ pub fn parse_text(file: FileId, src: &str) -> (ast::SourceFile, Vec<Diagnostic>)
     let lexed = lexer::lex(file, src);
     let mut diags = lexed.diags;
     let ctx = Ctx { file, src, diags: RefCell::new(Vec::new()), recovered: RefCell::new(Vec::new()) };
-    let tokens = &lexed.tokens;
-    let result = grammar::FileParser::new().parse(&ctx, tokens.iter().map(|t| Ok((t.lo, t.clone(), t.hi))));
+    // The parser takes the tokens by value; error reporting keeps their positions and delimiters.
+    let skeleton: Vec<Token> = lexed
+        .tokens
+        .iter()
+        .map(|t| {
+            let tok = match t.tok {
+                Tok::OpenParen | Tok::OpenBracket | Tok::OpenBrace => t.tok.clone(),
+                Tok::CloseParen | Tok::CloseBracket | Tok::CloseBrace | Tok::Semi => t.tok.clone(),
+                _ => Tok::Dot,
+            };
+            Token { tok, lo: t.lo, hi: t.hi }
+        })
+        .collect();
+    let tokens = &skeleton;
+    let result = grammar::FileParser::new().parse(
+        &ctx,
+        lexed.tokens.into_iter().map(|t| {
+            let (lo, hi) = (t.lo, t.hi);
+            Ok((lo, t, hi))
+        }),
+    );
     let (attrs, items) = match result {
         Ok(r) => r,
         Err(e) => {
