@@ -84,8 +84,8 @@ pub fn parse_text(file: FileId, src: &str) -> (ast::SourceFile, Vec<Diagnostic>)
     // Past the first unclosed delimiter, errors are usually consequences of it; but the rest of
     // its own line is still checked, as that is where the closer was most likely forgotten.
     let repair_from = lexed.repair_from.map(|p| src[p..].find('\n').map_or(src.len(), |n| p + n));
-    // Past an error, skip the rest of its statement (up to a `;` or `}` at its depth or
-    // shallower): errors there are usually consequences of the first one.
+    // Past an error, skip the rest of its top-level item: errors there are usually
+    // consequences of the first one.
     let mut quiet_until = 0usize;
     for r in ctx.recovered.into_inner() {
         let at = match &r.error {
@@ -101,10 +101,10 @@ pub fn parse_text(file: FileId, src: &str) -> (ast::SourceFile, Vec<Diagnostic>)
         // A character the lexer dropped just before this token already explains the error.
         let gap_lo = if idx > 0 { tokens[idx - 1].hi } else { 0 };
         if stray.iter().any(|&p| gap_lo <= p && p < at.max(gap_lo + 1)) {
-            quiet_until = statement_end(tokens, idx);
+            quiet_until = item_end(tokens, idx);
             continue;
         }
-        quiet_until = statement_end(tokens, idx);
+        quiet_until = item_end(tokens, idx);
         syntax.push(syntax_error(file, src, tokens, idx, r.error));
     }
     diags.extend(ctx.diags.into_inner());
@@ -114,14 +114,27 @@ pub fn parse_text(file: FileId, src: &str) -> (ast::SourceFile, Vec<Diagnostic>)
     (ast::SourceFile { attrs, items, span: file_span }, diags)
 }
 
-/// The start of the token after the end of the statement holding token `idx`.
-fn statement_end(tokens: &[Token], idx: usize) -> usize {
-    let mut depth = 0i32;
+/// The end of the top-level item holding token `idx` (a `;` or `}` back at depth 0). Recovery
+/// inside nested groups can leave the parser out of step with the braces until there, so later
+/// errors in the same item are likely spurious.
+fn item_end(tokens: &[Token], idx: usize) -> usize {
+    let mut depth: i64 = tokens[..idx.min(tokens.len())]
+        .iter()
+        .map(|t| match t.tok {
+            Tok::OpenParen | Tok::OpenBracket | Tok::OpenBrace => 1,
+            Tok::CloseParen | Tok::CloseBracket | Tok::CloseBrace => -1,
+            _ => 0,
+        })
+        .sum();
     for t in &tokens[idx.min(tokens.len())..] {
         match t.tok {
             Tok::OpenParen | Tok::OpenBracket | Tok::OpenBrace => depth += 1,
-            Tok::CloseBrace if depth <= 0 => return t.hi,
-            Tok::CloseParen | Tok::CloseBracket | Tok::CloseBrace => depth -= 1,
+            Tok::CloseParen | Tok::CloseBracket | Tok::CloseBrace => {
+                depth -= 1;
+                if depth <= 0 && t.tok == Tok::CloseBrace {
+                    return t.hi;
+                }
+            }
             Tok::Semi if depth <= 0 => return t.hi,
             _ => {}
         }
