@@ -11,13 +11,25 @@
 //!   `aether_rt_eh_personality` (see [`panic`]); nothing else about unwinding is visible to it.
 //! - Functions that can unwind into compiled code are `extern "C-unwind"`; all others are `extern "C"`.
 //! - Byte strings cross the ABI as `(pointer, length)` pairs; a length of 0 allows a NULL pointer.
+//!
+//! The async half: [`task`] (tasks and join handles), [`waker`] (wakers, contexts, `block_on`'s parker),
+//! `sched` (the work-stealing workers), `blocking` (the spawn_blocking pool), [`timer`] (clock, timing
+//! wheel), [`chan`] (channels) and [`exec`] (block_on and `async fn main`). The design and the layouts the
+//! compiler emits are described in `runtime-c/aether_rt.h`.
 
 pub mod alloc;
+mod blocking;
 pub mod buf;
+pub mod chan;
+pub mod exec;
 pub mod fmt;
 pub mod io;
 pub mod panic;
 pub mod process;
+mod sched;
+pub mod task;
+pub mod timer;
+pub mod waker;
 
 /// Views a `(pointer, length)` pair from the ABI as a byte slice; a zero length allows NULL.
 ///
@@ -29,5 +41,31 @@ pub(crate) unsafe fn bytes<'a>(ptr: *const u8, len: usize) -> &'a [u8] {
     } else {
         // SAFETY: guaranteed by the caller.
         unsafe { std::slice::from_raw_parts(ptr, len) }
+    }
+}
+
+/// Statistics for tests and benchmarks (not part of the C ABI).
+pub mod stats {
+    /// The number of worker threads (starts the runtime).
+    pub fn workers() -> usize {
+        crate::sched::worker_count()
+    }
+
+    /// The number of blocking-pool threads alive now.
+    pub fn blocking_threads() -> usize {
+        crate::blocking::thread_count()
+    }
+
+    /// Tasks allocated and not yet freed; None in release builds, which do not count them.
+    pub fn live_tasks() -> Option<usize> {
+        #[cfg(debug_assertions)]
+        return Some(crate::task::LIVE_TASKS.load(std::sync::atomic::Ordering::Relaxed));
+        #[cfg(not(debug_assertions))]
+        None
+    }
+
+    /// The number of timer entries linked in the wheel now.
+    pub fn timer_entries() -> usize {
+        crate::timer::linked_entries()
     }
 }

@@ -1,9 +1,10 @@
 //! The process: `aether_rt_start` (what the generated C `main` calls), `aether_rt_exit`, `aether_rt_abort`
 //! and the command-line arguments (`aether_rt_argc`, `aether_rt_argv`).
 //!
-//! Invariants: the arguments are copied once, by the first `aether_rt_start`, and never change afterwards
-//! (before it there are none). The thread that called `aether_rt_start` is the thread named `main` in panic
-//! messages. Every way out of the process through the runtime flushes stdout first, except `abort` paths
+//! Invariants: the arguments are copied once, by the first `aether_rt_start` (or `aether_rt_main_async`,
+//! which shares `init`), and never change afterwards (before it there are none). The thread that called
+//! it is the thread named `main` in panic messages, and so is any worker while it polls the task of
+//! `async fn main`. Every way out of the process through the runtime flushes stdout first, except `abort` paths
 //! after a message, which flush before writing the message.
 
 use std::ffi::{c_char, CStr};
@@ -20,7 +21,7 @@ pub const PANIC_EXIT_CODE: i32 = 101;
 /// `aether_rt_start`, else the thread's name, else `<unnamed>` (Rust's word).
 pub fn thread_name() -> String {
     let cur = std::thread::current();
-    if MAIN_THREAD.get() == Some(&cur.id()) {
+    if crate::task::in_main_task() || MAIN_THREAD.get() == Some(&cur.id()) {
         return "main".to_owned();
     }
     cur.name().unwrap_or("<unnamed>").to_owned()
@@ -33,18 +34,12 @@ pub fn fatal(msg: &str) -> ! {
     std::process::abort()
 }
 
-/// Runs the program: records `argc`/`argv`, calls `user_main`, catches an AetherLang panic escaping it,
-/// flushes stdout and returns the exit status for C `main` to return (0 normally, 101 after a panic).
+/// Records the arguments and the main thread and installs the panic hook (first call only for the
+/// arguments).
 ///
 /// # Safety
-/// `argv` must hold `argc` valid NUL-terminated strings (it may be NULL when `argc <= 0`); `user_main` must
-/// be a function of compiled code (it may unwind with an AetherLang panic).
-#[no_mangle]
-pub unsafe extern "C" fn aether_rt_start(
-    argc: i32,
-    argv: *const *const c_char,
-    user_main: extern "C-unwind" fn(),
-) -> i32 {
+/// `argv` must hold `argc` valid NUL-terminated strings (it may be NULL when `argc <= 0`).
+pub(crate) unsafe fn init(argc: i32, argv: *const *const c_char) {
     let _ = MAIN_THREAD.set(std::thread::current().id());
     let args = (0..argc.max(0) as usize)
         .map(|i| {
@@ -60,6 +55,22 @@ pub unsafe extern "C" fn aether_rt_start(
         .collect();
     let _ = ARGS.set(args);
     crate::panic::install_hook();
+}
+
+/// Runs the program: records `argc`/`argv`, calls `user_main`, catches an AetherLang panic escaping it,
+/// flushes stdout and returns the exit status for C `main` to return (0 normally, 101 after a panic).
+///
+/// # Safety
+/// `argv` must hold `argc` valid NUL-terminated strings (it may be NULL when `argc <= 0`); `user_main` must
+/// be a function of compiled code (it may unwind with an AetherLang panic).
+#[no_mangle]
+pub unsafe extern "C" fn aether_rt_start(
+    argc: i32,
+    argv: *const *const c_char,
+    user_main: extern "C-unwind" fn(),
+) -> i32 {
+    // SAFETY: guaranteed by the caller.
+    unsafe { init(argc, argv) };
     let status = match std::panic::catch_unwind(|| user_main()) {
         Ok(()) => 0,
         Err(payload) => {

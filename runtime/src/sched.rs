@@ -1,0 +1,404 @@
+//! The work-stealing scheduler: one global runtime with `AETHER_WORKERS` worker threads (default: the
+//! number of CPUs), named `aether-worker-N`, started on first use.
+//!
+//! Each worker has a FIFO run queue (a crossbeam Chase-Lev deque, stealable) and a LIFO slot holding the
+//! task most recently woken by code running on that worker, which runs next (message passing stays on
+//! one core's cache). Tasks spawned or woken off the workers go to a global injection queue. High- and
+//! low-priority tasks have their own global queues: a worker takes a ready high task before anything
+//! else and a low one only when it finds no normal work anywhere.
+//!
+//! Order in which a worker looks for work: high queue; every 61st tick the injection queue first (so it
+//! is never starved by local work); the LIFO slot (at most 3 times in a row while the local queue has
+//! tasks); the local queue; a batch from the injection queue; then it "searches": steals half of a
+//! random victim's queue, then the injection, high and low queues; then it parks.
+//!
+//! Parking protocol (no lost wake-ups, few spurious ones): a worker about to park registers as a
+//! sleeper, stops searching, issues a SeqCst fence and checks every queue once more. Whoever makes work
+//! visible to other workers pushes it, issues a SeqCst fence, and wakes one sleeper unless some worker is
+//! searching (that worker's final check will see the work). A woken worker counts as searching; when a
+//! searcher finds work and was the last searcher, it wakes another sleeper, so wake-ups spread one at a
+//! time as long as work remains.
+
+use std::cell::Cell;
+use std::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering};
+use std::sync::OnceLock;
+use std::thread::Thread;
+
+use crossbeam_deque::{Injector, Steal, Stealer, Worker};
+use crossbeam_utils::CachePadded;
+use parking_lot::Mutex;
+
+use crate::task::{self, TaskRef, BLOCKING, PRIORITY_HIGH, PRIORITY_LOW};
+
+/// How many times in a row the LIFO slot may run before the local queue gets a turn.
+const LIFO_BUDGET: u32 = 3;
+/// Every this many ticks a worker looks at the injection queue before its own work.
+const GLOBAL_INTERVAL: u32 = 61;
+
+pub(crate) struct Runtime {
+    injector: Injector<TaskRef>,
+    high: Injector<TaskRef>,
+    low: Injector<TaskRef>,
+    workers: Box<[Shared]>,
+    /// Indices of parked workers; `num_sleeping` mirrors its length for lock-free reads.
+    sleepers: Mutex<Vec<usize>>,
+    num_sleeping: CachePadded<AtomicUsize>,
+    num_searching: CachePadded<AtomicUsize>,
+    shutdown: AtomicBool,
+}
+
+/// What other threads see of a worker.
+struct Shared {
+    stealer: Stealer<TaskRef>,
+    notified: AtomicBool,
+    thread: OnceLock<Thread>,
+}
+
+/// What only the worker's own thread touches.
+struct Local {
+    rt: &'static Runtime,
+    index: usize,
+    deque: Worker<TaskRef>,
+    lifo: Cell<Option<TaskRef>>,
+    lifo_polls: Cell<u32>,
+    tick: Cell<u32>,
+    rng: Cell<u64>,
+    searching: Cell<bool>,
+}
+
+thread_local! {
+    /// The worker running on this thread, NULL on other threads.
+    static CURRENT: Cell<*const Local> = const { Cell::new(std::ptr::null()) };
+}
+
+static RUNTIME: OnceLock<Runtime> = OnceLock::new();
+
+/// The runtime, started on first use.
+#[inline]
+pub(crate) fn runtime() -> &'static Runtime {
+    match RUNTIME.get() {
+        Some(rt) => rt,
+        None => start(),
+    }
+}
+
+/// The number of workers: `AETHER_WORKERS` when set (a positive integer), else the CPU count.
+pub(crate) fn configured_workers() -> usize {
+    match std::env::var("AETHER_WORKERS") {
+        Ok(v) => match v.trim().parse::<usize>() {
+            Ok(n) if n > 0 && n <= 4096 => n,
+            _ => crate::process::fatal(&format!("AETHER_WORKERS must be an integer from 1 to 4096, not {v:?}")),
+        },
+        Err(_) => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    }
+}
+
+#[cold]
+fn start() -> &'static Runtime {
+    let mut deques = None;
+    let rt = RUNTIME.get_or_init(|| {
+        let n = configured_workers();
+        let ds: Vec<Worker<TaskRef>> = (0..n).map(|_| Worker::new_fifo()).collect();
+        let workers = ds
+            .iter()
+            .map(|d| Shared { stealer: d.stealer(), notified: AtomicBool::new(false), thread: OnceLock::new() })
+            .collect();
+        deques = Some(ds);
+        Runtime {
+            injector: Injector::new(),
+            high: Injector::new(),
+            low: Injector::new(),
+            workers,
+            sleepers: Mutex::new(Vec::with_capacity(n)),
+            num_sleeping: CachePadded::new(AtomicUsize::new(0)),
+            num_searching: CachePadded::new(AtomicUsize::new(0)),
+            shutdown: AtomicBool::new(false),
+        }
+    });
+    // Threads start after the runtime is published, so they can use it; work queued meanwhile waits in
+    // the injection queue, which they check before parking.
+    for (index, deque) in deques.into_iter().flatten().enumerate() {
+        let spawned = std::thread::Builder::new()
+            .name(format!("aether-worker-{index}"))
+            .spawn(move || worker_main(rt, index, deque));
+        if let Err(e) = spawned {
+            crate::process::fatal(&format!("cannot start worker thread {index}: {e}"));
+        }
+    }
+    rt
+}
+
+/// The number of worker threads of the (started) runtime.
+pub(crate) fn worker_count() -> usize {
+    runtime().workers.len()
+}
+
+/// Stops the workers: each exits at its next scheduling point (a poll in progress finishes). Queued
+/// tasks are not run. Used when `async fn main` returns, just before the process exits.
+pub(crate) fn shutdown() {
+    if let Some(rt) = RUNTIME.get() {
+        rt.shutdown.store(true, Ordering::Release);
+        for i in 0..rt.workers.len() {
+            rt.unpark(i);
+        }
+    }
+}
+
+/// Where a task made runnable goes.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Place {
+    /// Woken: the LIFO slot when woken on a worker (runs next there).
+    Lifo,
+    /// Newly spawned: the back of the local queue on a worker.
+    Spawn,
+    /// Woken while it was running (it yielded): the back of the local queue.
+    Yield,
+}
+
+/// Queues task `t` (which holds a notified reference) according to its state bits `state`.
+pub(crate) fn schedule(t: TaskRef, state: u64, place: Place) {
+    if state & BLOCKING != 0 {
+        return crate::blocking::push(t);
+    }
+    let rt = runtime();
+    match task::priority(state) {
+        PRIORITY_HIGH => {
+            rt.high.push(t);
+            rt.notify_parked();
+        }
+        PRIORITY_LOW => {
+            rt.low.push(t);
+            rt.notify_parked();
+        }
+        _ => CURRENT.with(|cur| {
+            let local = cur.get();
+            if local.is_null() {
+                rt.injector.push(t);
+                return rt.notify_parked();
+            }
+            // SAFETY: CURRENT points to this thread's live worker.
+            let local = unsafe { &*local };
+            let to_queue = match place {
+                Place::Lifo => local.lifo.replace(Some(t)),
+                Place::Spawn | Place::Yield => Some(t),
+            };
+            if let Some(t) = to_queue {
+                local.deque.push(t);
+                rt.notify_parked();
+            }
+        }),
+    }
+}
+
+impl Runtime {
+    /// Wakes one parked worker if none is searching (see the module comment).
+    fn notify_parked(&self) {
+        fence(Ordering::SeqCst);
+        if self.num_searching.load(Ordering::SeqCst) != 0 || self.num_sleeping.load(Ordering::SeqCst) == 0 {
+            return;
+        }
+        let mut sleepers = self.sleepers.lock();
+        if self.num_searching.load(Ordering::SeqCst) != 0 {
+            return;
+        }
+        let Some(index) = sleepers.pop() else { return };
+        self.num_sleeping.store(sleepers.len(), Ordering::SeqCst);
+        // The woken worker starts searching; counting it now stops a burst of pushes waking everyone.
+        self.num_searching.fetch_add(1, Ordering::SeqCst);
+        drop(sleepers);
+        self.unpark(index);
+    }
+
+    fn unpark(&self, index: usize) {
+        let w = &self.workers[index];
+        w.notified.store(true, Ordering::Release);
+        if let Some(thread) = w.thread.get() {
+            thread.unpark();
+        }
+    }
+
+    /// Whether any queue another worker could take from holds a task.
+    fn has_visible_work(&self, me: usize) -> bool {
+        !self.injector.is_empty()
+            || !self.high.is_empty()
+            || !self.low.is_empty()
+            || self.workers.iter().enumerate().any(|(i, w)| i != me && !w.stealer.is_empty())
+    }
+}
+
+fn steal_one(q: &Injector<TaskRef>) -> Option<TaskRef> {
+    loop {
+        match q.steal() {
+            Steal::Success(t) => return Some(t),
+            Steal::Empty => return None,
+            Steal::Retry => std::hint::spin_loop(),
+        }
+    }
+}
+
+fn worker_main(rt: &'static Runtime, index: usize, deque: Worker<TaskRef>) {
+    let _ = rt.workers[index].thread.set(std::thread::current());
+    let seed = (index as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        ^ std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
+    let local = Local {
+        rt,
+        index,
+        deque,
+        lifo: Cell::new(None),
+        lifo_polls: Cell::new(0),
+        tick: Cell::new(0),
+        rng: Cell::new(seed | 1),
+        searching: Cell::new(false),
+    };
+    CURRENT.with(|c| c.set(&local));
+    local.run();
+    CURRENT.with(|c| c.set(std::ptr::null()));
+}
+
+impl Local {
+    fn run(&self) {
+        loop {
+            if self.rt.shutdown.load(Ordering::Relaxed) {
+                return;
+            }
+            if let Some(t) = self.next_task() {
+                self.run_task(t);
+            } else if let Some(t) = self.steal_work() {
+                self.run_task(t);
+            } else {
+                self.park();
+            }
+        }
+    }
+
+    fn random(&self, n: usize) -> usize {
+        // xorshift64: victim choice needs speed, not quality.
+        let mut x = self.rng.get();
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.rng.set(x);
+        (x % n as u64) as usize
+    }
+
+    /// The next task from this worker's own queues (and the injection queue), without stealing.
+    fn next_task(&self) -> Option<TaskRef> {
+        let rt = self.rt;
+        let tick = self.tick.get().wrapping_add(1);
+        self.tick.set(tick);
+        if !rt.high.is_empty() {
+            if let Some(t) = steal_one(&rt.high) {
+                return Some(t);
+            }
+        }
+        if tick % GLOBAL_INTERVAL == 0 {
+            if let Steal::Success(t) = rt.injector.steal_batch_and_pop(&self.deque) {
+                return Some(t);
+            }
+        }
+        if self.lifo_polls.get() < LIFO_BUDGET || self.deque.is_empty() {
+            if let Some(t) = self.lifo.take() {
+                self.lifo_polls.set(self.lifo_polls.get() + 1);
+                return Some(t);
+            }
+        }
+        self.lifo_polls.set(0);
+        if let Some(t) = self.deque.pop() {
+            return Some(t);
+        }
+        loop {
+            match rt.injector.steal_batch_and_pop(&self.deque) {
+                Steal::Success(t) => return Some(t),
+                Steal::Empty => return None,
+                Steal::Retry => std::hint::spin_loop(),
+            }
+        }
+    }
+
+    /// Searches other workers' queues and the global ones.
+    fn steal_work(&self) -> Option<TaskRef> {
+        let rt = self.rt;
+        if !self.searching.replace(true) {
+            rt.num_searching.fetch_add(1, Ordering::SeqCst);
+        }
+        let n = rt.workers.len();
+        loop {
+            let mut retry = false;
+            let start = self.random(n);
+            for k in 0..n {
+                let i = (start + k) % n;
+                if i == self.index {
+                    continue;
+                }
+                match rt.workers[i].stealer.steal_batch_and_pop(&self.deque) {
+                    Steal::Success(t) => return Some(t),
+                    Steal::Retry => retry = true,
+                    Steal::Empty => {}
+                }
+            }
+            match rt.injector.steal_batch_and_pop(&self.deque) {
+                Steal::Success(t) => return Some(t),
+                Steal::Retry => retry = true,
+                Steal::Empty => {}
+            }
+            if let Some(t) = steal_one(&rt.high).or_else(|| steal_one(&rt.low)) {
+                return Some(t);
+            }
+            if !retry {
+                return None;
+            }
+        }
+    }
+
+    fn run_task(&self, t: TaskRef) {
+        if self.searching.replace(false) && self.rt.num_searching.fetch_sub(1, Ordering::SeqCst) == 1 {
+            // The last searcher found work: there may be more, let another worker look.
+            self.rt.notify_parked();
+        }
+        // SAFETY: popped from a run queue, with its notified reference.
+        if unsafe { task::run(t) } {
+            schedule_yielded(t);
+        }
+    }
+
+    fn park(&self) {
+        let rt = self.rt;
+        {
+            let mut sleepers = rt.sleepers.lock();
+            sleepers.push(self.index);
+            rt.num_sleeping.store(sleepers.len(), Ordering::SeqCst);
+        }
+        if self.searching.replace(false) {
+            rt.num_searching.fetch_sub(1, Ordering::SeqCst);
+        }
+        fence(Ordering::SeqCst);
+        if rt.has_visible_work(self.index) {
+            let mut sleepers = rt.sleepers.lock();
+            if let Some(pos) = sleepers.iter().position(|&i| i == self.index) {
+                sleepers.swap_remove(pos);
+                rt.num_sleeping.store(sleepers.len(), Ordering::SeqCst);
+                drop(sleepers);
+                self.searching.set(true);
+                rt.num_searching.fetch_add(1, Ordering::SeqCst);
+                return;
+            }
+            // A notifier already took us off the list: its notification is on the way, consume it.
+        }
+        let shared = &rt.workers[self.index];
+        while !shared.notified.swap(false, Ordering::Acquire) {
+            if rt.shutdown.load(Ordering::Acquire) {
+                return;
+            }
+            std::thread::park();
+        }
+        // The notifier counted us as searching.
+        self.searching.set(true);
+    }
+}
+
+/// Requeues a task that was woken while it ran, at the back of the queue its priority selects.
+pub(crate) fn schedule_yielded(t: TaskRef) {
+    // The state's priority bits never change after spawn; NOTIFIED is set, so any snapshot will do.
+    let state = task::state_snapshot(t);
+    schedule(t, state, Place::Yield);
+}
