@@ -290,6 +290,320 @@ void aether_rt_print_f32(uint32_t stream, float v);
 /* Prints the char c (a Unicode scalar value) UTF-8 encoded. */
 void aether_rt_print_char(uint32_t stream, uint32_t c);
 
+/* ===================================================================================================
+ * ASYNC RUNTIME
+ *
+ * How compiled code uses it (the contract; offsets are for 64-bit targets, pointers 8 bytes):
+ *
+ * Futures. Each async fn/block/closure is a frame type plus a poll function, described to the runtime
+ * by one static AetherFutureVTable per frame type. poll(frame, cx, out) runs the state machine; when
+ * the future completes it writes the output to *out, leaves the frame finished (every local already
+ * dropped) and returns true; otherwise it returns false after making sure something holds a clone of
+ * cx->waker that will wake it (a join handle, a timer entry, a channel, a user future's stored waker).
+ * drop_frame(frame) drops what a frame holds in its current suspended or unresumed state (the
+ * cancellation path); the runtime never calls it on a finished frame, nor after poll unwound (an
+ * unwinding poll runs the frame's cleanups in its landing pads). A frame never moves after its first
+ * poll. Polling a finished frame again is a compiler bug the runtime does not check.
+ *
+ * Wakers. The waker in *cx is borrowed from the poller: to keep it, clone it (aether_rt_waker_clone);
+ * never wake or drop cx->waker itself. Cloning a task's waker takes a reference on the task (one atomic
+ * add, no allocation). A zero-filled AetherWaker (vtable NULL) is the empty waker: every operation on
+ * it does nothing, so zero-initialised frame slots need no special case.
+ *
+ * Tasks. spawn(fut) is, in order:
+ *     AetherTask *t = aether_rt_task_new(&FUT_VTABLE);          one allocation [header|frame|output]
+ *     build the initial frame in place at aether_rt_task_frame(t) (construct in place, never moved);
+ *     AetherTask *h = aether_rt_task_spawn(t);                  enqueue only; h == t is the JoinHandle
+ * `h.await` polls aether_rt_join_poll(h, cx, &out) until it returns a result, then the JoinHandle is
+ * dropped with aether_rt_join_drop(h) (always exactly once per handle, also after a result, also when
+ * the awaiting frame is cancelled). h.abort() is aether_rt_join_abort(h).
+ *
+ * Task boundary. The runtime calls poll inside catch_unwind: a panic in a task's poll (or in its
+ * drop_frame during cancellation) completes the task with AETHER_JOIN_PANICKED; the message was printed
+ * when the panic was raised, with the worker's thread name (thread 'aether-worker-N' panicked at ...;
+ * 'main' while polling the task of async fn main, as in Rust). A handle resolves only after the task's
+ * future is gone: its poll returned ready, it unwound, or its frame was dropped.
+ *
+ * Timers and channels keep their wait state in the frame: an AetherTimerEntry for each sleep, an
+ * AetherChanWaiter for each pending send. Both are zero-initialised when the frame is built, registered
+ * by the poll functions below, and MUST be released by drop_frame (aether_rt_timer_cancel,
+ * aether_rt_chan_send_cancel) when the frame is dropped while they may be registered: the runtime holds
+ * pointers into the frame until then. Cancelling an idle or fired entry/waiter is a no-op, so drop_frame
+ * may call them unconditionally.
+ *
+ * Threads: AETHER_WORKERS (1..4096, default the CPU count) worker threads named aether-worker-N, started
+ * on first use (a spawn, aether_rt_block_on's spawns, aether_rt_main_async); a timer thread
+ * aether-timer; blocking-pool threads aether-blocking-N (up to 512, created on demand, leaving after 10 s
+ * idle).
+ * =================================================================================================== */
+
+/* Poll-style results shared by join, send and recv. */
+#define AETHER_POLL_PENDING 0u
+#define AETHER_JOIN_OK 1u        /* the output was moved to *out */
+#define AETHER_JOIN_PANICKED 2u  /* JoinError: the task panicked (is_panic) */
+#define AETHER_JOIN_CANCELLED 3u /* JoinError: the task was aborted (is_cancelled) */
+
+/* Priorities for aether_rt_task_spawn_priority: on each worker a ready HIGH task runs before any ready
+ * NORMAL one, which runs before any ready LOW one. */
+#define AETHER_PRIORITY_NORMAL 0u
+#define AETHER_PRIORITY_HIGH 1u
+#define AETHER_PRIORITY_LOW 2u
+
+/* Channel results (AETHER_POLL_PENDING is the third). */
+#define AETHER_CHAN_READY 1u  /* send: the value was moved in; recv: a value was moved to *out */
+#define AETHER_CHAN_CLOSED 2u /* send: receiver gone, value NOT taken; recv: all senders gone, buffer empty */
+
+/* The capacity of an unbounded channel. */
+#define AETHER_CHAN_UNBOUNDED SIZE_MAX
+
+typedef struct AetherWaker AetherWaker;
+
+/*
+ * The operations of one kind of waker (the runtime's own: tasks, block_on's parker, the no-op waker).
+ * Layout (32 bytes): clone at 0, wake at 8, wake_by_ref at 16, drop at 24. Compiled code never calls
+ * these directly: it uses the aether_rt_waker_* functions, which also handle the empty waker.
+ */
+typedef struct AetherWakerVTable {
+    void (*clone)(const void *data, AetherWaker *out); /* writes a new waker, taking a reference */
+    void (*wake)(const void *data);                    /* wakes, giving the reference back */
+    void (*wake_by_ref)(const void *data);             /* wakes, keeping it */
+    void (*drop)(const void *data);                    /* gives the reference back */
+} AetherWakerVTable;
+
+/* A waker: two words. Layout (16 bytes, alignment 8): data at 0, vtable at 8. For a task, data is the
+ * task pointer. vtable NULL = the empty waker. Owned wakers must be dropped (aether_rt_waker_drop) or
+ * consumed (aether_rt_waker_wake). */
+struct AetherWaker {
+    const void *data;
+    const AetherWakerVTable *vtable;
+};
+
+/* What poll receives. Layout: waker at 0 (16 bytes). Compiled code reads only `waker` (borrowed: clone
+ * it to keep it) and passes the pointer on to the futures it polls; the runtime builds contexts and may
+ * add fields after `waker`, so compiled code never creates or copies one (except on the stack for the
+ * no-op waker of a poll it drives itself). */
+typedef struct AetherContext {
+    AetherWaker waker;
+} AetherContext;
+
+/*
+ * Per frame type, emitted by the compiler as a constant. Layout (56 bytes, alignment 8): poll at 0,
+ * drop_frame at 8, drop_output at 16, frame_size at 24, frame_align at 32, output_size at 40,
+ * output_align at 48. Alignments are powers of two (at most 65536). poll and the drop functions may
+ * unwind (they are compiled code with landing pads). drop_frame NULL: the frame never holds anything to
+ * drop; drop_output NULL: the output is trivially droppable.
+ */
+typedef struct AetherFutureVTable {
+    bool (*poll)(void *frame, AetherContext *cx, void *out);
+    void (*drop_frame)(void *frame);
+    void (*drop_output)(void *out);
+    size_t frame_size;
+    size_t frame_align;
+    size_t output_size;
+    size_t output_align;
+} AetherFutureVTable;
+
+/*
+ * A task, which is also its JoinHandle. Opaque: one allocation of [header | frame | output slot], the
+ * 32-byte header holding an atomic state word (lifecycle flags, outcome, priority and reference count),
+ * the vtable pointer and the join waker; the frame starts at offset 32 rounded up to frame_align, the
+ * output slot after the frame at output_align. The block's alignment is max(8, frame_align,
+ * output_align).
+ */
+typedef struct AetherTask AetherTask;
+
+/*
+ * A sleep's registration with the timing wheel, stored in the sleeping future's frame (no allocation
+ * per sleep). Layout (48 bytes, alignment 8): next at 0, prev at 8, deadline at 16, waker at 24 (16
+ * bytes), state at 40, slot at 44. Zero-filled when the frame is built; afterwards only the runtime
+ * touches it. While registered it must not move and the frame must call aether_rt_timer_cancel before
+ * dying.
+ */
+typedef struct AetherTimerEntry {
+    struct AetherTimerEntry *next;
+    struct AetherTimerEntry *prev;
+    uint64_t deadline;
+    AetherWaker waker;
+    uint32_t state; /* 0 idle, 1 registered, 2 fired (an atomic inside the runtime) */
+    uint32_t slot;
+} AetherTimerEntry;
+
+/*
+ * A pending `send` on a full channel, stored in the send future's frame (an intrusive FIFO of waiting
+ * senders: no allocation per wait). Layout (40 bytes, alignment 8): next at 0, prev at 8, waker at 16
+ * (16 bytes), state at 32, reserved at 36. Zero-filled when the frame is built; afterwards only the
+ * runtime touches it. While waiting it must not move and the frame must call aether_rt_chan_send_cancel
+ * before dying.
+ */
+typedef struct AetherChanWaiter {
+    struct AetherChanWaiter *next;
+    struct AetherChanWaiter *prev;
+    AetherWaker waker;
+    uint32_t state; /* 0 idle, 1 queued, 2 notified (an atomic inside the runtime) */
+    uint32_t reserved;
+} AetherChanWaiter;
+
+/* A channel (opaque). Sender and Receiver handles are both this pointer; the runtime counts senders. */
+typedef struct AetherChannel AetherChannel;
+
+/* ---------------------------------------------------------------------------------------------------
+ * Tasks and join handles
+ * ------------------------------------------------------------------------------------------------- */
+
+/* Allocates a task for futures of type *vt: exactly one allocation (one count of
+ * aether_rt_alloc_count). Its frame is uninitialised: build it in place at aether_rt_task_frame(t), then
+ * spawn the task, or free it with aether_rt_task_discard. vt must outlive the task (a constant). */
+AetherTask *aether_rt_task_new(const AetherFutureVTable *vt);
+
+/* The frame of task t, aligned to vt->frame_align. It never moves. */
+void *aether_rt_task_frame(AetherTask *t);
+
+/* Frees a task that was never spawned, without touching its frame (the caller drops what it built). */
+void aether_rt_task_discard(AetherTask *t);
+
+/* Spawns t (frame built) on the workers with normal priority and returns its JoinHandle (the same
+ * pointer). Only enqueues: never polls the task inside the call. On a worker the task goes to the back
+ * of that worker's queue, elsewhere to the global queue. Spawning a task twice is a fatal error. */
+AetherTask *aether_rt_task_spawn(AetherTask *t);
+
+/* aether_rt_task_spawn with a priority (AETHER_PRIORITY_*), for PriorityScheduler. */
+AetherTask *aether_rt_task_spawn_priority(AetherTask *t, uint32_t priority);
+
+/* spawn_blocking: spawns t on the blocking pool. A pool thread polls it (blocking for as long as the
+ * poll runs, e.g. a closure called inside it); if it returns pending it is polled again on a pool thread
+ * when woken. Returns its JoinHandle, used like any other (abort only cancels before a poll starts). */
+AetherTask *aether_rt_task_spawn_blocking(AetherTask *t);
+
+/* Polls JoinHandle h. Returns AETHER_POLL_PENDING after registering cx's waker (replacing an earlier
+ * one unless it wakes the same task; a NULL cx registers nothing), or the result: AETHER_JOIN_OK with
+ * the output moved (memcpy) to *out, AETHER_JOIN_PANICKED or AETHER_JOIN_CANCELLED. After a result the
+ * output belongs to the caller; polling again is a fatal error. */
+uint32_t aether_rt_join_poll(AetherTask *h, AetherContext *cx, void *out);
+
+/* JoinHandle::abort: unless the task already finished (then nothing changes and the handle still
+ * yields its output), a worker drops the task's frame with drop_frame at its next scheduling point (at
+ * once if it is idle, after the current poll if it is running) and the handle then yields
+ * AETHER_JOIN_CANCELLED. The handle stays valid (it must still be dropped). */
+void aether_rt_join_abort(AetherTask *h);
+
+/* JoinHandle::is_finished: whether a result is ready. */
+bool aether_rt_join_is_finished(AetherTask *h);
+
+/* UNWINDS. Drops JoinHandle h. Before completion this detaches the task, which keeps running (its
+ * output is dropped by the runtime when it finishes); after completion it drops an output that was not
+ * taken by aether_rt_join_poll (which may unwind). A task that is pending with neither handle nor any
+ * waker left can never run again: the runtime drops its frame on a worker and frees it. */
+void aether_rt_join_drop(AetherTask *h);
+
+/* ---------------------------------------------------------------------------------------------------
+ * Wakers (for hand-written futures: user structs implementing Future)
+ * ------------------------------------------------------------------------------------------------- */
+
+/* Writes a clone of *w to *out (uninitialised; not dropped first). For a task: one atomic increment. */
+void aether_rt_waker_clone(const AetherWaker *w, AetherWaker *out);
+
+/* Waker::wake: wakes *w and consumes it (*w is left empty). */
+void aether_rt_waker_wake(AetherWaker *w);
+
+/* Waker::wake_by_ref: wakes *w, keeping it. Waking a task while it runs makes it run again after the
+ * current poll (at the back of the queue: how yield_now is written). */
+void aether_rt_waker_wake_by_ref(const AetherWaker *w);
+
+/* Drops *w (leaving it empty). */
+void aether_rt_waker_drop(AetherWaker *w);
+
+/* Waker::will_wake: whether *a and *b wake the same thing (same data and vtable). */
+bool aether_rt_waker_will_wake(const AetherWaker *a, const AetherWaker *b);
+
+/* Writes a waker that does nothing when woken to *out (Waker::noop); it needs no drop. */
+void aether_rt_waker_noop(AetherWaker *out);
+
+/* Waker::wake_after(d): registers a wake-up of *w (cloned) no earlier than `nanos` from now. Each call
+ * adds one; earlier registrations still fire. */
+void aether_rt_waker_wake_after(const AetherWaker *w, uint64_t nanos);
+
+/* ---------------------------------------------------------------------------------------------------
+ * Time
+ * ------------------------------------------------------------------------------------------------- */
+
+/* Instant::now(): nanoseconds on the monotonic clock since the runtime first read it. */
+uint64_t aether_rt_now_nanos(void);
+
+/* The poll of `sleep`: returns true when aether_rt_now_nanos() >= deadline (unregistering e if
+ * needed). Otherwise registers *e (in the frame, zero-filled initially) with the timer at `deadline`
+ * and cx's waker, replacing the waker or deadline of an earlier registration of e, and returns false.
+ * Resolution 1 ms; a sleep never ends early. A sleep frame is { uint64_t deadline (computed when the
+ * future is created: now + d); AetherTimerEntry e; } and its drop_frame calls aether_rt_timer_cancel. */
+bool aether_rt_timer_poll(AetherTimerEntry *e, uint64_t deadline, AetherContext *cx);
+
+/* Unregisters *e if registered (dropping its waker) and leaves it idle; a no-op on idle or fired
+ * entries. */
+void aether_rt_timer_cancel(AetherTimerEntry *e);
+
+/* ---------------------------------------------------------------------------------------------------
+ * Running futures from synchronous code
+ * ------------------------------------------------------------------------------------------------- */
+
+/* UNWINDS. block_on(fut): polls the frame (of type *vt, at a fixed address) on the calling thread until
+ * ready, parking the thread in between, and writes the output to *out. A panic of the future unwinds
+ * out of this call. Spawned tasks run on the workers meanwhile. */
+void aether_rt_block_on(const AetherFutureVTable *vt, void *frame, void *out);
+
+/*
+ * What the generated C `main` returns for `async fn main`:
+ *     struct MainFrame f = { ...state 0... };
+ *     return aether_rt_main_async(argc, argv, &MAIN_VTABLE, &f, &out);
+ * Records the arguments like aether_rt_start, starts the workers, moves the unpolled frame *frame into
+ * a task (the caller must not use or drop f afterwards) and runs it as a task on the workers (so it
+ * shares their queues and LIFO slots with the tasks it talks to); the calling thread only waits. Returns
+ * 0 when main's future finished (its output moved to *out, e.g. a Result the compiler then reports) or
+ * 101 when it panicked (message printed as thread 'main'). Flushes stdout and stops the workers before
+ * returning; tasks still pending are not dropped (the process is about to exit).
+ */
+int32_t aether_rt_main_async(int32_t argc, char **argv, const AetherFutureVTable *vt, const void *frame,
+                             void *out);
+
+/* ---------------------------------------------------------------------------------------------------
+ * Channels: bounded or unbounded MPSC over opaque elements moved by memcpy
+ * ------------------------------------------------------------------------------------------------- */
+
+/* Creates a channel holding at most `capacity` elements (>= 1; AETHER_CHAN_UNBOUNDED for no limit) of
+ * elem_size bytes aligned to elem_align (elem_size a multiple of elem_align; 0 allowed), dropped with
+ * drop_elem (NULL: nothing to drop; may unwind). Returns it with one sender and the receiver. */
+AetherChannel *aether_rt_chan_new(size_t capacity, size_t elem_size, size_t elem_align, void (*drop_elem)(void *));
+
+/* Sender::clone: ch now stands for one more sender. */
+void aether_rt_chan_sender_clone(AetherChannel *ch);
+
+/* Drops one sender; when it was the last, the channel closes and the receiver is woken (recv then
+ * returns the buffered values, then AETHER_CHAN_CLOSED). */
+void aether_rt_chan_sender_drop(AetherChannel *ch);
+
+/* UNWINDS. Drops the receiver: pending and later sends return AETHER_CHAN_CLOSED (waiting senders are
+ * woken) and the buffered elements are dropped. */
+void aether_rt_chan_receiver_drop(AetherChannel *ch);
+
+/* The poll of `tx.send(v)`: with room, moves the element at value into the channel and returns
+ * AETHER_CHAN_READY (the caller no longer owns it). If the receiver is gone returns AETHER_CHAN_CLOSED
+ * and the value stays with the caller (SendError(v)). If full, queues *waiter (in the send future's
+ * frame, zero-filled initially) with cx's waker and returns AETHER_POLL_PENDING; the value stays with
+ * the caller, who polls again with the same waiter when woken. With cx NULL it never waits (try_send:
+ * PENDING means full, waiter may be NULL). The send future's drop_frame calls
+ * aether_rt_chan_send_cancel(ch, waiter) and drops the value if it still holds it. */
+uint32_t aether_rt_chan_send(AetherChannel *ch, AetherChanWaiter *waiter, const void *value, AetherContext *cx);
+
+/* Cancels a pending send: dequeues *waiter, passing on a wake-up it received but did not use; a no-op
+ * on an idle waiter. */
+void aether_rt_chan_send_cancel(AetherChannel *ch, AetherChanWaiter *waiter);
+
+/* The poll of `rx.recv()`: moves the oldest element to *out and returns AETHER_CHAN_READY (Some(v)), or
+ * AETHER_CHAN_CLOSED when all senders are gone and nothing is buffered (None), or registers cx's waker
+ * and returns AETHER_POLL_PENDING (cx NULL: only checks, try_recv). */
+uint32_t aether_rt_chan_recv(AetherChannel *ch, void *out, AetherContext *cx);
+
+/* The number of elements buffered now (Receiver::len). */
+size_t aether_rt_chan_len(AetherChannel *ch);
+
 #ifdef __cplusplus
 }
 #endif

@@ -26,7 +26,24 @@ _Static_assert(offsetof(AetherBuf, ptr) == 0, "ptr at 0");
 _Static_assert(offsetof(AetherBuf, len) == sizeof(void *), "len after ptr");
 _Static_assert(offsetof(AetherBuf, cap) == 2 * sizeof(void *), "cap after len");
 
+_Static_assert(sizeof(AetherWaker) == 2 * sizeof(void *), "AetherWaker is two words");
+_Static_assert(offsetof(AetherWaker, vtable) == sizeof(void *), "waker vtable after data");
+_Static_assert(sizeof(AetherContext) == sizeof(AetherWaker), "AetherContext holds the waker");
+_Static_assert(sizeof(AetherWakerVTable) == 4 * sizeof(void *), "AetherWakerVTable is four pointers");
+_Static_assert(sizeof(AetherFutureVTable) == 7 * sizeof(void *), "AetherFutureVTable is seven words");
+_Static_assert(offsetof(AetherFutureVTable, frame_size) == 3 * sizeof(void *), "frame_size at 24");
+_Static_assert(offsetof(AetherFutureVTable, output_align) == 6 * sizeof(void *), "output_align at 48");
+_Static_assert(sizeof(void *) != 8 || sizeof(AetherTimerEntry) == 48, "AetherTimerEntry is 48 bytes");
+_Static_assert(sizeof(void *) != 8 || offsetof(AetherTimerEntry, deadline) == 16, "deadline at 16");
+_Static_assert(sizeof(void *) != 8 || offsetof(AetherTimerEntry, waker) == 24, "waker at 24");
+_Static_assert(sizeof(void *) != 8 || offsetof(AetherTimerEntry, state) == 40, "state at 40");
+_Static_assert(sizeof(void *) != 8 || sizeof(AetherChanWaiter) == 40, "AetherChanWaiter is 40 bytes");
+_Static_assert(sizeof(void *) != 8 || offsetof(AetherChanWaiter, waker) == 16, "waker at 16");
+_Static_assert(sizeof(void *) != 8 || offsetof(AetherChanWaiter, state) == 32, "state at 32");
+
 static int failures;
+
+static void test_async(void);
 
 #define S(lit) (const uint8_t *)(lit), (sizeof(lit) - 1)
 
@@ -155,6 +172,7 @@ static void user_main(void) {
 
     test_formatting();
     test_memory();
+    test_async();
 
     /* Streams: stdout is buffered, but flushed before stderr output, so the combined output keeps
      * program order. */
@@ -183,6 +201,113 @@ static void user_main(void) {
     AetherFmtSpec hex = {' ', AETHER_FMT_ALIGN_UNKNOWN, AETHER_FMT_FLAG_ALTERNATE, AETHER_FMT_UPPER_HEX, 0, 0, -1};
     aether_rt_fmt_u64(1, NULL, &hex, 48879, 16);
     aether_rt_write(1, NULL, S(" out2\n"));
+}
+
+/* A compiled-like child future: sleep `ms`, then return value * 2. */
+typedef struct Child {
+    uint64_t deadline;
+    AetherTimerEntry entry;
+    uint64_t value;
+} Child;
+
+static bool child_poll(void *frame, AetherContext *cx, void *out) {
+    Child *c = frame;
+    if (!aether_rt_timer_poll(&c->entry, c->deadline, cx)) return false;
+    *(uint64_t *)out = c->value * 2;
+    return true;
+}
+
+static void child_drop(void *frame) {
+    aether_rt_timer_cancel(&((Child *)frame)->entry);
+}
+
+static const AetherFutureVTable CHILD_VT = {child_poll, child_drop, NULL, sizeof(Child), _Alignof(Child),
+                                            sizeof(uint64_t), _Alignof(uint64_t)};
+
+/* The parent: spawns four children, joins them in order, then passes values through a channel. */
+typedef struct Parent {
+    uint32_t state;
+    uint32_t next;
+    AetherTask *handles[4];
+    uint64_t sum;
+    AetherChannel *ch;
+    AetherChanWaiter waiter;
+    uint64_t sent;
+} Parent;
+
+static bool parent_poll(void *frame, AetherContext *cx, void *out) {
+    Parent *p = frame;
+    if (p->state == 0) {
+        for (uint32_t i = 0; i < 4; i++) {
+            AetherTask *t = aether_rt_task_new(&CHILD_VT);
+            Child *c = aether_rt_task_frame(t);
+            memset(&c->entry, 0, sizeof c->entry);
+            c->deadline = aether_rt_now_nanos() + (4 - i) * 1000000ull;
+            c->value = i + 1;
+            p->handles[i] = aether_rt_task_spawn(t);
+        }
+        p->state = 1;
+    }
+    while (p->state == 1 && p->next < 4) {
+        uint64_t v;
+        uint32_t r = aether_rt_join_poll(p->handles[p->next], cx, &v);
+        if (r == AETHER_POLL_PENDING) return false;
+        check(r == AETHER_JOIN_OK, "join ok");
+        aether_rt_join_drop(p->handles[p->next]);
+        p->sum += v;
+        p->next++;
+    }
+    if (p->state == 1) {
+        p->ch = aether_rt_chan_new(2, sizeof(uint64_t), _Alignof(uint64_t), NULL);
+        p->state = 2;
+    }
+    while (p->state == 2 && p->sent < 3) {
+        uint64_t v = 100 + p->sent;
+        uint32_t r = aether_rt_chan_send(p->ch, &p->waiter, &v, NULL);
+        if (p->sent < 2) {
+            check(r == AETHER_CHAN_READY, "send with room");
+            p->sent++;
+        } else {
+            check(r == AETHER_POLL_PENDING, "try_send on a full channel");
+            break;
+        }
+    }
+    if (p->state == 2) {
+        uint64_t a = 0, b = 0, c = 0;
+        check(aether_rt_chan_len(p->ch) == 2, "two buffered");
+        check(aether_rt_chan_recv(p->ch, &a, cx) == AETHER_CHAN_READY && a == 100, "recv first");
+        check(aether_rt_chan_recv(p->ch, &b, cx) == AETHER_CHAN_READY && b == 101, "recv second");
+        check(aether_rt_chan_recv(p->ch, &c, NULL) == AETHER_POLL_PENDING, "try_recv on empty");
+        aether_rt_chan_sender_drop(p->ch);
+        check(aether_rt_chan_recv(p->ch, &c, cx) == AETHER_CHAN_CLOSED, "closed after the last sender");
+        aether_rt_chan_receiver_drop(p->ch);
+    }
+    *(uint64_t *)out = p->sum;
+    return true;
+}
+
+static const AetherFutureVTable PARENT_VT = {parent_poll, NULL, NULL, sizeof(Parent), _Alignof(Parent),
+                                             sizeof(uint64_t), _Alignof(uint64_t)};
+
+static void test_async(void) {
+    Parent p;
+    memset(&p, 0, sizeof p);
+    uint64_t out = 0;
+    uint64_t allocs = aether_rt_alloc_count();
+    uint64_t start = aether_rt_now_nanos();
+    aether_rt_block_on(&PARENT_VT, &p, &out);
+    check(out == 2 * (1 + 2 + 3 + 4), "children's outputs");
+    check(aether_rt_now_nanos() - start >= 4000000ull, "the longest child slept 4 ms");
+    check(aether_rt_alloc_count() - allocs == 4, "one allocation per spawned task");
+
+    AetherWaker noop, copy;
+    aether_rt_waker_noop(&noop);
+    aether_rt_waker_clone(&noop, &copy);
+    check(aether_rt_waker_will_wake(&noop, &copy), "noop wakers wake the same thing");
+    aether_rt_waker_wake_by_ref(&copy);
+    aether_rt_waker_wake(&copy);
+    check(copy.vtable == NULL, "wake consumes the waker");
+    aether_rt_waker_drop(&noop);
 }
 
 int main(int argc, char **argv) {
