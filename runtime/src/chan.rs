@@ -232,7 +232,7 @@ pub extern "C" fn aether_rt_chan_new(
     elem_align: usize,
     drop_elem: Option<unsafe extern "C-unwind" fn(*mut u8)>,
 ) -> *mut AetherChannel {
-    if capacity == 0 || !elem_align.is_power_of_two() || elem_size % elem_align != 0 {
+    if capacity == 0 || !elem_align.is_power_of_two() || !elem_size.is_multiple_of(elem_align) {
         crate::process::fatal(&format!(
             "aether_rt_chan_new: invalid channel (capacity {capacity}, element {elem_size}/{elem_align})"
         ));

@@ -291,7 +291,7 @@ impl Local {
                 return Some(t);
             }
         }
-        if tick % GLOBAL_INTERVAL == 0 {
+        if tick.is_multiple_of(GLOBAL_INTERVAL) {
             if let Steal::Success(t) = rt.injector.steal_batch_and_pop(&self.deque) {
                 return Some(t);
             }

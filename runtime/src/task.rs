@@ -488,7 +488,7 @@ fn spawn_with(t: *mut AetherTask, extra: u64) -> *mut AetherTask {
     if t.state().load(Ordering::Relaxed) != 0 {
         crate::process::fatal("a task was spawned twice");
     }
-    let bits = NOTIFIED | JOIN_INTEREST | extra | 2 * REF_ONE;
+    let bits = NOTIFIED | JOIN_INTEREST | extra | (2 * REF_ONE);
     // Published to the worker that pops it by the queue push (a release).
     t.state().store(bits, Ordering::Relaxed);
     sched::schedule(t, bits, sched::Place::Spawn);
