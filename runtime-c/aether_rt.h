@@ -546,7 +546,9 @@ void aether_rt_timer_cancel(AetherTimerEntry *e);
 
 /* UNWINDS. block_on(fut): polls the frame (of type *vt, at a fixed address) on the calling thread until
  * ready, parking the thread in between, and writes the output to *out. A panic of the future unwinds
- * out of this call. Spawned tasks run on the workers meanwhile. */
+ * out of this call. Spawned tasks run on the workers meanwhile. Called on a worker thread (inside a
+ * task) it panics with "block_on called inside an async task: ..." instead of blocking the worker;
+ * from a blocking-pool thread it is allowed. */
 void aether_rt_block_on(const AetherFutureVTable *vt, void *frame, void *out);
 
 /*

@@ -16,13 +16,18 @@ use crate::waker::{thread_parker, AetherContext};
 
 /// Polls the future `frame` of type `vt` on the calling thread until it is ready, parking between polls;
 /// the output is written to `out`. UNWINDS (a panic of the future). Spawned tasks run on the workers
-/// meanwhile (started on demand).
+/// meanwhile (started on demand). Called on a worker thread (from inside a task) it panics instead.
 ///
 /// # Safety
 /// `vt` must be a valid vtable, `frame` a frame of that type that stays in place, `out` writable for the
 /// output.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn aether_rt_block_on(vt: *const AetherFutureVTable, frame: *mut u8, out: *mut u8) {
+    if crate::sched::on_worker() {
+        // Parking a worker could deadlock: the future may need this very worker (its LIFO slot, or the
+        // only worker). Tokio refuses the same way.
+        panic!("block_on called inside an async task: it would block a worker thread (use .await instead)");
+    }
     let (parker, waker) = thread_parker();
     let mut cx = AetherContext { waker };
     // SAFETY: guaranteed by the caller.

@@ -234,6 +234,18 @@ fn abort_before_first_poll() -> ! {
     )
 }
 
+fn block_on_in_task() -> ! {
+    let mut h = None;
+    run_main(
+        poll_fn(move |cx| {
+            let h = h.get_or_insert_with(|| spawn(Call(Some(|| block_on(Ready(Some(1u8)))))));
+            print(&format!("panicked: {}\n", h.poll(cx)? == Err(JOIN_PANICKED)));
+            Some(())
+        }),
+        |()| {},
+    )
+}
+
 fn workers() -> ! {
     run_main(
         poll_fn(|_cx| {
@@ -253,6 +265,7 @@ fn scenario(name: &str) -> ! {
         "yield_order" => yield_order(),
         "abort_before_first_poll" => abort_before_first_poll(),
         "workers" => workers(),
+        "block_on_in_task" => block_on_in_task(),
         _ => panic!("unknown scenario {name}"),
     }
 }
@@ -330,6 +343,17 @@ const CASES: &[Case] = &[
         scenario: "abort_before_first_poll",
         workers: Some("1"),
         check: |out| expect(out, Some(0), "cancelled true polls=0 drops=1\n"),
+    },
+    Case {
+        name: "block_on_inside_a_task_panics_instead_of_blocking_a_worker",
+        scenario: "block_on_in_task",
+        workers: Some("1"),
+        check: |out| {
+            expect(out, Some(0), "panicked: true\n");
+            let err = text(&out.stderr);
+            assert!(err.starts_with("thread 'aether-worker-0' panicked at "), "{err}");
+            assert!(err.contains("\nblock_on called inside an async task: it would block a worker thread"), "{err}");
+        },
     },
     Case {
         name: "aether_workers_sets_the_worker_count",
