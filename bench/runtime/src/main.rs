@@ -4,7 +4,8 @@
 //! - 1,000,000 tasks each sleeping 1 s (time and peak RSS);
 //! - ping-pong of 1,000,000 messages over two capacity-1 channels, both ends spawned tasks, and with
 //!   one end being the program's main future (Tokio's `#[tokio::main]` runs it on its own thread; ours
-//!   runs main as a task on the workers).
+//!   runs main as a task on the workers);
+//! - 8 producer tasks sending 1,000,000 messages in all into one channel of capacity 128 (contention).
 //!
 //! Our side uses hand-written C-ABI futures (the `#[repr(C)]` frames and `extern "C-unwind"` polls of
 //! `runtime/tests/futures`, what the compiler emits) and calls the runtime only through its C ABI (no
@@ -200,6 +201,69 @@ impl Frame for PingPongMain {
     }
 }
 
+const PRODUCERS: u32 = 8;
+
+/// Sends `n` values then finishes; waits when the channel is full.
+#[repr(C)]
+struct Producer {
+    tx: Sender<u64>,
+    next: u64,
+    n: u64,
+    pending: Option<SendState<u64>>,
+}
+
+impl Frame for Producer {
+    type Output = ();
+    fn poll(&mut self, cx: *mut AetherContext) -> Option<()> {
+        while self.next < self.n {
+            let (tx, v) = (&self.tx, self.next);
+            let st = self.pending.get_or_insert_with(|| SendState::new(v));
+            st.poll(tx, cx)?.expect("receiver alive");
+            self.pending = None;
+            self.next += 1;
+        }
+        Some(())
+    }
+}
+
+impl Drop for Producer {
+    fn drop(&mut self) {
+        if let Some(st) = &mut self.pending {
+            st.cancel(&self.tx);
+        }
+    }
+}
+
+/// PRODUCERS spawned producers into one bounded channel (capacity 128), main receives everything.
+#[repr(C)]
+struct ManyProducers {
+    rx: Option<Receiver<u64>>,
+    sum: u64,
+}
+
+impl Frame for ManyProducers {
+    type Output = u64;
+    fn poll(&mut self, cx: *mut AetherContext) -> Option<u64> {
+        let rx = self.rx.get_or_insert_with(|| {
+            let (tx, rx) = channel::<u64>(128);
+            for _ in 0..PRODUCERS {
+                let n = MESSAGES / PRODUCERS as u64;
+                drop(spawn(Producer { tx: tx.clone(), next: 0, n, pending: None }));
+            }
+            rx
+        });
+        while let Some(v) = rx.poll_recv(cx)? {
+            self.sum += v;
+        }
+        Some(self.sum)
+    }
+}
+
+fn mpsc_sum() -> u64 {
+    let n = MESSAGES / PRODUCERS as u64;
+    PRODUCERS as u64 * n * (n - 1) / 2
+}
+
 /// Runs `main` as a task on the workers (what `aether_rt_main_async` does) and waits for it.
 fn aether_main<F: Frame>(main: F) -> F::Output
 where
@@ -214,6 +278,7 @@ fn run_aether(bench: &str) {
         "sleep" => aether_main(Sleepers { handles: Vec::with_capacity(SLEEPERS), next: 0, spawned: false }),
         "pingpong" => assert_eq!(aether_main(PingPongTasks { handles: None }), MESSAGES / 2),
         "pingpong-main" => assert_eq!(aether_main(PingPongMain { state: None, result: None }), MESSAGES / 2),
+        "mpsc" => assert_eq!(aether_main(ManyProducers { rx: None, sum: 0 }), mpsc_sum()),
         _ => panic!("unknown bench {bench}"),
     }
 }
@@ -260,6 +325,24 @@ fn tokio_channels() -> (impl std::future::Future<Output = u64>, tokio::task::Joi
     (ping, echo)
 }
 
+async fn tokio_many_producers() -> u64 {
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<u64>(128);
+    for _ in 0..PRODUCERS {
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            for v in 0..MESSAGES / PRODUCERS as u64 {
+                tx.send(v).await.unwrap();
+            }
+        });
+    }
+    drop(tx);
+    let mut sum = 0;
+    while let Some(v) = rx.recv().await {
+        sum += v;
+    }
+    sum
+}
+
 fn run_tokio(bench: &str, workers: usize) {
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(workers).enable_time().build().unwrap();
     match bench {
@@ -278,6 +361,10 @@ fn run_tokio(bench: &str, workers: usize) {
             assert_eq!(ping.await, MESSAGES / 2);
             echo.await.unwrap();
         }),
+        "mpsc" => assert_eq!(rt.block_on(tokio_many_producers()), mpsc_sum()),
+        "mpsc-in-task" => {
+            assert_eq!(rt.block_on(async { tokio::spawn(tokio_many_producers()).await.unwrap() }), mpsc_sum())
+        }
         _ => panic!("unknown bench {bench}"),
     }
 }
@@ -342,9 +429,9 @@ fn main() {
     }
     let runs: usize = std::env::var("BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(3);
     println!("AetherLang runtime vs Tokio (version in Cargo.lock), {workers} workers each, best of {runs} (sleepers: 1 run)\n");
-    println!("{:<58} {:>12} {:>12} {:>8}", "benchmark", "aether", "tokio", "ratio");
+    println!("{:<66} {:>12} {:>12} {:>8}", "benchmark", "aether", "tokio", "ratio");
     let row = |name: &str, ours: f64, theirs: f64, unit: &str| {
-        println!("{name:<58} {:>9.3} {unit:<2} {:>9.3} {unit:<2} {:>7.2}x", ours, theirs, theirs / ours);
+        println!("{name:<66} {:>9.3} {unit:<2} {:>9.3} {unit:<2} {:>7.2}x", ours, theirs, theirs / ours);
     };
 
     let a = measure("spawn", "aether", workers, runs);
@@ -367,5 +454,10 @@ fn main() {
     let a = measure("pingpong-main", "aether", workers, runs);
     let t = measure("pingpong-main", "tokio", workers, 1);
     row("ping-pong 1M messages, one end is main (#[tokio::main])", a.secs, t.secs, "s");
+    let a = measure("mpsc", "aether", workers, runs);
+    let t = measure("mpsc", "tokio", workers, runs);
+    let tt = measure("mpsc-in-task", "tokio", workers, runs);
+    row("8 producers -> 1 consumer, 1M messages, capacity 128 (block_on)", a.secs, t.secs, "s");
+    row("8 producers -> 1 consumer, 1M messages, capacity 128 (in a task)", a.secs, tt.secs, "s");
     println!("\nratio = tokio / aether: above 1 means the AetherLang runtime is faster or smaller");
 }
