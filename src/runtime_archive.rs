@@ -31,7 +31,7 @@ pub fn host_triple() -> &'static str {
 /// Writes the archive as `dir/libaether_runtime.a` and returns that path, for `cc` to link.
 pub fn write_to(dir: &Path) -> io::Result<PathBuf> {
     let path = dir.join(FILE_NAME);
-    std::fs::write(&path, ARCHIVE)?;
+    std::fs::write(&path, staticlib())?;
     Ok(path)
 }
 

@@ -81,7 +81,12 @@ impl<'ctx, 'a> CodegenCx<'ctx, 'a> {
             };
             let fv = self.module.add_function(&symbol_name(f), ty, linkage);
             if *self.krate.tys.kind(f.ret) == TyKind::Never {
-                self.add_fn_attr(fv, "noreturn");
+                self.add_fn_attr(fv, "noreturn", 0);
+            }
+            if f.body.is_some() {
+                // Panics unwind through every compiled frame: always emit unwind tables
+                // (value 2 is `uwtable(async)`).
+                self.add_fn_attr(fv, "uwtable", 2);
             }
             self.fns.push(Some(fv));
         }
@@ -97,9 +102,9 @@ impl<'ctx, 'a> CodegenCx<'ctx, 'a> {
         Ok(())
     }
 
-    fn add_fn_attr(&self, f: FunctionValue<'ctx>, name: &str) {
+    fn add_fn_attr(&self, f: FunctionValue<'ctx>, name: &str, value: u64) {
         let kind = inkwell::attributes::Attribute::get_named_enum_kind_id(name);
-        f.add_attribute(inkwell::attributes::AttributeLoc::Function, self.cx.create_enum_attribute(kind, 0));
+        f.add_attribute(inkwell::attributes::AttributeLoc::Function, self.cx.create_enum_attribute(kind, value));
     }
 
     fn fn_type(&self, params: &[Ty], ret: Ty) -> inkwell::types::FunctionType<'ctx> {
@@ -593,45 +598,166 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
         };
         let i32t = self.cg.cx.i32_type();
         let stream_v: BasicMetadataValueEnum = i32t.const_int(stream, false).into();
+        let null: BasicMetadataValueEnum = self.cg.cx.ptr_type(AddressSpace::default()).const_null().into();
         let value =
             self.operand(&args[1])?.ok_or_else(|| BackendError::Internal("printed value is zero-sized".into()))?;
         let (rf, call_args): (RuntimeFunction, Vec<BasicMetadataValueEnum>) = match i {
-            mir::Intrinsic::WriteStr | mir::Intrinsic::WriteStrDebug => {
+            mir::Intrinsic::WriteStr => {
                 let sv = value.into_struct_value();
                 let p = self.b().build_extract_value(sv, 0, "")?;
                 let n = self.b().build_extract_value(sv, 1, "")?;
-                if i == mir::Intrinsic::WriteStrDebug {
-                    (RuntimeFunction::PrintStrDebug, vec![stream_v, p.into(), n.into()])
-                } else if stream == 1 {
-                    (RuntimeFunction::StdoutWrite, vec![p.into(), n.into()])
-                } else {
-                    (RuntimeFunction::StderrWrite, vec![p.into(), n.into()])
-                }
+                let rf = if stream == 1 { RuntimeFunction::StdoutWrite } else { RuntimeFunction::StderrWrite };
+                (rf, vec![p.into(), n.into()])
             }
-            mir::Intrinsic::WriteI128 | mir::Intrinsic::WriteU128 => {
-                let v = value.into_int_value();
-                let i64t = self.cg.cx.i64_type();
-                let lo = self.b().build_int_truncate(v, i64t, "")?;
-                let shifted = self.b().build_right_shift(v, v.get_type().const_int(64, false), false, "")?;
-                let hi = self.b().build_int_truncate(shifted, i64t, "")?;
-                let rf = if i == mir::Intrinsic::WriteI128 {
-                    RuntimeFunction::PrintI128
-                } else {
-                    RuntimeFunction::PrintU128
+            mir::Intrinsic::Fmt(kind, spec) => {
+                let spec_ptr: BasicMetadataValueEnum =
+                    self.fmt_spec(&spec, &args[2..])?.map(Into::into).unwrap_or(null);
+                let mut a = vec![stream_v, null, spec_ptr];
+                let rf = match kind {
+                    FmtValueKind::Int { signed, bits } if bits > 64 => {
+                        let v = value.into_int_value();
+                        let i64t = self.cg.cx.i64_type();
+                        let lo = self.b().build_int_truncate(v, i64t, "")?;
+                        let shifted = self.b().build_right_shift(v, v.get_type().const_int(64, false), false, "")?;
+                        let hi = self.b().build_int_truncate(shifted, i64t, "")?;
+                        a.extend::<[BasicMetadataValueEnum; 2]>([lo.into(), hi.into()]);
+                        if signed {
+                            RuntimeFunction::FmtI128
+                        } else {
+                            RuntimeFunction::FmtU128
+                        }
+                    }
+                    FmtValueKind::Int { signed, bits } => {
+                        a.extend::<[BasicMetadataValueEnum; 2]>([
+                            value.into(),
+                            i32t.const_int(bits as u64, false).into(),
+                        ]);
+                        if signed {
+                            RuntimeFunction::FmtI64
+                        } else {
+                            RuntimeFunction::FmtU64
+                        }
+                    }
+                    FmtValueKind::Float { bits } => {
+                        a.push(value.into());
+                        if bits == 32 {
+                            RuntimeFunction::FmtF32
+                        } else {
+                            RuntimeFunction::FmtF64
+                        }
+                    }
+                    FmtValueKind::Str => {
+                        let sv = value.into_struct_value();
+                        let p = self.b().build_extract_value(sv, 0, "")?;
+                        let n = self.b().build_extract_value(sv, 1, "")?;
+                        a.extend::<[BasicMetadataValueEnum; 2]>([p.into(), n.into()]);
+                        RuntimeFunction::FmtStr
+                    }
+                    FmtValueKind::Char => {
+                        a.push(value.into());
+                        RuntimeFunction::FmtChar
+                    }
+                    FmtValueKind::Bool => {
+                        a.push(value.into());
+                        RuntimeFunction::FmtBool
+                    }
                 };
-                (rf, vec![stream_v, lo.into(), hi.into()])
+                (rf, a)
             }
-            mir::Intrinsic::WriteI64 => (RuntimeFunction::PrintI64, vec![stream_v, value.into()]),
-            mir::Intrinsic::WriteU64 => (RuntimeFunction::PrintU64, vec![stream_v, value.into()]),
-            mir::Intrinsic::WriteF64 => (RuntimeFunction::PrintF64, vec![stream_v, value.into()]),
-            mir::Intrinsic::WriteF32 => (RuntimeFunction::PrintF32, vec![stream_v, value.into()]),
-            mir::Intrinsic::WriteBool => (RuntimeFunction::PrintBool, vec![stream_v, value.into()]),
-            mir::Intrinsic::WriteChar => (RuntimeFunction::PrintChar, vec![stream_v, value.into()]),
-            mir::Intrinsic::WriteCharDebug => (RuntimeFunction::PrintCharDebug, vec![stream_v, value.into()]),
         };
         let f = self.cg.runtime(rf);
         self.b().build_call(f, &call_args, "")?;
         Ok(())
+    }
+
+    /// A pointer to the runtime's `AetherFmtSpec` for `spec` (layout in aether_rt.h: fill u32,
+    /// align u8, flags u8, ty u8, reserved u8, width u32, precision i32), or `None` for a plain
+    /// `{}`. Constant specs are private globals; specs with counts from operands are built in a
+    /// stack slot.
+    fn fmt_spec(&mut self, spec: &FmtSpec, counts: &[Operand]) -> Result<Option<PointerValue<'ctx>>, BackendError> {
+        use aether_frontend::ast::{FormatAlign, FormatType};
+        if spec.is_default() {
+            return Ok(None);
+        }
+        let cx = self.cg.cx;
+        let (i8t, i32t) = (cx.i8_type(), cx.i32_type());
+        let st = cx.struct_type(
+            &[i32t.into(), i8t.into(), i8t.into(), i8t.into(), i8t.into(), i32t.into(), i32t.into()],
+            false,
+        );
+        let align = match spec.align {
+            None => 0,
+            Some(FormatAlign::Left) => 1,
+            Some(FormatAlign::Right) => 2,
+            Some(FormatAlign::Center) => 3,
+        };
+        let flags = (spec.plus as u64) | (spec.alternate as u64) << 2 | (spec.zero_pad as u64) << 3;
+        let ty = match spec.ty {
+            FormatType::Display => 0,
+            FormatType::Debug => 1,
+            FormatType::LowerHex => 2,
+            FormatType::UpperHex => 3,
+            FormatType::Octal => 4,
+            FormatType::Binary => 5,
+            FormatType::LowerExp => 6,
+            FormatType::UpperExp => 7,
+            FormatType::DebugLowerHex => 8,
+            FormatType::DebugUpperHex => 9,
+        };
+        let lit = |c: &Option<SpecCount>, none: u64| match c {
+            Some(SpecCount::Literal(n)) => *n as u64,
+            _ => none,
+        };
+        let fields = [
+            i32t.const_int(spec.fill.unwrap_or(' ') as u64, false),
+            i8t.const_int(align, false),
+            i8t.const_int(flags, false),
+            i8t.const_int(ty, false),
+            i8t.const_int(0, false),
+            i32t.const_int(lit(&spec.width, 0), false),
+            i32t.const_int(lit(&spec.precision, u32::MAX as u64), true),
+        ];
+        let values: Vec<BasicValueEnum> = fields.iter().map(|f| (*f).into()).collect();
+        let constant = st.const_named_struct(&values);
+        let dynamic = [spec.width, spec.precision].iter().any(|c| *c == Some(SpecCount::Operand));
+        if !dynamic {
+            let g = self.cg.module.add_global(st, None, "fmt.spec");
+            g.set_initializer(&constant);
+            g.set_constant(true);
+            g.set_linkage(Linkage::Private);
+            g.set_unnamed_addr(true);
+            return Ok(Some(g.as_pointer_value()));
+        }
+        let slot = self.entry_alloca(st.into(), "fmt.spec")?;
+        self.b().build_store(slot, constant)?;
+        let mut next = counts.iter();
+        for (field, count) in [(5u32, spec.width), (6, spec.precision)] {
+            if count == Some(SpecCount::Operand) {
+                let op = next.next().ok_or_else(|| BackendError::Internal("missing format count operand".into()))?;
+                let v = self.int_operand(op)?;
+                // Checked against u16::MAX in MIR, so the truncation is exact.
+                let v = self.b().build_int_truncate_or_bit_cast(v, i32t, "")?;
+                let p = self.b().build_struct_gep(st, slot, field, "")?;
+                self.b().build_store(p, v)?;
+            }
+        }
+        Ok(Some(slot))
+    }
+
+    /// A stack slot in the function's entry block, so it is allocated once per call.
+    fn entry_alloca(
+        &mut self,
+        t: inkwell::types::BasicTypeEnum<'ctx>,
+        name: &str,
+    ) -> Result<PointerValue<'ctx>, BackendError> {
+        let b = self.cg.cx.create_builder();
+        let start =
+            self.func.get_first_basic_block().ok_or_else(|| BackendError::Internal("function has no entry".into()))?;
+        match start.get_first_instruction() {
+            Some(i) => b.position_before(&i),
+            None => b.position_at_end(start),
+        }
+        Ok(b.build_alloca(t, name)?)
     }
 }
 

@@ -146,6 +146,199 @@ Erroneous example:
 Write the field index as a decimal number without suffix: `t.1`.",
     ),
     (
+        "E0061",
+        "A function was called with a different number of arguments than it declares.
+
+Erroneous example:
+
+    fn add(a: i32, b: i32) -> i32 { a + b }
+
+    fn main() {
+        add(1);
+    }
+
+Pass exactly one argument per parameter: `add(1, 2)`.",
+    ),
+    (
+        "E0070",
+        "The left-hand side of an assignment is not a place that can be assigned to (a variable, a field, an index or a dereference).
+
+Erroneous example:
+
+    fn main() {
+        1 = 2;
+    }
+
+Assign to a variable: `let mut x = 1; x = 2;`.",
+    ),
+    (
+        "E0268",
+        "`break` or `continue` was used outside of a loop.
+
+Erroneous example:
+
+    fn main() {
+        break;
+    }
+
+Use `break` and `continue` only inside `loop`, `while` or `for`; use `return` to leave a function.",
+    ),
+    (
+        "E0277",
+        "A type does not implement a trait that the operation needs: for example a value formatted with `{:x}` whose type has no `LowerHex`, or a shift by a non-integer.
+
+Erroneous example:
+
+    fn main() {
+        println!(\"{:x}\", \"text\");
+    }
+
+Use a placeholder the type supports (`{}` or `{:?}` for strings), or convert the value first.",
+    ),
+    (
+        "E0282",
+        "The type of a variable cannot be inferred: nothing in the function decides it.
+
+Erroneous example:
+
+    fn main() {
+        let x;
+    }
+
+Give the variable a type (`let x: i32;`) or an initializer.",
+    ),
+    (
+        "E0308",
+        "An expression's type differs from the type the context requires: a `let` with a declared type, a function argument, a return value, a branch of `if`, an operand of an arithmetic operator.
+
+Erroneous example:
+
+    fn main() {
+        let n: i32 = \"forty-two\";
+    }
+
+Make both types agree: change the value, the declared type, or convert with `as` where a numeric conversion is meant.",
+    ),
+    (
+        "E0317",
+        "An `if` without `else` was used where a value other than `()` is expected. Without `else`, an `if` evaluates to `()` when its condition is false.
+
+Erroneous example:
+
+    fn main() {
+        let x: i32 = if true { 1 };
+    }
+
+Add an `else` branch with a value of the same type: `if c { 1 } else { 0 }`.",
+    ),
+    (
+        "E0369",
+        "A binary operator was applied to a type that does not support it, such as `+` on `bool`.
+
+Erroneous example:
+
+    fn main() {
+        let b = true + false;
+    }
+
+Use an operator the type supports (`|`, `&` or `^` for booleans), or operands of a numeric type.",
+    ),
+    (
+        "E0384",
+        "A variable that is not `mut` was assigned after it was initialized.
+
+Erroneous example:
+
+    fn main() {
+        let x = 5;
+        x = 6;
+    }
+
+Declare the variable as mutable: `let mut x = 5;`.",
+    ),
+    (
+        "E0412",
+        "A type name is not defined in this scope.
+
+Erroneous example:
+
+    fn f(x: Integer) {}
+
+Use a type that exists (`i32`, a struct you defined), or bring it into scope with `use`.",
+    ),
+    (
+        "E0425",
+        "A name used as a value or function is not defined in this scope: a misspelled variable, a variable used outside the block that declares it, or a function that does not exist.
+
+Erroneous example:
+
+    fn main() {
+        let total = 10;
+        println!(\"{}\", totl);
+    }
+
+Fix the spelling, declare the variable before use, or define the function.",
+    ),
+    (
+        "E0426",
+        "A `break` or `continue` names a loop label that no enclosing loop has.
+
+Erroneous example:
+
+    fn main() {
+        loop {
+            break 'outer;
+        }
+    }
+
+Label the loop (`'outer: loop { .. }`) or use the label of an enclosing loop.",
+    ),
+    (
+        "E0428",
+        "Two items in the same module have the same name.
+
+Erroneous example:
+
+    fn helper() {}
+    fn helper() {}
+
+Rename one of the items, or move it into another module.",
+    ),
+    (
+        "E0433",
+        "A path names a module that does not exist (or `super` goes above the crate root).
+
+Erroneous example:
+
+    fn main() {
+        missing::f();
+    }
+
+Declare the module (`mod missing;` or `mod missing { .. }`) or fix the path.",
+    ),
+    (
+        "E0571",
+        "`break` with a value was used in a `while` or `for` loop. Only `loop` can produce a value through `break`.
+
+Erroneous example:
+
+    fn main() {
+        let x = while true { break 5; };
+    }
+
+Use `loop { .. break 5; }` to return a value, or `break` without a value.",
+    ),
+    (
+        "E0580",
+        "The `main` function has the wrong signature. `main` takes no parameters and returns `()` (or never returns).
+
+Erroneous example:
+
+    fn main(x: i32) {}
+
+Declare it as `fn main() { .. }`; read arguments with `std::env::args()`.",
+    ),
+    (
         "E0583",
         "A file declared with `mod m;` was not found. For `mod m;` in `dir/lib.ae` the compiler \
 looks for `dir/m.ae` and `dir/m/mod.ae`; for a module nested in an inline module, \
@@ -156,6 +349,88 @@ Erroneous example:
     mod helpers; // no helpers.ae next to this file
 
 Create the file, or write the module inline: `mod helpers { .. }`.",
+    ),
+    (
+        "E0600",
+        "A unary operator was applied to a type that does not support it: `-` on an unsigned integer or `bool`, `!` on a float.
+
+Erroneous example:
+
+    fn main() {
+        let x: u32 = 5;
+        let y = -x;
+    }
+
+Use a signed type (`i32`) for values that can be negative, or `!` for booleans.",
+    ),
+    (
+        "E0601",
+        "The program has no `main` function, so there is nothing to run.
+
+Erroneous example:
+
+    fn helper() {}
+
+Add `fn main() { .. }` at the top level of the root file.",
+    ),
+    (
+        "E0605",
+        "An `as` cast between types that cannot be converted by `as` (only numeric types, `bool`, `char` and `u8` to `char` can be cast to each other).
+
+Erroneous example:
+
+    fn main() {
+        let s = \"1\" as i32;
+    }
+
+Convert explicitly, for example by parsing a string, instead of casting.",
+    ),
+    (
+        "E0606",
+        "An `as` cast to a numeric type from a type that cannot be cast to it.
+
+Erroneous example:
+
+    fn main() {
+        let x = 1.5f64 as char;
+    }
+
+Cast between numeric types, or from `bool`/`char` to an integer.",
+    ),
+    (
+        "E0618",
+        "Something that is not a function was called.
+
+Erroneous example:
+
+    fn main() {
+        let x = 1;
+        x();
+    }
+
+Call a function; to use the value, remove the parentheses.",
+    ),
+    (
+        "E9001",
+        "The program uses a construct that this version of aetherc does not implement yet. The language (see LANGUAGE.md) includes it; the compiler implements it in stages.
+
+Erroneous example:
+
+    struct Point { x: i32 }   // before structs are implemented
+
+Rewrite the code without the construct, or use a newer aetherc.",
+    ),
+    (
+        "E9002",
+        "An integer literal does not fit in its type (rustc reports this with the `overflowing_literals` lint, denied by default).
+
+Erroneous example:
+
+    fn main() {
+        let x: u8 = 256;
+    }
+
+Use a wider type (`u16`), or a value in range (`0..=255` for `u8`).",
     ),
 ];
 

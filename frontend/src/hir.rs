@@ -220,7 +220,21 @@ pub enum Stream {
 #[derive(Debug)]
 pub enum PrintPiece {
     Literal(String),
-    Arg { index: usize, spec: FormatSpec },
+    /// Argument `index` formatted with `spec`; the spec's width and precision are given
+    /// resolved in `width` and `precision` (the ones inside `spec` are as written).
+    Arg {
+        index: usize,
+        spec: FormatSpec,
+        width: Option<FmtCount>,
+        precision: Option<FmtCount>,
+    },
+}
+
+/// A width or precision: written in the template, or taken from a `usize` argument.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FmtCount {
+    Literal(usize),
+    Arg(usize),
 }
 
 #[derive(Debug)]

@@ -245,40 +245,126 @@ pub enum Callee {
 }
 
 /// Operations with a fixed meaning that the backend implements.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Intrinsic {
     /// `(stream: u32, s: &str)`: writes a string to stdout (1) or stderr (2).
     WriteStr,
-    /// `(stream: u32, v: i64)`, `(stream, v: u64)`, ...: writes a primitive in `{}` format.
-    WriteI64,
-    WriteU64,
-    WriteI128,
-    WriteU128,
-    WriteF64,
-    WriteF32,
-    WriteBool,
-    WriteChar,
-    /// `(stream: u32, s: &str)`: `{:?}` of a string (quoted, escaped).
-    WriteStrDebug,
-    /// `(stream: u32, c: char)`: `{:?}` of a char.
-    WriteCharDebug,
+    /// `(stream: u32, value, [width: usize], [precision: usize])`: formats a primitive value as
+    /// one `{..}` placeholder does; counts taken from arguments follow the value, width first.
+    Fmt(FmtValueKind, FmtSpec),
 }
 
 impl Intrinsic {
-    pub fn name(self) -> &'static str {
+    pub fn name(self) -> String {
         match self {
-            Intrinsic::WriteStr => "write_str",
-            Intrinsic::WriteI64 => "write_i64",
-            Intrinsic::WriteU64 => "write_u64",
-            Intrinsic::WriteI128 => "write_i128",
-            Intrinsic::WriteU128 => "write_u128",
-            Intrinsic::WriteF64 => "write_f64",
-            Intrinsic::WriteF32 => "write_f32",
-            Intrinsic::WriteBool => "write_bool",
-            Intrinsic::WriteChar => "write_char",
-            Intrinsic::WriteStrDebug => "write_str_debug",
-            Intrinsic::WriteCharDebug => "write_char_debug",
+            Intrinsic::WriteStr => "write_str".into(),
+            Intrinsic::Fmt(k, spec) => format!("fmt_{}::<{}>", k.name(), spec.describe()),
         }
+    }
+}
+
+/// The kind of primitive a `Fmt` intrinsic formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FmtValueKind {
+    /// An integer of `bits` bits; values of up to 64 bits are passed widened to 64.
+    Int {
+        signed: bool,
+        bits: u32,
+    },
+    Float {
+        bits: u32,
+    },
+    Str,
+    Char,
+    Bool,
+}
+
+impl FmtValueKind {
+    pub fn name(self) -> String {
+        match self {
+            FmtValueKind::Int { signed: true, bits } => format!("i{bits}"),
+            FmtValueKind::Int { signed: false, bits } => format!("u{bits}"),
+            FmtValueKind::Float { bits } => format!("f{bits}"),
+            FmtValueKind::Str => "str".into(),
+            FmtValueKind::Char => "char".into(),
+            FmtValueKind::Bool => "bool".into(),
+        }
+    }
+}
+
+/// One placeholder's formatting options (Rust's `std::fmt` spec), with counts resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct FmtSpec {
+    pub fill: Option<char>,
+    pub align: Option<aether_frontend::ast::FormatAlign>,
+    pub plus: bool,
+    pub alternate: bool,
+    pub zero_pad: bool,
+    pub ty: aether_frontend::ast::FormatType,
+    pub width: Option<SpecCount>,
+    pub precision: Option<SpecCount>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpecCount {
+    Literal(u32),
+    /// Taken from the intrinsic's next count operand.
+    Operand,
+}
+
+impl FmtSpec {
+    pub fn is_default(&self) -> bool {
+        *self == FmtSpec::default()
+    }
+
+    /// The spec as written in a template, for MIR dumps: `{:*^+#08.3x}`.
+    pub fn describe(&self) -> String {
+        use aether_frontend::ast::{FormatAlign, FormatType};
+        let mut s = String::from("{:");
+        if let Some(a) = self.align {
+            if let Some(f) = self.fill {
+                s.push(f);
+            }
+            s.push(match a {
+                FormatAlign::Left => '<',
+                FormatAlign::Center => '^',
+                FormatAlign::Right => '>',
+            });
+        }
+        if self.plus {
+            s.push('+');
+        }
+        if self.alternate {
+            s.push('#');
+        }
+        if self.zero_pad {
+            s.push('0');
+        }
+        let count = |c: &SpecCount| match c {
+            SpecCount::Literal(n) => n.to_string(),
+            SpecCount::Operand => "$".into(),
+        };
+        if let Some(w) = &self.width {
+            s.push_str(&count(w));
+        }
+        if let Some(p) = &self.precision {
+            s.push('.');
+            s.push_str(&count(p));
+        }
+        s.push_str(match self.ty {
+            FormatType::Display => "",
+            FormatType::Debug => "?",
+            FormatType::DebugLowerHex => "x?",
+            FormatType::DebugUpperHex => "X?",
+            FormatType::LowerHex => "x",
+            FormatType::UpperHex => "X",
+            FormatType::Octal => "o",
+            FormatType::Binary => "b",
+            FormatType::LowerExp => "e",
+            FormatType::UpperExp => "E",
+        });
+        s.push('}');
+        s
     }
 }
 
@@ -291,6 +377,8 @@ pub enum AssertKind {
     OverflowNeg,
     DivisionByZero,
     RemainderByZero,
+    /// A width or precision taken from an argument exceeds what `std::fmt` allows.
+    FormatArgOutOfRange,
 }
 
 impl AssertKind {
@@ -308,6 +396,7 @@ impl AssertKind {
             AssertKind::OverflowNeg => "attempt to negate with overflow",
             AssertKind::DivisionByZero => "attempt to divide by zero",
             AssertKind::RemainderByZero => "attempt to calculate the remainder with a divisor of zero",
+            AssertKind::FormatArgOutOfRange => "Formatting argument out of range",
         }
     }
 }

@@ -9,7 +9,7 @@
 
 use aether_frontend::hir::{self, ExprKind, Literal, LoopId};
 use aether_frontend::span::Span;
-use aether_frontend::ty::{FloatTy, IntTy, Mutability, Ty, TyKind, UintTy};
+use aether_frontend::ty::{FloatTy, Mutability, Ty, TyKind};
 
 use crate::mir::*;
 
@@ -41,6 +41,8 @@ struct LoopScope {
     dest: Place,
     /// The scope depth outside the loop: `break`/`continue` end the scopes above it.
     scope_depth: usize,
+    /// The temporaries live outside the loop: `break`/`continue` end the ones above it.
+    temp_depth: usize,
 }
 
 struct Builder<'a> {
@@ -53,7 +55,8 @@ struct Builder<'a> {
     local_map: Vec<Local>,
     /// Locals declared in each open lexical scope, innermost last.
     scopes: Vec<Vec<Local>>,
-    /// Temporaries of the statement being lowered.
+    /// Live temporaries, oldest first. A statement (or loop body) remembers the length at its
+    /// start and kills what was added since when it ends.
     temps: Vec<Local>,
     loops: Vec<LoopScope>,
     return_block: BasicBlock,
@@ -91,6 +94,7 @@ impl<'a> Builder<'a> {
     fn build(mut self, b: &hir::Body) -> Body {
         let span = b.value.span;
         self.expr_into(Place::return_place(), &b.value);
+        self.end_statement(0, span);
         self.end_scope_storage(0);
         self.goto(self.return_block, span);
         self.set_terminator(self.return_block, TerminatorKind::Return, span);
@@ -144,9 +148,9 @@ impl<'a> Builder<'a> {
         l
     }
 
-    /// Ends the storage of the current statement's temporaries.
-    fn end_statement(&mut self, span: Span) {
-        for t in std::mem::take(&mut self.temps).into_iter().rev() {
+    /// Ends the storage of the temporaries created since `depth` (a statement's start).
+    fn end_statement(&mut self, depth: usize, span: Span) {
+        for t in self.temps.split_off(depth).into_iter().rev() {
             self.push(StatementKind::StorageDead(t), span);
         }
     }
@@ -278,29 +282,32 @@ impl<'a> Builder<'a> {
                 let (head, exit) = (self.new_block(), self.new_block());
                 self.goto(head, span);
                 self.cur = Some(head);
-                self.loops.push(LoopScope { id: *id, exit, head, dest, scope_depth: self.scopes.len() });
+                let temp_depth = self.temps.len();
+                self.loops.push(LoopScope { id: *id, exit, head, dest, scope_depth: self.scopes.len(), temp_depth });
+                // Each iteration is a statement of its own: its temporaries die before the next.
                 let t = self.new_temp(body.ty, body.span);
                 self.expr_into(Place::local(t), body);
-                self.push(StatementKind::StorageDead(t), span);
-                self.temps.retain(|x| *x != t);
+                self.end_statement(temp_depth, span);
                 self.goto(head, span);
                 self.loops.pop();
                 self.cur = Some(exit);
             }
             ExprKind::Break { target, value } => {
                 let i = self.loops.iter().rposition(|l| l.id == *target).expect("break targets an enclosing loop");
-                let (exit, ldest, depth) = (self.loops[i].exit, self.loops[i].dest.clone(), self.loops[i].scope_depth);
+                let l = &self.loops[i];
+                let (exit, ldest, depth, temp_depth) = (l.exit, l.dest.clone(), l.scope_depth, l.temp_depth);
                 match value {
                     Some(v) => self.expr_into(ldest, v),
                     None => self.assign(ldest, Rvalue::Use(self.unit_const()), span),
                 }
-                self.end_temps_and_scopes(depth, span);
+                self.end_temps_and_scopes(temp_depth, depth, span);
                 self.goto(exit, span);
             }
             ExprKind::Continue { target } => {
                 let i = self.loops.iter().rposition(|l| l.id == *target).expect("continue targets an enclosing loop");
-                let (head, depth) = (self.loops[i].head, self.loops[i].scope_depth);
-                self.end_temps_and_scopes(depth, span);
+                let (head, depth, temp_depth) =
+                    (self.loops[i].head, self.loops[i].scope_depth, self.loops[i].temp_depth);
+                self.end_temps_and_scopes(temp_depth, depth, span);
                 self.goto(head, span);
             }
             ExprKind::Return(value) => {
@@ -308,7 +315,7 @@ impl<'a> Builder<'a> {
                     Some(v) => self.expr_into(Place::return_place(), v),
                     None => self.assign(Place::return_place(), Rvalue::Use(self.unit_const()), span),
                 }
-                self.end_temps_and_scopes(0, span);
+                self.end_temps_and_scopes(0, 0, span);
                 self.goto(self.return_block, span);
             }
             ExprKind::Print { stream, args, pieces } => {
@@ -318,13 +325,13 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// On an early exit: kill the live temporaries of enclosing statements and the locals of
-    /// scopes at depth >= `depth`, on this path only.
-    fn end_temps_and_scopes(&mut self, depth: usize, span: Span) {
-        for t in self.temps.clone().into_iter().rev() {
+    /// On an early exit: kill the temporaries above `temp_depth` and the locals of scopes at
+    /// depth >= `scope_depth`, on this path only (the lowering of what follows still sees them).
+    fn end_temps_and_scopes(&mut self, temp_depth: usize, scope_depth: usize, span: Span) {
+        for t in self.temps[temp_depth..].to_vec().into_iter().rev() {
             self.push(StatementKind::StorageDead(t), span);
         }
-        self.end_scope_storage(depth);
+        self.end_scope_storage(scope_depth);
     }
 
     fn as_place(&mut self, e: &hir::Expr) -> Place {
@@ -340,9 +347,9 @@ impl<'a> Builder<'a> {
 
     fn block_into(&mut self, dest: Place, b: &hir::Block, span: Span) {
         self.scopes.push(Vec::new());
-        // Temporaries of an enclosing statement stay live across this block.
-        let outer_temps = std::mem::take(&mut self.temps);
         for s in &b.stmts {
+            // Temporaries of an enclosing statement stay live across this block.
+            let depth = self.temps.len();
             match s {
                 hir::Stmt::Let { local, init, span } => {
                     let decl = &self.krate_body_local(*local);
@@ -359,7 +366,7 @@ impl<'a> Builder<'a> {
                     if let Some(i) = init {
                         self.expr_into(Place::local(l), i);
                     }
-                    self.end_statement(*span);
+                    self.end_statement(depth, *span);
                 }
                 hir::Stmt::Expr(x) => {
                     if self.is_zst(x.ty) || *self.krate.tys.kind(x.ty) == TyKind::Never {
@@ -368,16 +375,16 @@ impl<'a> Builder<'a> {
                     } else {
                         let _ = self.as_operand(x);
                     }
-                    self.end_statement(x.span);
+                    self.end_statement(depth, x.span);
                 }
             }
         }
+        let depth = self.temps.len();
         match &b.expr {
             Some(x) => self.expr_into(dest, x),
             None => self.assign(dest, Rvalue::Use(self.unit_const()), span),
         }
-        self.end_statement(span);
-        self.temps = outer_temps;
+        self.end_statement(depth, span);
         let depth = self.scopes.len() - 1;
         self.end_scope_storage(depth);
         self.scopes.pop();
@@ -515,28 +522,61 @@ impl<'a> Builder<'a> {
         for p in pieces {
             match p {
                 hir::PrintPiece::Literal(s) => pending.push_str(s),
-                hir::PrintPiece::Arg { index, spec } => {
+                hir::PrintPiece::Arg { index, spec, width, precision } => {
                     let (op, ty) = args[*index].clone();
-                    // Constant strings print as part of the literal text.
-                    if let Operand::Constant(Constant { value: ConstValue::Str(s), .. }) = &op {
-                        if spec.ty != aether_frontend::ast::FormatType::Debug {
-                            pending.push_str(s);
-                            continue;
-                        }
+                    let plain = *spec == aether_frontend::ast::FormatSpec::default();
+                    // Constant strings in plain `{}` print as part of the literal text.
+                    if let (true, Operand::Constant(Constant { value: ConstValue::Str(s), .. })) = (plain, &op) {
+                        pending.push_str(s);
+                        continue;
                     }
                     flush_lit(self, &mut pending);
-                    let debug = spec.ty == aether_frontend::ast::FormatType::Debug;
-                    let (intrinsic, arg) = self.write_intrinsic(op, ty, debug, span);
+                    let mut call_args = vec![stream_op.clone()];
+                    let (kind, value) = self.fmt_value(op, ty, span);
+                    call_args.push(value);
+                    let bool_ty = c.bool;
+                    let mut count = |this: &mut Self, count: &Option<hir::FmtCount>| match count {
+                        None => None,
+                        Some(hir::FmtCount::Literal(n)) => Some(SpecCount::Literal((*n).min(u32::MAX as usize) as u32)),
+                        Some(hir::FmtCount::Arg(i)) => {
+                            let (o, t) = args[*i].clone();
+                            // std::fmt refuses counts above u16::MAX with a panic.
+                            let too_big = this.new_temp(bool_ty, span);
+                            let limit = this.const_int(t, u16::MAX as u128);
+                            this.assign(Place::local(too_big), Rvalue::BinaryOp(BinOp::Gt, o.clone(), limit), span);
+                            this.assert(
+                                Operand::Move(Place::local(too_big)),
+                                false,
+                                AssertKind::FormatArgOutOfRange,
+                                span,
+                            );
+                            call_args.push(o);
+                            Some(SpecCount::Operand)
+                        }
+                    };
+                    let w = count(self, width);
+                    let pr = count(self, precision);
+                    let fspec = FmtSpec {
+                        fill: spec.fill,
+                        align: spec.align,
+                        plus: spec.sign_plus,
+                        alternate: spec.alternate,
+                        zero_pad: spec.zero_pad,
+                        ty: spec.ty,
+                        width: w,
+                        precision: pr,
+                    };
                     let d = self.new_temp(c.unit, span);
-                    self.call(Callee::Intrinsic(intrinsic), vec![stream_op.clone(), arg], Place::local(d), false, span);
+                    self.call(Callee::Intrinsic(Intrinsic::Fmt(kind, fspec)), call_args, Place::local(d), false, span);
                 }
             }
         }
         flush_lit(self, &mut pending);
     }
 
-    /// The intrinsic that prints a value of type `ty`, and the operand converted for it.
-    fn write_intrinsic(&mut self, op: Operand, ty: Ty, debug: bool, span: Span) -> (Intrinsic, Operand) {
+    /// How a value of type `ty` is formatted, and the operand converted for it (integers of up to
+    /// 64 bits are widened to 64).
+    fn fmt_value(&mut self, op: Operand, ty: Ty, span: Span) -> (FmtValueKind, Operand) {
         let c = self.krate.common;
         let widen = |this: &mut Self, to: Ty| {
             let t = this.new_temp(to, span);
@@ -544,21 +584,24 @@ impl<'a> Builder<'a> {
             Operand::Move(Place::local(t))
         };
         match *self.krate.tys.kind(ty) {
-            TyKind::Int(IntTy::I128) => (Intrinsic::WriteI128, op),
-            TyKind::Uint(UintTy::U128) => (Intrinsic::WriteU128, op),
-            TyKind::Int(IntTy::I64) => (Intrinsic::WriteI64, op),
-            TyKind::Uint(UintTy::U64) => (Intrinsic::WriteU64, op),
-            TyKind::Int(_) => (Intrinsic::WriteI64, widen(self, c.i64)),
-            TyKind::Uint(_) => (Intrinsic::WriteU64, widen(self, c.u64)),
-            TyKind::Float(FloatTy::F64) => (Intrinsic::WriteF64, op),
-            TyKind::Float(FloatTy::F32) => (Intrinsic::WriteF32, op),
-            TyKind::Bool => (Intrinsic::WriteBool, op),
-            TyKind::Char if debug => (Intrinsic::WriteCharDebug, op),
-            TyKind::Char => (Intrinsic::WriteChar, op),
-            TyKind::Ref(inner, Mutability::Not) if *self.krate.tys.kind(inner) == TyKind::Str => {
-                (if debug { Intrinsic::WriteStrDebug } else { Intrinsic::WriteStr }, op)
+            TyKind::Int(i) => {
+                let bits = i.bits(64);
+                let v = if bits >= 64 { op.clone() } else { widen(self, c.i64) };
+                (FmtValueKind::Int { signed: true, bits }, v)
             }
-            ref k => unreachable!("the type checker only accepts printable types, got {k:?}"),
+            TyKind::Uint(u) => {
+                let bits = u.bits(64);
+                let v = if bits >= 64 { op.clone() } else { widen(self, c.u64) };
+                (FmtValueKind::Int { signed: false, bits }, v)
+            }
+            TyKind::Float(FloatTy::F64) => (FmtValueKind::Float { bits: 64 }, op),
+            TyKind::Float(FloatTy::F32) => (FmtValueKind::Float { bits: 32 }, op),
+            TyKind::Bool => (FmtValueKind::Bool, op),
+            TyKind::Char => (FmtValueKind::Char, op),
+            TyKind::Ref(inner, Mutability::Not) if *self.krate.tys.kind(inner) == TyKind::Str => {
+                (FmtValueKind::Str, op)
+            }
+            ref k => unreachable!("the type checker only accepts formattable types, got {k:?}"),
         }
     }
 

@@ -909,71 +909,136 @@ impl<'a> BodyChecker<'a> {
 
     fn check_format_args(&mut self, fa: &ast::FormatArgs) -> (Vec<hir::Expr>, Vec<hir::PrintPiece>) {
         let mut args: Vec<hir::Expr> = fa.args.iter().map(|a| self.check_expr(&a.expr, None)).collect();
-        let explicit = args.len();
-        let mut used = vec![false; explicit];
         let mut captured: HashMap<String, usize> = HashMap::new();
         let mut pieces = Vec::new();
         for piece in &fa.pieces {
             match piece {
                 FormatPiece::Literal(s) => pieces.push(hir::PrintPiece::Literal(s.clone())),
                 FormatPiece::Placeholder(ph) => {
-                    if ph.spec != ast::FormatSpec::default() && ph.spec.ty != ast::FormatType::Debug {
-                        self.sink.push(unsupported("format options other than `{}` and `{:?}`", ph.span));
+                    let Some(index) = self.format_arg_index(fa, &ph.arg, ph.span, &mut args, &mut captured) else {
                         continue;
-                    }
-                    let index = match &ph.arg {
-                        FormatArgRef::Next(i) | FormatArgRef::Index(i) => {
-                            if *i >= explicit {
-                                let there = if explicit == 1 {
-                                    "there is 1 argument".to_string()
-                                } else {
-                                    format!("there are {explicit} arguments")
-                                };
-                                self.sink.push(Diagnostic::error(
-                                    "E9003",
-                                    format!("invalid reference to positional argument {i} ({there})"),
-                                    ph.span,
-                                    "",
-                                ));
-                                continue;
+                    };
+                    let mut count = |this: &mut Self, c: &Option<ast::FormatCount>| -> Option<hir::FmtCount> {
+                        match c {
+                            None => None,
+                            Some(ast::FormatCount::Literal(n)) => Some(hir::FmtCount::Literal(*n)),
+                            Some(ast::FormatCount::Arg(r)) => {
+                                this.format_count_arg(fa, r, ph.span, &mut args, &mut captured)
                             }
-                            *i
-                        }
-                        FormatArgRef::Name(n) => {
-                            if let Some(i) = fa.args.iter().position(|a| a.name.as_ref().is_some_and(|x| &x.name == n))
-                            {
-                                i
-                            } else if let Some(&i) = captured.get(n) {
-                                i
-                            } else if let Some(id) = self.lookup_local(n) {
-                                args.push(self.mk(ExprKind::Local(id), self.locals[id.index()].ty, ph.span));
-                                captured.insert(n.clone(), args.len() - 1);
-                                args.len() - 1
-                            } else {
-                                self.sink.push(Diagnostic::error(
-                                    "E0425",
-                                    format!("cannot find value `{n}` in this scope"),
-                                    ph.span,
-                                    "not found in this scope",
-                                ));
-                                continue;
+                            Some(ast::FormatCount::Star(i)) => {
+                                this.format_count_arg(fa, &FormatArgRef::Next(*i), ph.span, &mut args, &mut captured)
                             }
                         }
                     };
-                    if index < explicit {
-                        used[index] = true;
-                    }
-                    pieces.push(hir::PrintPiece::Arg { index, spec: ph.spec.clone() });
+                    let width = count(self, &ph.spec.width);
+                    let precision = count(self, &ph.spec.precision);
+                    pieces.push(hir::PrintPiece::Arg { index, spec: ph.spec.clone(), width, precision });
                 }
             }
         }
-        for (i, u) in used.iter().enumerate() {
-            if !u {
-                let what = if fa.args[i].name.is_some() { "named argument never used" } else { "argument never used" };
-                self.sink.push(Diagnostic::error("E9004", what, fa.args[i].expr.span, what));
+        for p in &pieces {
+            if let hir::PrintPiece::Arg { index, spec, .. } = p {
+                self.check_formattable(&args[*index], spec.ty);
             }
         }
         (args, pieces)
+    }
+
+    /// The argument a placeholder or count refers to; a name not among the named arguments is
+    /// an identifier captured from the scope (appended to `args` once).
+    fn format_arg_index(
+        &mut self,
+        fa: &ast::FormatArgs,
+        r: &FormatArgRef,
+        span: Span,
+        args: &mut Vec<hir::Expr>,
+        captured: &mut HashMap<String, usize>,
+    ) -> Option<usize> {
+        let explicit = fa.args.len();
+        match r {
+            FormatArgRef::Next(i) | FormatArgRef::Index(i) => {
+                // The parser reported references past the arguments already.
+                if *i >= explicit {
+                    return None;
+                }
+                Some(*i)
+            }
+            FormatArgRef::Name(n) => {
+                if let Some(i) = fa.args.iter().position(|a| a.name.as_ref().is_some_and(|x| &x.name == n)) {
+                    Some(i)
+                } else if let Some(&i) = captured.get(n) {
+                    Some(i)
+                } else if let Some(id) = self.lookup_local(n) {
+                    args.push(self.mk(ExprKind::Local(id), self.locals[id.index()].ty, span));
+                    captured.insert(n.clone(), args.len() - 1);
+                    Some(args.len() - 1)
+                } else {
+                    self.sink.push(Diagnostic::error(
+                        "E0425",
+                        format!("cannot find value `{n}` in this scope"),
+                        span,
+                        "not found in this scope",
+                    ));
+                    None
+                }
+            }
+        }
+    }
+
+    /// A `width$`/`.prec$`/`.*` argument: it must be a `usize`.
+    fn format_count_arg(
+        &mut self,
+        fa: &ast::FormatArgs,
+        r: &FormatArgRef,
+        span: Span,
+        args: &mut Vec<hir::Expr>,
+        captured: &mut HashMap<String, usize>,
+    ) -> Option<hir::FmtCount> {
+        let i = self.format_arg_index(fa, r, span, args, captured)?;
+        let usize_ty = self.common.usize;
+        let (t, s) = (args[i].ty, args[i].span);
+        self.demand(usize_ty, t, s);
+        Some(hir::FmtCount::Arg(i))
+    }
+
+    /// Reports E0277 when a value cannot be formatted with the placeholder's trait.
+    fn check_formattable(&mut self, arg: &hir::Expr, ty: ast::FormatType) {
+        use ast::FormatType as F;
+        let t = self.resolved(arg.ty);
+        let k = self.tys.kind(t).clone();
+        let is_str = matches!(&k, TyKind::Ref(inner, _) if *self.tys.kind(*inner) == TyKind::Str);
+        let int = matches!(k, TyKind::Int(_) | TyKind::Uint(_) | TyKind::Infer(InferTy::Int(_)));
+        let float = matches!(k, TyKind::Float(_) | TyKind::Infer(InferTy::Float(_)));
+        let (ok, trait_name) = match ty {
+            F::Display => (int || float || is_str || matches!(k, TyKind::Bool | TyKind::Char), "std::fmt::Display"),
+            F::Debug | F::DebugLowerHex | F::DebugUpperHex => {
+                (int || float || is_str || matches!(k, TyKind::Bool | TyKind::Char), "std::fmt::Debug")
+            }
+            F::LowerHex => (int, "std::fmt::LowerHex"),
+            F::UpperHex => (int, "std::fmt::UpperHex"),
+            F::Octal => (int, "std::fmt::Octal"),
+            F::Binary => (int, "std::fmt::Binary"),
+            F::LowerExp => (int || float, "std::fmt::LowerExp"),
+            F::UpperExp => (int || float, "std::fmt::UpperExp"),
+        };
+        if matches!(k, TyKind::Error | TyKind::Never) {
+            return;
+        }
+        if !ok {
+            let tn = self.display(t);
+            self.sink.push(
+                Diagnostic::error(
+                    "E0277",
+                    format!("`{tn}` doesn't implement `{trait_name}`"),
+                    arg.span,
+                    format!(
+                        "`{tn}` cannot be formatted with `{}`",
+                        trait_name.rsplit("::").next().unwrap_or(trait_name)
+                    ),
+                )
+                .with_help(format!("the trait `{trait_name}` is not implemented for `{tn}`")),
+            );
+        }
     }
 
     // -----------------------------------------------------------------------------------------

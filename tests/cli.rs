@@ -1,0 +1,203 @@
+//! The driver's behaviour as a user sees it: exit codes, emitted files, refused options, and
+//! robustness against malformed input (never a panic).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn aetherc(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_aetherc")).args(args).current_dir(dir).output().expect("run aetherc")
+}
+
+fn write(dir: &Path, name: &str, text: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write source");
+    p
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const HELLO: &str = "fn main() { println!(\"hi {}\", 6 * 7); }\n";
+
+#[test]
+fn builds_and_runs_an_executable_at_every_level() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "hello.ae", HELLO.as_bytes());
+    for lvl in ["-O0", "-O1", "-O2", "-O3", "-Os", "-Oz"] {
+        let o = aetherc(&[lvl, "hello.ae", "-o", "hello"], dir.path());
+        assert!(o.status.success(), "{lvl}: {}", stderr(&o));
+        let run = Command::new(dir.path().join("hello")).output().unwrap();
+        assert_eq!(String::from_utf8_lossy(&run.stdout), "hi 42\n", "{lvl}");
+    }
+}
+
+#[test]
+fn default_output_is_named_after_the_source() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "prog.ae", HELLO.as_bytes());
+    let o = aetherc(&["prog.ae"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(dir.path().join("prog").exists());
+}
+
+#[test]
+fn run_subcommand_passes_exit_status() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "p.ae", b"fn main() { let z = 0; println!(\"{}\", 1 / z); }\n");
+    let o = aetherc(&["run", "p.ae"], dir.path());
+    assert_eq!(o.status.code(), Some(101), "{}", stderr(&o));
+    assert!(stderr(&o).contains("attempt to divide by zero"));
+    write(dir.path(), "ok.ae", HELLO.as_bytes());
+    let o = aetherc(&["run", "-O3", "ok.ae"], dir.path());
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "hi 42\n");
+}
+
+#[test]
+fn check_reports_errors_with_status_1() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "ok.ae", HELLO.as_bytes());
+    assert_eq!(aetherc(&["check", "ok.ae"], dir.path()).status.code(), Some(0));
+    write(dir.path(), "bad.ae", b"fn main() { let x: i32 = true; }\n");
+    let o = aetherc(&["check", "bad.ae"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("error[E0308]"), "{}", stderr(&o));
+}
+
+#[test]
+fn emits_every_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "e.ae", HELLO.as_bytes());
+    let o = aetherc(&["--emit=obj,asm,llvm-ir,llvm-bc,mir,ast", "e.ae", "-o", "out"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    for ext in ["o", "s", "ll", "bc", "mir", "ast"] {
+        let p = dir.path().join(format!("out.{ext}"));
+        assert!(std::fs::metadata(&p).map(|m| m.len() > 0).unwrap_or(false), "missing {}", p.display());
+    }
+    let ir = aetherc(&["--emit=llvm-ir", "e.ae"], dir.path());
+    assert!(String::from_utf8_lossy(&ir.stdout).contains("define"), "LLVM IR goes to stdout without -o");
+    let mir = aetherc(&["--emit=mir", "e.ae"], dir.path());
+    assert!(String::from_utf8_lossy(&mir.stdout).contains("fn main() -> ()"));
+}
+
+#[test]
+fn cross_compiles_objects_for_other_targets() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "x.ae", HELLO.as_bytes());
+    for (triple, magic) in [("aarch64-unknown-linux-gnu", 0xb7u16), ("riscv64-unknown-linux-gnu", 0xf3)] {
+        let o = aetherc(&["-O2", "--target", triple, "--emit=obj", "x.ae", "-o", "x.o"], dir.path());
+        assert!(o.status.success(), "{triple}: {}", stderr(&o));
+        let bytes = std::fs::read(dir.path().join("x.o")).unwrap();
+        assert_eq!(&bytes[..4], b"\x7fELF");
+        assert_eq!(u16::from_le_bytes([bytes[18], bytes[19]]), magic, "ELF machine for {triple}");
+    }
+    let o = aetherc(&["--target", "aarch64-unknown-linux-gnu", "x.ae"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--emit=obj"), "{}", stderr(&o));
+    let o = aetherc(&["--target", "nonsense-triple-xyz", "--emit=obj", "x.ae"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("nonsense-triple-xyz"));
+}
+
+#[test]
+fn target_cpu_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "c.ae", HELLO.as_bytes());
+    let o = aetherc(&["-O3", "-C", "target-cpu=native", "c.ae", "-o", "c"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = aetherc(&["-C", "opt-level=3", "c.ae"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("unknown codegen option"));
+}
+
+#[test]
+fn unimplemented_options_are_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "u.ae", HELLO.as_bytes());
+    let o = aetherc(&["--print", "frame-layout", "u.ae"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("not supported yet"), "{}", stderr(&o));
+}
+
+#[test]
+fn explain_prints_every_code_the_compiler_emits() {
+    let dir = tempfile::tempdir().unwrap();
+    // Every code that appears in the compiler's sources has an explanation.
+    let mut codes = std::collections::BTreeSet::new();
+    for crate_dir in ["frontend/src", "middle/src", "backend-llvm/src", "src"] {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(crate_dir);
+        let mut stack = vec![root];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "rs" || x == "lalrpop") {
+                    let text = std::fs::read_to_string(&p).unwrap();
+                    for (i, _) in text.match_indices("\"E") {
+                        let code = &text[i + 1..];
+                        if code.len() >= 5
+                            && code[1..5].chars().all(|c| c.is_ascii_digit())
+                            && code.as_bytes().get(5) == Some(&b'"')
+                        {
+                            codes.insert(code[..5].to_string());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(codes.len() > 10, "found codes: {codes:?}");
+    for code in &codes {
+        let o = aetherc(&["--explain", code], dir.path());
+        assert!(o.status.success(), "--explain {code}: {}", stderr(&o));
+        assert!(!o.stdout.is_empty());
+    }
+    assert_eq!(aetherc(&["--explain", "E9999"], dir.path()).status.code(), Some(1));
+}
+
+/// Malformed inputs give diagnostics with codes and status 1; never a crash.
+#[test]
+fn malformed_input_never_crashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("empty", b"".to_vec()),
+        ("truncated", b"fn main() { let x = (1 + ".to_vec()),
+        ("unbalanced", b"fn main() { if true { println!(\"x\"); }\nfn f() {}\n".to_vec()),
+        ("stray", b"fn main() { let x = 1 $ 2; } }".to_vec()),
+        ("invalid_utf8", b"fn main() { let s = \"\xff\xfe\"; }\n".to_vec()),
+        ("only_garbage", b"@@@ ### %%%".to_vec()),
+        ("unterminated_string", b"fn main() { println!(\"abc); }".to_vec()),
+        ("deep_nesting", format!("fn main() {{ let x = {}1{}; }}", "(".repeat(5000), ")".repeat(5000)).into_bytes()),
+        ("deep_unclosed", format!("fn main() {{ {} }}", "{".repeat(3000)).into_bytes()),
+    ];
+    for (name, text) in cases {
+        let file = format!("{name}.ae");
+        write(dir.path(), &file, &text);
+        let o = aetherc(&["check", &file], dir.path());
+        let err = stderr(&o);
+        assert!(!err.contains("panicked") && !err.contains("internal compiler error"), "{name}: {err}");
+        if name == "deep_nesting" {
+            assert_eq!(o.status.code(), Some(0), "{name}: {err}");
+            continue;
+        }
+        assert_eq!(o.status.code(), Some(1), "{name}: {err}");
+        assert!(err.contains("error[E"), "{name} has no error code: {err}");
+    }
+}
+
+#[test]
+fn ten_megabyte_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut src = String::with_capacity(11 << 20);
+    let mut i = 0;
+    while src.len() < 10 << 20 {
+        src.push_str(&format!("fn f{i}(a: i64, b: i64) -> i64 {{\n    let mut s = a;\n    while s < b {{ s = s * 3 + {i} % 7; }}\n    s\n}}\n"));
+        i += 1;
+    }
+    src.push_str("fn main() { println!(\"{}\", f1(1, 100)); }\n");
+    write(dir.path(), "big.ae", src.as_bytes());
+    let o = aetherc(&["check", "big.ae"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
