@@ -1,0 +1,38 @@
+//! Snapshots of the compiler's IRs for representative programs: MIR (`--emit=mir`) and LLVM IR
+//! (`--emit=llvm-ir`) at -O0 and -O3. A change in code generation shows up as a snapshot diff to
+//! review (`cargo insta review`).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn emit(kind: &str, level: &str, file: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/ir").join(file);
+    let out = Command::new(env!("CARGO_BIN_EXE_aetherc"))
+        .args([level, &format!("--emit={kind}"), "--target", "x86_64-unknown-linux-gnu"])
+        .arg(&path)
+        .current_dir(path.parent().unwrap())
+        .output()
+        .expect("run aetherc");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("IR is UTF-8")
+}
+
+#[test]
+fn slice_mir() {
+    insta::assert_snapshot!(emit("mir", "-O0", "slice.ae"));
+}
+
+#[test]
+fn slice_mir_without_overflow_checks() {
+    insta::assert_snapshot!(emit("mir", "-O3", "slice.ae"));
+}
+
+#[test]
+fn slice_llvm_ir_o0() {
+    insta::assert_snapshot!(emit("llvm-ir", "-O0", "slice.ae"));
+}
+
+#[test]
+fn slice_llvm_ir_o3() {
+    insta::assert_snapshot!(emit("llvm-ir", "-O3", "slice.ae"));
+}
