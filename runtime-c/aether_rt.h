@@ -378,10 +378,10 @@ struct AetherWaker {
     const AetherWakerVTable *vtable;
 };
 
-/* What poll receives. Layout: waker at 0 (16 bytes). Compiled code reads only `waker` (borrowed: clone
- * it to keep it) and passes the pointer on to the futures it polls; the runtime builds contexts and may
- * add fields after `waker`, so compiled code never creates or copies one (except on the stack for the
- * no-op waker of a poll it drives itself). */
+/* What poll receives. Layout: waker at 0 (16 bytes), nothing else. Poll functions read only `waker`
+ * (borrowed: clone it to keep it) and pass the pointer on to the futures they poll. Compiled code may
+ * build one on its stack around a waker it owns (e.g. from aether_rt_waker_noop, to poll a future once)
+ * and drops that waker itself afterwards. */
 typedef struct AetherContext {
     AetherWaker waker;
 } AetherContext;

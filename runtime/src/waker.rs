@@ -109,8 +109,8 @@ impl Drop for AetherWaker {
     }
 }
 
-/// What a poll function receives: `waker` at 0 (16 bytes). Compiled code reads only the waker and passes
-/// the pointer on to the futures it polls; the runtime may add fields after it.
+/// What a poll function receives: `waker` at 0 (16 bytes), nothing else. Compiled code reads only the
+/// waker (borrowed) and passes the pointer on to the futures it polls.
 #[repr(C)]
 pub struct AetherContext {
     /// Borrowed from the poller: clone it to keep it.

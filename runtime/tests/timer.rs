@@ -44,7 +44,8 @@ impl Frame for Sleeper {
 fn sleeps_finish_in_deadline_order_never_early_and_with_two_polls() {
     let _g = serial();
     let start = aether_rt_now_nanos();
-    let delays = [45u64, 5, 30, 15, 25, 10, 40, 20, 35, 1];
+    // 20 ms apart, so a worker delayed by a busy machine does not reorder completions.
+    let delays = [180u64, 20, 120, 60, 100, 40, 160, 80, 140, 1];
     let handles: Vec<_> = delays
         .iter()
         .enumerate()
