@@ -34,13 +34,28 @@ index_type!(
     /// A loop of one body, the target of `break` and `continue`.
     LoopId
 );
+index_type!(
+    /// A variant of an ADT (index into [`AdtDef::variants`]; structs have one, variant 0).
+    VariantIdx
+);
+index_type!(
+    /// A `static` item (index into [`Crate::statics`]).
+    StaticId
+);
+
+pub use crate::ty::AdtId;
 
 /// The whole checked program.
 #[derive(Debug)]
 pub struct Crate {
     pub fns: Vec<FnDef>,
+    /// Structs and enums.
+    pub adts: Vec<AdtDef>,
+    pub statics: Vec<StaticDef>,
     /// `fn main`, when the crate has one.
     pub entry: Option<FnId>,
+    /// The `#[test]` functions, in source order.
+    pub tests: Vec<FnId>,
     pub tys: TyInterner,
     pub common: CommonTypes,
 }
@@ -49,6 +64,87 @@ impl Crate {
     pub fn fn_def(&self, id: FnId) -> &FnDef {
         &self.fns[id.index()]
     }
+
+    pub fn adt(&self, id: AdtId) -> &AdtDef {
+        &self.adts[id.index()]
+    }
+}
+
+/// A struct (one variant) or an enum.
+#[derive(Debug)]
+pub struct AdtDef {
+    pub name: String,
+    pub path: String,
+    pub span: Span,
+    pub is_enum: bool,
+    pub variants: Vec<VariantDef>,
+    /// The traits named in `#[derive(..)]`, in order (`Debug`, `Clone`, `Copy`, ..).
+    pub derives: Vec<String>,
+    /// `Copy` (derived): values are copied, not moved.
+    pub is_copy: bool,
+}
+
+impl AdtDef {
+    pub fn variant(&self, v: VariantIdx) -> &VariantDef {
+        &self.variants[v.index()]
+    }
+}
+
+#[derive(Debug)]
+pub struct VariantDef {
+    pub name: String,
+    pub ctor: CtorKind,
+    pub fields: Vec<FieldDef>,
+    /// The discriminant value (enums: explicit `= N` or the previous plus one; structs: 0).
+    pub discr: i128,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CtorKind {
+    /// `S { a: T }`
+    Named,
+    /// `S(T)`
+    Tuple,
+    /// `S`
+    Unit,
+}
+
+#[derive(Debug)]
+pub struct FieldDef {
+    /// The field's name; `"0"`, `"1"`.. for tuple fields.
+    pub name: String,
+    pub ty: Ty,
+    pub public: bool,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct StaticDef {
+    pub name: String,
+    pub path: String,
+    pub ty: Ty,
+    pub mutable: bool,
+    /// The initializer, evaluated at compile time.
+    pub value: ConstVal,
+    pub span: Span,
+}
+
+/// A value computed at compile time: `const` items, `static` initializers, literal patterns.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConstVal {
+    /// An integer, as raw bits of its type (two's complement, truncated to the width).
+    Int(u128),
+    Float(f64),
+    Bool(bool),
+    Char(char),
+    /// A `&'static str`.
+    Str(String),
+    /// A tuple, array, or struct/enum value (fields in declaration order).
+    Aggregate {
+        variant: VariantIdx,
+        fields: Vec<ConstVal>,
+    },
 }
 
 #[derive(Debug)]
@@ -61,6 +157,8 @@ pub struct FnDef {
     pub params: Vec<Ty>,
     pub ret: Ty,
     pub linkage: Linkage,
+    /// `#[inline]`
+    pub inline: bool,
     /// `None` for functions declared in `extern` blocks.
     pub body: Option<Body>,
 }
@@ -209,6 +307,71 @@ pub enum ExprKind {
         args: Vec<Expr>,
         pieces: Vec<PrintPiece>,
     },
+    /// `panic!`, `unreachable!`, `todo!`, `unimplemented!` and failed `assert!`s: formats the
+    /// message (same shape as `Print`) and panics at the expression's span. Type `!`.
+    Panic {
+        args: Vec<Expr>,
+        pieces: Vec<PrintPiece>,
+    },
+    /// A compile-time value (a `const` item's use, a folded constant expression).
+    Const(ConstVal),
+    /// A `static` item, as a place.
+    Static(StaticId),
+    /// Field `field` of a struct, tuple or (after a variant check) enum variant `variant`.
+    /// A place when `base` is one.
+    Field {
+        base: Box<Expr>,
+        variant: VariantIdx,
+        field: u32,
+    },
+    /// `*e`: a place. `e` is a reference or raw pointer (raw only in `unsafe`).
+    Deref(Box<Expr>),
+    /// `base[index]` on an array or slice (references already dereferenced): a bounds-checked
+    /// place.
+    Index {
+        base: Box<Expr>,
+        index: Box<Expr>,
+    },
+    /// `&place` / `&mut place`.
+    Ref {
+        mutable: bool,
+        place: Box<Expr>,
+    },
+    /// A pointer cast or coercion that changes only the type: `&T` to `*const T`, `&[T; N]` to
+    /// `&[T]` (unsizing), `*const T` to `usize`. The target type is the expression's type.
+    PtrCast(Box<Expr>),
+    Tuple(Vec<Expr>),
+    Array(Vec<Expr>),
+    /// `[value; count]`
+    Repeat {
+        value: Box<Expr>,
+        count: u64,
+    },
+    /// A struct literal, tuple-struct or enum-variant constructor: the given fields (by index),
+    /// then the remaining ones from `base` (`..base`).
+    Adt {
+        adt: AdtId,
+        variant: VariantIdx,
+        fields: Vec<(u32, Expr)>,
+        base: Option<Box<Expr>>,
+    },
+    /// `match scrutinee { arms }`; arms are checked exhaustive and in order.
+    Match {
+        scrutinee: Box<Expr>,
+        arms: Vec<Arm>,
+    },
+    /// `let pat = scrutinee` as (part of) an `if` condition: true when the pattern matches,
+    /// binding its variables for the `then` branch. Appears only as an `If` condition or an
+    /// operand of `Logical { and: true }` inside one (let chains).
+    Let {
+        pat: Box<Pat>,
+        scrutinee: Box<Expr>,
+    },
+    /// A compiler intrinsic called from the standard library (`sqrt`, memory, ..).
+    Intrinsic {
+        name: IntrinsicFn,
+        args: Vec<Expr>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -245,6 +408,243 @@ pub struct Block {
 
 #[derive(Debug)]
 pub enum Stmt {
-    Let { local: LocalId, init: Option<Expr>, span: Span },
+    /// `let pat: ty = init else { else_block };`: the pattern is irrefutable unless there is
+    /// an `else` block (which has type `!`).
+    Let {
+        pat: Pat,
+        init: Option<Expr>,
+        else_block: Option<Box<Expr>>,
+        span: Span,
+    },
     Expr(Expr),
+}
+
+#[derive(Debug)]
+pub struct Arm {
+    pub pat: Pat,
+    pub guard: Option<Expr>,
+    pub body: Expr,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Pat {
+    pub kind: PatKind,
+    /// The type of the value matched (after any implicit dereferences, see `Deref`).
+    pub ty: Ty,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub enum PatKind {
+    Wild,
+    /// Binds the matched value (by copy/move, or by reference with `ref`/`ref mut` and Rust's
+    /// default binding modes), then matches `sub` (`x @ sub`).
+    Binding {
+        local: LocalId,
+        by_ref: Option<bool>,
+        sub: Option<Box<Pat>>,
+    },
+    /// Equal to a constant (integer, char, bool, float, `&str`).
+    Const(ConstVal),
+    /// `lo..=hi`, `lo..hi`, `lo..`, `..=hi` over integers or chars.
+    Range {
+        lo: Option<ConstVal>,
+        hi: Option<ConstVal>,
+        inclusive: bool,
+    },
+    /// Tuple fields in order (`..` already expanded to wildcards).
+    Tuple(Vec<Pat>),
+    /// A struct, or an enum variant, with patterns for some fields (by index).
+    Adt {
+        adt: AdtId,
+        variant: VariantIdx,
+        fields: Vec<(u32, Pat)>,
+    },
+    /// Matches through a reference: `&p`, or an implicit dereference of default binding modes.
+    Deref(Box<Pat>),
+    Or(Vec<Pat>),
+    /// `[a, b, rest @ .., z]` on arrays and slices.
+    Slice {
+        prefix: Vec<Pat>,
+        middle: Option<Box<Pat>>,
+        suffix: Vec<Pat>,
+    },
+}
+
+/// Intrinsics the standard library is written on top of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntrinsicFn {
+    SqrtF64,
+    SqrtF32,
+    /// The length of a slice or `str` (behind a reference).
+    SliceLen,
+}
+
+impl Expr {
+    /// Calls `f` on each direct sub-expression, in evaluation order.
+    pub fn for_each_child<'a>(&'a self, mut f: impl FnMut(&'a Expr)) {
+        match &self.kind {
+            ExprKind::Lit(_)
+            | ExprKind::Local(_)
+            | ExprKind::Continue { .. }
+            | ExprKind::Const(_)
+            | ExprKind::Static(_) => {}
+            ExprKind::Call { args, .. }
+            | ExprKind::Print { args, .. }
+            | ExprKind::Panic { args, .. }
+            | ExprKind::Tuple(args)
+            | ExprKind::Array(args)
+            | ExprKind::Intrinsic { args, .. } => args.iter().for_each(f),
+            ExprKind::Binary { lhs, rhs, .. } | ExprKind::Logical { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            ExprKind::Assign { place, value } | ExprKind::AssignOp { place, value, .. } => {
+                f(place);
+                f(value);
+            }
+            ExprKind::Index { base, index } => {
+                f(base);
+                f(index);
+            }
+            ExprKind::Unary { operand: x, .. }
+            | ExprKind::Cast(x)
+            | ExprKind::Deref(x)
+            | ExprKind::PtrCast(x)
+            | ExprKind::Field { base: x, .. }
+            | ExprKind::Ref { place: x, .. }
+            | ExprKind::Repeat { value: x, .. }
+            | ExprKind::Loop { body: x, .. }
+            | ExprKind::Let { scrutinee: x, .. } => f(x),
+            ExprKind::Break { value, .. } | ExprKind::Return(value) => {
+                if let Some(v) = value {
+                    f(v);
+                }
+            }
+            ExprKind::Block(b) => {
+                for s in &b.stmts {
+                    match s {
+                        Stmt::Let { init, else_block, .. } => {
+                            if let Some(i) = init {
+                                f(i);
+                            }
+                            if let Some(e) = else_block {
+                                f(e);
+                            }
+                        }
+                        Stmt::Expr(x) => f(x),
+                    }
+                }
+                if let Some(x) = &b.expr {
+                    f(x);
+                }
+            }
+            ExprKind::If { cond, then, else_ } => {
+                f(cond);
+                f(then);
+                if let Some(x) = else_ {
+                    f(x);
+                }
+            }
+            ExprKind::Adt { fields, base, .. } => {
+                fields.iter().for_each(|(_, x)| f(x));
+                if let Some(b) = base {
+                    f(b);
+                }
+            }
+            ExprKind::Match { scrutinee, arms } => {
+                f(scrutinee);
+                for a in arms {
+                    if let Some(g) = &a.guard {
+                        f(g);
+                    }
+                    f(&a.body);
+                }
+            }
+        }
+    }
+
+    /// Calls `f` on each direct sub-expression, mutably, in evaluation order.
+    pub fn for_each_child_mut(&mut self, mut f: impl FnMut(&mut Expr)) {
+        match &mut self.kind {
+            ExprKind::Lit(_)
+            | ExprKind::Local(_)
+            | ExprKind::Continue { .. }
+            | ExprKind::Const(_)
+            | ExprKind::Static(_) => {}
+            ExprKind::Call { args, .. }
+            | ExprKind::Print { args, .. }
+            | ExprKind::Panic { args, .. }
+            | ExprKind::Tuple(args)
+            | ExprKind::Array(args)
+            | ExprKind::Intrinsic { args, .. } => args.iter_mut().for_each(f),
+            ExprKind::Binary { lhs, rhs, .. } | ExprKind::Logical { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            ExprKind::Assign { place, value } | ExprKind::AssignOp { place, value, .. } => {
+                f(place);
+                f(value);
+            }
+            ExprKind::Index { base, index } => {
+                f(base);
+                f(index);
+            }
+            ExprKind::Unary { operand: x, .. }
+            | ExprKind::Cast(x)
+            | ExprKind::Deref(x)
+            | ExprKind::PtrCast(x)
+            | ExprKind::Field { base: x, .. }
+            | ExprKind::Ref { place: x, .. }
+            | ExprKind::Repeat { value: x, .. }
+            | ExprKind::Loop { body: x, .. }
+            | ExprKind::Let { scrutinee: x, .. } => f(x),
+            ExprKind::Break { value, .. } | ExprKind::Return(value) => {
+                if let Some(v) = value {
+                    f(v);
+                }
+            }
+            ExprKind::Block(b) => {
+                for s in &mut b.stmts {
+                    match s {
+                        Stmt::Let { init, else_block, .. } => {
+                            if let Some(i) = init {
+                                f(i);
+                            }
+                            if let Some(e) = else_block {
+                                f(e);
+                            }
+                        }
+                        Stmt::Expr(x) => f(x),
+                    }
+                }
+                if let Some(x) = &mut b.expr {
+                    f(x);
+                }
+            }
+            ExprKind::If { cond, then, else_ } => {
+                f(cond);
+                f(then);
+                if let Some(x) = else_ {
+                    f(x);
+                }
+            }
+            ExprKind::Adt { fields, base, .. } => {
+                fields.iter_mut().for_each(|(_, x)| f(x));
+                if let Some(b) = base {
+                    f(b);
+                }
+            }
+            ExprKind::Match { scrutinee, arms } => {
+                f(scrutinee);
+                for a in arms {
+                    if let Some(g) = &mut a.guard {
+                        f(g);
+                    }
+                    f(&mut a.body);
+                }
+            }
+        }
+    }
 }

@@ -6,6 +6,16 @@
 use std::collections::HashMap;
 use std::fmt;
 
+/// A struct or enum of the crate (index into `hir::Crate::adts`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AdtId(pub u32);
+
+impl AdtId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
 /// An interned type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Ty(u32);
@@ -117,6 +127,8 @@ pub enum TyKind {
     Slice(Ty),
     /// A function pointer `fn(A) -> R`.
     FnPtr(Vec<Ty>, Ty),
+    /// A struct or enum with its generic arguments (none until generics arrive).
+    Adt(AdtId, Vec<Ty>),
     Infer(InferTy),
     /// A type that failed to check; unifies with everything so one error does not cascade.
     Error,
@@ -127,6 +139,8 @@ pub enum TyKind {
 pub struct TyInterner {
     kinds: Vec<TyKind>,
     map: HashMap<TyKind, Ty>,
+    /// The name of each ADT, for displaying types.
+    adt_names: Vec<String>,
 }
 
 /// Types every stage needs by name, interned up front.
@@ -157,7 +171,7 @@ pub struct CommonTypes {
 
 impl TyInterner {
     pub fn new() -> (TyInterner, CommonTypes) {
-        let mut t = TyInterner { kinds: Vec::new(), map: HashMap::new() };
+        let mut t = TyInterner { kinds: Vec::new(), map: HashMap::new(), adt_names: Vec::new() };
         let str = t.intern(TyKind::Str);
         let common = CommonTypes {
             unit: t.intern(TyKind::Tuple(Vec::new())),
@@ -201,6 +215,12 @@ impl TyInterner {
             t.intern(TyKind::Tuple(vec![int, common.bool]));
         }
         (t, common)
+    }
+
+    /// Records the display name of the next ADT (ADT ids are dense, in declaration order).
+    pub fn add_adt_name(&mut self, name: impl Into<String>) -> AdtId {
+        self.adt_names.push(name.into());
+        AdtId(self.adt_names.len() as u32 - 1)
     }
 
     /// The interned type of `kind`, if it was interned.
@@ -287,6 +307,20 @@ impl fmt::Display for TyDisplay<'_> {
                 write!(f, ")")?;
                 if !self.tys.is_unit(*ret) {
                     write!(f, " -> {}", d(*ret))?;
+                }
+                Ok(())
+            }
+            TyKind::Adt(id, args) => {
+                write!(f, "{}", self.tys.adt_names.get(id.index()).map(String::as_str).unwrap_or("<adt>"))?;
+                if !args.is_empty() {
+                    write!(f, "<")?;
+                    for (i, t) in args.iter().enumerate() {
+                        if i > 0 {
+                            write!(f, ", ")?;
+                        }
+                        write!(f, "{}", d(*t))?;
+                    }
+                    write!(f, ">")?;
                 }
                 Ok(())
             }

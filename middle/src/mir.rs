@@ -8,7 +8,7 @@
 //! (liveness, storage conflicts for coroutine frame layout) can see exactly when a local's bytes
 //! are in use.
 
-use aether_frontend::hir::FnId;
+use aether_frontend::hir::{AdtId, FnId, StaticId, VariantIdx};
 use aether_frontend::span::Span;
 use aether_frontend::ty::Ty;
 
@@ -111,6 +111,11 @@ pub struct Statement {
 #[derive(Debug, Clone)]
 pub enum StatementKind {
     Assign(Place, Rvalue),
+    /// Writes the tag of enum variant `variant` into `place` (after its fields are written).
+    SetDiscriminant {
+        place: Place,
+        variant: VariantIdx,
+    },
     StorageLive(Local),
     StorageDead(Local),
     Nop,
@@ -135,11 +140,18 @@ impl Place {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PlaceElem {
+    /// Through a reference or raw pointer (or, for a `Box`, its pointer).
     Deref,
-    /// A field of a tuple, struct or variant, with the field's type.
+    /// A field of a tuple, struct or variant (after a `Downcast` for enums), with its type.
     Field(u32, Ty),
-    /// `place[local]`
+    /// `place[local]` of an array or slice; the index was bounds-checked before.
     Index(Local),
+    /// `place[offset]`, or `place[len - offset]` when `from_end` (slice patterns).
+    ConstantIndex { offset: u64, from_end: bool },
+    /// `place[from..len - to]` of a slice or array (slice patterns' rest), with the result type.
+    Subslice { from: u64, to: u64, ty: Ty },
+    /// Views an enum as one of its variants (for field access).
+    Downcast(VariantIdx),
 }
 
 #[derive(Debug, Clone)]
@@ -166,6 +178,10 @@ pub enum ConstValue {
     Str(String),
     /// The zero-sized value of `()` and of function items.
     ZeroSized,
+    /// An aggregate built at compile time (a `const` of tuple, array or ADT type).
+    Aggregate(aether_frontend::hir::ConstVal),
+    /// The address of a `static` (a `&T`/`*const T` constant).
+    StaticAddr(StaticId),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -222,6 +238,14 @@ pub enum CastKind {
     /// Between integer, float, bool and char types, with Rust's `as` semantics (float to int
     /// saturates).
     Numeric,
+    /// Reference to raw pointer, raw pointer to raw pointer (same pointee size class).
+    PtrToPtr,
+    /// Raw pointer to integer (`as usize`).
+    PtrToInt,
+    /// Integer to raw pointer.
+    IntToPtr,
+    /// `&[T; N]` to `&[T]`: adds the length.
+    Unsize,
 }
 
 #[derive(Debug, Clone)]
@@ -232,8 +256,31 @@ pub enum Rvalue {
     CheckedBinaryOp(BinOp, Operand, Operand),
     UnaryOp(UnOp, Operand),
     Cast(CastKind, Operand, Ty),
-    /// A tuple built from operands.
-    Tuple(Vec<Operand>),
+    /// `&place` / `&mut place` (and raw pointers to places).
+    Ref(Mutability, Place),
+    /// The length of an array or slice place.
+    Len(Place),
+    /// The variant index of an enum place (as `isize`-sized discriminant value).
+    Discriminant(Place),
+    /// A tuple, array or ADT value built from operands (fields in declaration order).
+    Aggregate(AggregateKind, Vec<Operand>),
+    /// `[op; n]`
+    Repeat(Operand, u64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mutability {
+    Not,
+    Mut,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AggregateKind {
+    Tuple,
+    /// An array of the element type.
+    Array(Ty),
+    /// A struct or an enum variant (the tag is written as part of the aggregate).
+    Adt(AdtId, VariantIdx),
 }
 
 /// What a `Call` calls.
@@ -245,13 +292,21 @@ pub enum Callee {
 }
 
 /// Operations with a fixed meaning that the backend implements.
+///
+/// Formatting intrinsics take a destination first: a `u32` constant stream (1 stdout, 2 stderr)
+/// or a `*mut` pointer to a message buffer (the runtime's `AetherBuf`, as `panic!` builds).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Intrinsic {
-    /// `(stream: u32, s: &str)`: writes a string to stdout (1) or stderr (2).
+    /// `(dest, s: &str)`: writes a string.
     WriteStr,
-    /// `(stream: u32, value, [width: usize], [precision: usize])`: formats a primitive value as
-    /// one `{..}` placeholder does; counts taken from arguments follow the value, width first.
+    /// `(dest, value, [width: usize], [precision: usize])`: formats a primitive value as one
+    /// `{..}` placeholder does; counts taken from arguments follow the value, width first.
     Fmt(FmtValueKind, FmtSpec),
+    /// `(msg: &str)`: panics with a constant message at the call's span. Never returns.
+    Panic,
+    /// `(msg: *mut buffer)`: panics with the formatted message in the buffer (which the runtime
+    /// takes over) at the call's span. Never returns.
+    PanicBuf,
 }
 
 impl Intrinsic {
@@ -259,6 +314,8 @@ impl Intrinsic {
         match self {
             Intrinsic::WriteStr => "write_str".into(),
             Intrinsic::Fmt(k, spec) => format!("fmt_{}::<{}>", k.name(), spec.describe()),
+            Intrinsic::Panic => "panic".into(),
+            Intrinsic::PanicBuf => "panic_buf".into(),
         }
     }
 }
@@ -369,7 +426,7 @@ impl FmtSpec {
 }
 
 /// Why an `Assert` panics.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum AssertKind {
     /// Arithmetic overflow of the operation.
     Overflow(BinOp),
@@ -379,6 +436,11 @@ pub enum AssertKind {
     RemainderByZero,
     /// A width or precision taken from an argument exceeds what `std::fmt` allows.
     FormatArgOutOfRange,
+    /// `index < len` failed: Rust's "index out of bounds" message with both values.
+    BoundsCheck {
+        len: Operand,
+        index: Operand,
+    },
 }
 
 impl AssertKind {
@@ -397,6 +459,7 @@ impl AssertKind {
             AssertKind::DivisionByZero => "attempt to divide by zero",
             AssertKind::RemainderByZero => "attempt to calculate the remainder with a divisor of zero",
             AssertKind::FormatArgOutOfRange => "Formatting argument out of range",
+            AssertKind::BoundsCheck { .. } => "index out of bounds",
         }
     }
 }
@@ -449,6 +512,13 @@ pub enum TerminatorKind {
     /// Continues unwinding after a cleanup block.
     UnwindResume,
     Unreachable,
+    /// Runs the destructor of the value in `place` (elaborated: only where the value is
+    /// initialized), then continues at `target`.
+    Drop {
+        place: Place,
+        target: BasicBlock,
+        unwind: UnwindAction,
+    },
 }
 
 impl TerminatorKind {
@@ -464,6 +534,7 @@ impl TerminatorKind {
             }
             TerminatorKind::Call { target, unwind: u, .. } => target.iter().copied().chain(unwind(u)).collect(),
             TerminatorKind::Assert { target, unwind: u, .. } => std::iter::once(*target).chain(unwind(u)).collect(),
+            TerminatorKind::Drop { target, unwind: u, .. } => std::iter::once(*target).chain(unwind(u)).collect(),
             TerminatorKind::Return | TerminatorKind::UnwindResume | TerminatorKind::Unreachable => Vec::new(),
         }
     }

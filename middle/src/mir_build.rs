@@ -322,6 +322,7 @@ impl<'a> Builder<'a> {
                 self.print(*stream, args, pieces, span);
                 self.assign(dest, Rvalue::Use(self.unit_const()), span);
             }
+            other => unreachable!("the type checker does not produce {other:?} yet"),
         }
     }
 
@@ -351,7 +352,10 @@ impl<'a> Builder<'a> {
             // Temporaries of an enclosing statement stay live across this block.
             let depth = self.temps.len();
             match s {
-                hir::Stmt::Let { local, init, span } => {
+                hir::Stmt::Let { pat, init, else_block: None, span } => {
+                    let hir::PatKind::Binding { local, by_ref: None, sub: None } = &pat.kind else {
+                        unreachable!("only simple bindings reach MIR building so far")
+                    };
                     let decl = &self.krate_body_local(*local);
                     self.body.locals.push(LocalDecl {
                         ty: decl.0,
@@ -368,6 +372,7 @@ impl<'a> Builder<'a> {
                     }
                     self.end_statement(depth, *span);
                 }
+                hir::Stmt::Let { else_block: Some(_), .. } => unreachable!("let-else does not reach MIR building yet"),
                 hir::Stmt::Expr(x) => {
                     if self.is_zst(x.ty) || *self.krate.tys.kind(x.ty) == TyKind::Never {
                         let t = self.new_temp(x.ty, x.span);
@@ -658,6 +663,10 @@ fn remap_targets(k: &mut TerminatorKind, map: &[BasicBlock]) {
             mu(unwind);
         }
         TerminatorKind::Assert { target, unwind, .. } => {
+            m(target);
+            mu(unwind);
+        }
+        TerminatorKind::Drop { target, unwind, .. } => {
             m(target);
             mu(unwind);
         }

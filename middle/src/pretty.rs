@@ -39,6 +39,9 @@ pub fn print_body(krate: &hir::Crate, body: &Body, out: &mut String) {
                 StatementKind::Assign(p, rv) => {
                     let _ = writeln!(out, "        {} = {};", place(p), rvalue(rv, krate));
                 }
+                StatementKind::SetDiscriminant { place: p, variant } => {
+                    let _ = writeln!(out, "        discriminant({}) = {};", place(p), variant.0);
+                }
                 StatementKind::StorageLive(l) => {
                     let _ = writeln!(out, "        StorageLive({l});");
                 }
@@ -63,6 +66,10 @@ fn place(p: &Place) -> String {
             PlaceElem::Deref => format!("(*{s})"),
             PlaceElem::Field(i, _) => format!("({s}.{i})"),
             PlaceElem::Index(l) => format!("{s}[{l}]"),
+            PlaceElem::ConstantIndex { offset, from_end: false } => format!("{s}[{offset}]"),
+            PlaceElem::ConstantIndex { offset, from_end: true } => format!("{s}[-{offset}]"),
+            PlaceElem::Subslice { from, to, .. } => format!("{s}[{from}..-{to}]"),
+            PlaceElem::Downcast(v) => format!("({s} as variant#{})", v.0),
         };
     }
     s
@@ -89,6 +96,8 @@ fn constant(c: &Constant, tys: &TyInterner) -> String {
         (ConstValue::Float(f), _) => format!("{f:?}_{}", tys.display(c.ty)),
         (ConstValue::Str(s), _) => format!("{s:?}"),
         (ConstValue::ZeroSized, _) => format!("ZeroSized: {}", tys.display(c.ty)),
+        (ConstValue::Aggregate(v), _) => format!("{v:?}: {}", tys.display(c.ty)),
+        (ConstValue::StaticAddr(id), _) => format!("&static#{}", id.0),
     }
 }
 
@@ -101,7 +110,24 @@ fn rvalue(rv: &Rvalue, krate: &hir::Crate) -> String {
         Rvalue::UnaryOp(UnOp::Neg, o) => format!("Neg({})", op(o)),
         Rvalue::UnaryOp(UnOp::Not, o) => format!("Not({})", op(o)),
         Rvalue::Cast(_, o, t) => format!("{} as {}", op(o), krate.tys.display(*t)),
-        Rvalue::Tuple(os) => format!("({})", os.iter().map(op).collect::<Vec<_>>().join(", ")),
+        Rvalue::Ref(Mutability::Not, p) => format!("&{}", place(p)),
+        Rvalue::Ref(Mutability::Mut, p) => format!("&mut {}", place(p)),
+        Rvalue::Len(p) => format!("Len({})", place(p)),
+        Rvalue::Discriminant(p) => format!("discriminant({})", place(p)),
+        Rvalue::Repeat(o, n) => format!("[{}; {n}]", op(o)),
+        Rvalue::Aggregate(kind, os) => {
+            let items = os.iter().map(op).collect::<Vec<_>>().join(", ");
+            match kind {
+                AggregateKind::Tuple => format!("({items})"),
+                AggregateKind::Array(_) => format!("[{items}]"),
+                AggregateKind::Adt(adt, v) => {
+                    let def = krate.adt(*adt);
+                    let name =
+                        if def.is_enum { format!("{}::{}", def.path, def.variant(*v).name) } else { def.path.clone() };
+                    format!("{name} {{ {items} }}")
+                }
+            }
+        }
     }
 }
 
@@ -132,6 +158,9 @@ fn terminator(k: &TerminatorKind, krate: &hir::Crate) -> String {
         TerminatorKind::Assert { cond, expected, msg, target, unwind: u } => {
             let not = if *expected { "" } else { "!" };
             format!("assert({not}{}, {:?}) -> [success: {target}, {}]", operand(cond, krate), msg.message(), unwind(u))
+        }
+        TerminatorKind::Drop { place: p, target, unwind: u } => {
+            format!("drop({}) -> [return: {target}, {}]", place(p), unwind(u))
         }
         TerminatorKind::Return => "return".into(),
         TerminatorKind::UnwindResume => "resume".into(),

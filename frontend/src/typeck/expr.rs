@@ -257,7 +257,8 @@ impl<'a> BodyChecker<'a> {
                 return None;
             }
         };
-        Some(hir::Stmt::Let { local, init, span })
+        let pat = hir::Pat { kind: hir::PatKind::Binding { local, by_ref: None, sub: None }, ty, span: pat.span };
+        Some(hir::Stmt::Let { pat, init, else_block: None, span })
     }
 
     // -----------------------------------------------------------------------------------------
@@ -1093,44 +1094,7 @@ impl<'a> BodyChecker<'a> {
             ExprKind::Lit(Literal::Float(f)) if *self.tys.kind(e.ty) == TyKind::Float(ty::FloatTy::F32) => {
                 *f = *f as f32 as f64;
             }
-            ExprKind::Lit(_) | ExprKind::Local(_) | ExprKind::Continue { .. } => {}
-            ExprKind::Call { args, .. } => args.iter_mut().for_each(|a| self.finalize_expr(a)),
-            ExprKind::Binary { lhs, rhs, .. } | ExprKind::Logical { lhs, rhs, .. } => {
-                self.finalize_expr(lhs);
-                self.finalize_expr(rhs);
-            }
-            ExprKind::Unary { operand, .. } => self.finalize_expr(operand),
-            ExprKind::Cast(inner) => self.finalize_expr(inner),
-            ExprKind::Assign { place, value } | ExprKind::AssignOp { place, value, .. } => {
-                self.finalize_expr(place);
-                self.finalize_expr(value);
-            }
-            ExprKind::Block(b) => {
-                for s in &mut b.stmts {
-                    match s {
-                        hir::Stmt::Let { init: Some(i), .. } => self.finalize_expr(i),
-                        hir::Stmt::Let { init: None, .. } => {}
-                        hir::Stmt::Expr(x) => self.finalize_expr(x),
-                    }
-                }
-                if let Some(x) = &mut b.expr {
-                    self.finalize_expr(x);
-                }
-            }
-            ExprKind::If { cond, then, else_ } => {
-                self.finalize_expr(cond);
-                self.finalize_expr(then);
-                if let Some(x) = else_ {
-                    self.finalize_expr(x);
-                }
-            }
-            ExprKind::Loop { body, .. } => self.finalize_expr(body),
-            ExprKind::Break { value, .. } | ExprKind::Return(value) => {
-                if let Some(v) = value {
-                    self.finalize_expr(v);
-                }
-            }
-            ExprKind::Print { args, .. } => args.iter_mut().for_each(|a| self.finalize_expr(a)),
+            _ => e.for_each_child_mut(|c| self.finalize_expr(c)),
         }
     }
 
@@ -1211,48 +1175,9 @@ fn loop_has_break(e: &hir::Expr, id: LoopId) -> bool {
 }
 
 /// Calls `f` on every expression of the tree, parents first.
-fn visit(e: &hir::Expr, f: &mut impl FnMut(&hir::Expr)) {
+fn visit<'a>(e: &'a hir::Expr, f: &mut impl FnMut(&'a hir::Expr)) {
     f(e);
-    match &e.kind {
-        ExprKind::Lit(_) | ExprKind::Local(_) | ExprKind::Continue { .. } => {}
-        ExprKind::Call { args, .. } => args.iter().for_each(|a| visit(a, f)),
-        ExprKind::Binary { lhs, rhs, .. } | ExprKind::Logical { lhs, rhs, .. } => {
-            visit(lhs, f);
-            visit(rhs, f);
-        }
-        ExprKind::Unary { operand, .. } => visit(operand, f),
-        ExprKind::Cast(x) => visit(x, f),
-        ExprKind::Assign { place, value } | ExprKind::AssignOp { place, value, .. } => {
-            visit(place, f);
-            visit(value, f);
-        }
-        ExprKind::Block(b) => {
-            for s in &b.stmts {
-                match s {
-                    hir::Stmt::Let { init: Some(i), .. } => visit(i, f),
-                    hir::Stmt::Let { init: None, .. } => {}
-                    hir::Stmt::Expr(x) => visit(x, f),
-                }
-            }
-            if let Some(x) = &b.expr {
-                visit(x, f);
-            }
-        }
-        ExprKind::If { cond, then, else_ } => {
-            visit(cond, f);
-            visit(then, f);
-            if let Some(x) = else_ {
-                visit(x, f);
-            }
-        }
-        ExprKind::Loop { body, .. } => visit(body, f),
-        ExprKind::Break { value, .. } | ExprKind::Return(value) => {
-            if let Some(v) = value {
-                visit(v, f);
-            }
-        }
-        ExprKind::Print { args, .. } => args.iter().for_each(|a| visit(a, f)),
-    }
+    e.for_each_child(|c| visit(c, f));
 }
 
 /// Levenshtein distance, for "a similar name exists" help.

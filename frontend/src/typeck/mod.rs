@@ -79,7 +79,7 @@ pub fn check_crate(file: &ast::SourceFile, sink: &mut DiagnosticSink) -> hir::Cr
         }
         None => {}
     }
-    hir::Crate { fns, entry, tys, common }
+    hir::Crate { fns, adts: Vec::new(), statics: Vec::new(), entry, tests: Vec::new(), tys, common }
 }
 
 /// A function whose body is checked after all signatures are known.
@@ -224,7 +224,16 @@ fn declare_fn(
     let id = FnId(fns.len() as u32);
     let module_path = &env.modules[module.0 as usize].path;
     let path = if module_path.is_empty() { sig.name.name.clone() } else { format!("{module_path}::{}", sig.name.name) };
-    fns.push(hir::FnDef { name: sig.name.name.clone(), path, span: sig.name.span, params, ret, linkage, body: None });
+    fns.push(hir::FnDef {
+        name: sig.name.name.clone(),
+        path,
+        span: sig.name.span,
+        params,
+        ret,
+        linkage,
+        inline: false,
+        body: None,
+    });
     env.modules[module.0 as usize].fns.insert(sig.name.name.clone(), id);
     Some(id)
 }
