@@ -229,7 +229,8 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
         for e in &p.projection {
             t = match e {
                 PlaceElem::Field(_, ft) => *ft,
-                PlaceElem::Deref | PlaceElem::Index(_) => unreachable!("no references or indexing reach codegen yet"),
+                // `place_ptr` rejects the other projections before any value is used.
+                _ => t,
             };
         }
         t
@@ -247,7 +248,7 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
                     ptr = self.b().build_struct_gep(st, ptr, idx, "")?;
                     t = *ft;
                 }
-                PlaceElem::Deref | PlaceElem::Index(_) => unreachable!("no references or indexing reach codegen yet"),
+                _ => return Err(BackendError::Unsupported(format!("place projection {e:?}"))),
             }
         }
         Ok(Some(ptr))
@@ -287,6 +288,9 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
             ConstValue::Float(f) => lt.into_float_type().const_float(*f).into(),
             ConstValue::Str(s) => self.cg.str_value(s),
             ConstValue::ZeroSized => return Ok(None),
+            ConstValue::Aggregate(_) | ConstValue::StaticAddr(_) => {
+                return Err(BackendError::Unsupported("aggregate and static constants".into()))
+            }
         }))
     }
 
@@ -312,6 +316,9 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
             }
             // Stack slots live for the whole function; lifetimes are left to LLVM's analyses.
             StatementKind::StorageLive(_) | StatementKind::StorageDead(_) | StatementKind::Nop => {}
+            StatementKind::SetDiscriminant { .. } => {
+                return Err(BackendError::Unsupported("enum discriminants".into()))
+            }
         }
         Ok(())
     }
@@ -360,7 +367,7 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
                 let v = self.operand(o)?.ok_or_else(|| BackendError::Internal("zero-sized operand".into()))?;
                 Ok(Some(self.numeric_cast(v, from, *to)?))
             }
-            Rvalue::Tuple(ops) => {
+            Rvalue::Aggregate(AggregateKind::Tuple, ops) => {
                 let Some(lt) = self.cg.layouts.llvm_type(dest_ty) else { return Ok(None) };
                 let st = lt.into_struct_type();
                 let mut agg: inkwell::values::AggregateValueEnum = st.get_undef().into();
@@ -373,6 +380,7 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
                 }
                 Ok(Some(agg.into_struct_value().into()))
             }
+            _ => Err(BackendError::Unsupported(format!("rvalue {rv:?}"))),
         }
     }
 
@@ -522,6 +530,7 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
             TerminatorKind::Unreachable => {
                 self.b().build_unreachable()?;
             }
+            TerminatorKind::Drop { .. } => return Err(BackendError::Unsupported("drops".into())),
             TerminatorKind::UnwindResume => {
                 return Err(BackendError::Internal("cleanup blocks are not generated yet".into()));
             }
@@ -663,6 +672,9 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
                     }
                 };
                 (rf, a)
+            }
+            mir::Intrinsic::Panic | mir::Intrinsic::PanicBuf => {
+                return Err(BackendError::Unsupported("panic intrinsics".into()))
             }
         };
         let f = self.cg.runtime(rf);

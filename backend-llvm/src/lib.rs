@@ -18,6 +18,9 @@ pub use pipeline::OptLevel;
 pub enum BackendError {
     UnknownTarget(String, String),
     Link(String),
+    /// The program uses a construct this backend does not generate yet (E9001): a limitation
+    /// of the compiler, reported like a user-facing error with the construct and its location.
+    Unsupported(String),
     /// A bug in the compiler: LLVM rejected what we generated.
     Internal(String),
 }
@@ -27,6 +30,7 @@ impl std::fmt::Display for BackendError {
         match self {
             BackendError::UnknownTarget(t, why) => write!(f, "unknown target triple `{t}`: {why}"),
             BackendError::Link(m) => write!(f, "linking failed: {m}"),
+            BackendError::Unsupported(m) => write!(f, "[E9001] not supported by the LLVM backend yet: {m}"),
             BackendError::Internal(m) => write!(f, "internal compiler error: {m}"),
         }
     }
