@@ -179,13 +179,15 @@ impl Session {
             self.write_output(EmitKind::Ast, aether_frontend::ast_pretty::print_ast(&ast, &sources).as_bytes())?;
             return Ok(None);
         }
-        let (ast, krate) = self.front(&mut sources).ok_or_else(failed)?;
+        let (ast, mut krate) = self.front(&mut sources).ok_or_else(failed)?;
         if self.emit.contains(&EmitKind::Ast) {
             self.write_output(EmitKind::Ast, aether_frontend::ast_pretty::print_ast(&ast, &sources).as_bytes())?;
         }
         let overflow_checks = self.backend.opt_level == backend::OptLevel::O0;
-        let mir =
-            aether_middle::mir_build::build_program(&krate, aether_middle::mir_build::BuildOptions { overflow_checks });
+        let mir = aether_middle::mir_build::build_program(
+            &mut krate,
+            aether_middle::mir_build::BuildOptions { overflow_checks },
+        );
         if self.emit.contains(&EmitKind::Mir) {
             self.write_output(EmitKind::Mir, aether_middle::pretty::print_program(&krate, &mir).as_bytes())?;
         }

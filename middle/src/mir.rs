@@ -307,6 +307,10 @@ pub enum Intrinsic {
     /// `(msg: *mut buffer)`: panics with the formatted message in the buffer (which the runtime
     /// takes over) at the call's span. Never returns.
     PanicBuf,
+    /// `(a: &str, b: &str) -> bool`: byte equality (string patterns).
+    StrEq,
+    /// A standard-library intrinsic of the HIR, with its arguments and result as written.
+    Hir(aether_frontend::hir::IntrinsicFn),
 }
 
 impl Intrinsic {
@@ -316,6 +320,8 @@ impl Intrinsic {
             Intrinsic::Fmt(k, spec) => format!("fmt_{}::<{}>", k.name(), spec.describe()),
             Intrinsic::Panic => "panic".into(),
             Intrinsic::PanicBuf => "panic_buf".into(),
+            Intrinsic::StrEq => "str_eq".into(),
+            Intrinsic::Hir(i) => format!("{i:?}"),
         }
     }
 }
