@@ -143,6 +143,19 @@ size_t aether_rt_argc(void);
  * when len is not NULL. Returns NULL (length 0) when i >= aether_rt_argc(). */
 const uint8_t *aether_rt_argv(size_t i, size_t *len);
 
+/* One `#[test]` function: its name (UTF-8, not NUL-terminated) and the function. Layout: name at 0,
+ * name_len at 8, func at 16 (24 bytes on 64-bit targets). */
+typedef struct AetherTest {
+    const uint8_t *name;
+    size_t name_len;
+    void (*func)(void);
+} AetherTest;
+/* What the C `main` of a test build returns: `return aether_rt_run_tests(argc, argv, tests, count);`.
+ * Runs the tests whose names contain one of the non-option arguments (all when there are none), each
+ * on a thread named after the test, one after another; prints libtest's report on stdout ("running N
+ * tests", "test NAME ... ok|FAILED", the failures, "test result: ..."); returns 0 when every test ran
+ * passed, 101 otherwise. Test functions may unwind. */
+int32_t aether_rt_run_tests(int32_t argc, char **argv, const AetherTest *tests, size_t count);
 /* ---------------------------------------------------------------------------------------------------
  * Panics and unwinding
  * ------------------------------------------------------------------------------------------------- */

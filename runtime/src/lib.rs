@@ -28,6 +28,7 @@ pub mod panic;
 pub mod process;
 mod sched;
 pub mod task;
+pub mod test_harness;
 pub mod timer;
 pub mod waker;
 

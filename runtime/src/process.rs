@@ -27,6 +27,11 @@ pub fn thread_name() -> String {
     cur.name().unwrap_or("<unnamed>").to_owned()
 }
 
+/// The command-line arguments recorded by `init` (none before it).
+pub(crate) fn args() -> &'static [Box<[u8]>] {
+    ARGS.get().map_or(&[], Vec::as_slice)
+}
+
 /// Ends the process after an internal error (a broken ABI contract, a runtime bug): flushes stdout,
 /// prints `aether runtime error: MSG` to stderr and aborts.
 pub fn fatal(msg: &str) -> ! {
