@@ -592,6 +592,12 @@ fn is_closer(t: &Tok) -> bool {
     matches!(t, Tok::CloseParen | Tok::CloseBracket | Tok::CloseBrace)
 }
 
+/// How many unclosed delimiters get a label of their own; one more label stands for the rest.
+/// Rendering labels that share a line takes time cubic in their number (each label's line is
+/// drawn past every other), so 3,000 unclosed `{` on one line took minutes to report; nor does a
+/// wall of labels help anyone find the missing closer. rustc uses the same limit.
+const UNCLOSED_LABELS: usize = 5;
+
 /// Checks delimiter nesting, reports problems and returns a balanced stream.
 fn balance(file: FileId, len: usize, tokens: Vec<Token>, diags: &mut Vec<Diagnostic>) -> (Vec<Token>, Option<usize>) {
     let mut out = Vec::with_capacity(tokens.len() + 4);
@@ -649,8 +655,13 @@ fn balance(file: FileId, len: usize, tokens: Vec<Token>, diags: &mut Vec<Diagnos
     }
     if !stack.is_empty() {
         let mut d = Diagnostic::error("E0005", "this file contains an unclosed delimiter", sp(len, len), "");
-        for (idx, _) in &stack {
-            d = d.with_label(sp(out[*idx].lo, out[*idx].hi), "unclosed delimiter");
+        for (n, (idx, _)) in stack.iter().enumerate().take(UNCLOSED_LABELS + 1) {
+            let label = if n == UNCLOSED_LABELS && stack.len() > UNCLOSED_LABELS + 1 {
+                format!("{} more unclosed delimiters begin from here", stack.len() - UNCLOSED_LABELS)
+            } else {
+                "unclosed delimiter".to_string()
+            };
+            d = d.with_label(sp(out[*idx].lo, out[*idx].hi), label);
         }
         diags.push(d);
         let first = out[stack[0].0].lo;
@@ -787,6 +798,17 @@ mod tests {
         assert_eq!(out.diags[0].message, "this file contains an unclosed delimiter");
         assert_eq!(out.diags[0].secondary.len(), 2);
         assert_eq!(out.repair_from, Some(7));
+        // Past five, the unclosed delimiters share one label (many labels on a line are slow to
+        // render and no help).
+        let out = lex(FileId(0), &format!("fn f() {{ {}", "{".repeat(10)));
+        let labels: Vec<&str> = out.diags[0].secondary.iter().map(|l| l.message.as_str()).collect();
+        assert_eq!(labels.len(), 6);
+        assert_eq!(labels[4], "unclosed delimiter");
+        assert_eq!(labels[5], "6 more unclosed delimiters begin from here");
+        assert_eq!(out.diags[0].secondary[5].span.lo, 13);
+        let out = lex(FileId(0), "fn f() { { { { { {");
+        assert!(out.diags[0].secondary.iter().all(|l| l.message == "unclosed delimiter"));
+        assert_eq!(out.diags[0].secondary.len(), 6);
         let out = lex(FileId(0), "fn f() {} }");
         assert_eq!(out.diags[0].message, "unexpected closing delimiter: `}`");
         let out = lex(FileId(0), "foo!(a, (b)) + 1");

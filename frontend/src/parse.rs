@@ -3,6 +3,8 @@
 //!
 //! [`parse_file`] lexes (`lexer.rs`), runs the lalrpop grammar (`grammar.lalrpop`) with error
 //! recovery, then turns lalrpop's errors into diagnostics that name what was expected in words.
+//! A file reports at most [`MAX_REPORTED`] of them (fewer when they would quote over 256 KiB of a
+//! minified line), so that garbage input can neither flood the terminal nor take minutes to render.
 //! The small AST-building helpers that the grammar's actions call live in [`h`].
 //!
 //! The parser itself uses no recursion, but the tree it builds can be as deep as the input is
@@ -80,14 +82,20 @@ pub fn parse_text(file: FileId, src: &str) -> (ast::SourceFile, Vec<Diagnostic>)
         }
     };
     let mut syntax: Vec<Diagnostic> = Vec::new();
-    let stray: Vec<usize> = diags.iter().filter(|d| d.code == "E0003").map(|d| d.primary.span.lo as usize).collect();
+    let recovered = ctx.recovered.into_inner();
+    // Sorted, so that "was a character dropped just here" is a binary search: garbage input can
+    // have many thousands of both stray characters and syntax errors.
+    let mut stray: Vec<usize> =
+        diags.iter().filter(|d| d.code == "E0003").map(|d| d.primary.span.lo as usize).collect();
+    stray.sort_unstable();
+    let item_ends = if recovered.is_empty() { Vec::new() } else { item_ends(tokens) };
     // Past the first unclosed delimiter, errors are usually consequences of it; but the rest of
     // its own line is still checked, as that is where the closer was most likely forgotten.
     let repair_from = lexed.repair_from.map(|p| src[p..].find('\n').map_or(src.len(), |n| p + n));
     // Past an error, skip the rest of its top-level item: errors there are usually
     // consequences of the first one.
     let mut quiet_until = 0usize;
-    for r in ctx.recovered.into_inner() {
+    for r in recovered {
         let at = match &r.error {
             ParseError::UnrecognizedToken { token, .. } => token.0,
             ParseError::UnrecognizedEof { location, .. } => *location,
@@ -100,46 +108,88 @@ pub fn parse_text(file: FileId, src: &str) -> (ast::SourceFile, Vec<Diagnostic>)
         let idx = tokens.partition_point(|t| t.lo < at);
         // A character the lexer dropped just before this token already explains the error.
         let gap_lo = if idx > 0 { tokens[idx - 1].hi } else { 0 };
-        if stray.iter().any(|&p| gap_lo <= p && p < at.max(gap_lo + 1)) {
-            quiet_until = item_end(tokens, idx);
+        let first_stray = stray.partition_point(|&p| p < gap_lo);
+        quiet_until = item_ends[idx];
+        if stray.get(first_stray).is_some_and(|&p| p < at.max(gap_lo + 1)) {
             continue;
         }
-        quiet_until = item_end(tokens, idx);
         syntax.push(syntax_error(file, src, tokens, idx, r.error));
     }
     diags.extend(ctx.diags.into_inner());
     diags.extend(syntax);
     diags.sort_by_key(|d| d.primary.span.lo);
+    limit_reported(src, &mut diags);
     let file_span = Span::new(file, 0, src.len());
     (ast::SourceFile { attrs, items, span: file_span }, diags)
 }
 
-/// The end of the top-level item holding token `idx` (a `;` or `}` back at depth 0). Recovery
-/// inside nested groups can leave the parser out of step with the braces until there, so later
-/// errors in the same item are likely spurious.
-fn item_end(tokens: &[Token], idx: usize) -> usize {
-    let mut depth: i64 = tokens[..idx.min(tokens.len())]
-        .iter()
-        .map(|t| match t.tok {
-            Tok::OpenParen | Tok::OpenBracket | Tok::OpenBrace => 1,
-            Tok::CloseParen | Tok::CloseBracket | Tok::CloseBrace => -1,
-            _ => 0,
-        })
-        .sum();
-    for t in &tokens[idx.min(tokens.len())..] {
+/// For each token index (and one past the last), the end of the top-level item holding that
+/// token: the next `;` or `}` back at depth 0, or `usize::MAX`. Recovery inside nested groups
+/// can leave the parser out of step with the braces until there, so later errors in the same
+/// item are likely spurious. Computed once for the file (two passes), not per error: garbage
+/// can have thousands of errors, and a scan per error was quadratic.
+fn item_ends(tokens: &[Token]) -> Vec<usize> {
+    let mut ends = vec![usize::MAX; tokens.len() + 1];
+    let mut depth: i64 = 0;
+    for (i, t) in tokens.iter().enumerate() {
         match t.tok {
             Tok::OpenParen | Tok::OpenBracket | Tok::OpenBrace => depth += 1,
             Tok::CloseParen | Tok::CloseBracket | Tok::CloseBrace => {
                 depth -= 1;
                 if depth <= 0 && t.tok == Tok::CloseBrace {
-                    return t.hi;
+                    ends[i] = t.hi;
                 }
             }
-            Tok::Semi if depth <= 0 => return t.hi,
+            Tok::Semi if depth <= 0 => ends[i] = t.hi,
             _ => {}
         }
     }
-    usize::MAX
+    for i in (0..tokens.len()).rev() {
+        if ends[i] == usize::MAX {
+            ends[i] = ends[i + 1];
+        }
+    }
+    ends
+}
+
+/// A file reports at most this many diagnostics: past a hundred, more are noise (fixing the
+/// first ones usually removes many of the rest), and a generated or corrupted file can have
+/// hundreds of thousands.
+const MAX_REPORTED: usize = 100;
+
+/// ...and stops once the source lines its diagnostics quote add up to this many bytes. Each
+/// diagnostic prints its whole line: on a minified file that is one huge line, and 3,000 stray
+/// `}` on one line made rendering quadratic (3,000 copies of a 6 KB line).
+const MAX_QUOTED: usize = 256 << 10;
+
+/// Drops the diagnostics (sorted by position) past the limits above; the last one shown says
+/// how many more there were. Measures only the lines of the diagnostics it keeps, so the work is
+/// bounded by what gets rendered anyway.
+fn limit_reported(src: &str, diags: &mut Vec<Diagnostic>) {
+    let mut quoted = 0usize;
+    for i in 0..diags.len() {
+        let d = &diags[i];
+        // Every label costs its whole line: the renderer pads each label's marker out to its
+        // column, so two labels on one long line cost about twice as much as one.
+        for l in std::iter::once(&d.primary).chain(&d.secondary) {
+            let (lo, hi) = (l.span.lo as usize, l.span.hi as usize);
+            let first = src.get(..lo).and_then(|s| s.rfind('\n')).map_or(0, |n| n + 1);
+            let last = src.get(hi..).and_then(|s| s.find('\n')).map_or(src.len(), |n| hi + n);
+            quoted += last.saturating_sub(first) + 1;
+        }
+        let last_shown = i + 1 == MAX_REPORTED || (i > 0 && quoted > MAX_QUOTED);
+        let more = diags.len() - i - 1;
+        if last_shown && more > 0 {
+            let d = &mut diags[i];
+            d.notes.push(if more == 1 {
+                "1 more error in this file is not shown".to_string()
+            } else {
+                format!("{more} more errors in this file are not shown")
+            });
+            diags.truncate(i + 1);
+            return;
+        }
+    }
 }
 
 /// A diagnostic for one lalrpop error at token `idx`, naming what was expected in words.

@@ -4,7 +4,7 @@
 use aether_frontend::diagnostics::DiagnosticSink;
 use aether_frontend::parse::{parse_file, with_big_stack};
 use aether_frontend::span::SourceMap;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Parses `src`, drops the tree on a big stack (a deep tree drops recursively) and returns the
 /// number of diagnostics and the time taken.
@@ -20,6 +20,89 @@ fn parse(src: String) -> (usize, std::time::Duration) {
         drop(tree);
         (sink.diagnostics.len(), took)
     })
+}
+
+/// Parses `src` and renders its diagnostics as `aetherc check` does; returns the number of
+/// diagnostics, the size of the report and the time both took.
+fn check(src: String) -> (usize, usize, Duration) {
+    with_big_stack(move || {
+        let mut sources = SourceMap::new();
+        let file = sources.add("bad.ae", src);
+        let mut sink = DiagnosticSink::new();
+        let start = Instant::now();
+        let tree = parse_file(&sources, file, &mut sink);
+        let report = sink.render(&sources, false);
+        let took = start.elapsed();
+        drop(tree);
+        (sink.diagnostics.len(), report.len(), took)
+    })
+}
+
+/// `n` tokens picked from a fixed list by a fixed pseudo-random sequence, `per_line` to a line.
+fn garbage(n: usize, per_line: usize) -> String {
+    const TOKENS: &[&str] = &[
+        "fn", "let", "{", "}", "(", ")", "[", "]", ";", ",", "x", "1", "+", "=", "if", "else", "match", "=>", ".",
+        "::", "<", ">", "\"s\"", "struct", "impl", "for", "in", "|", "&", "mut", "#", "!", "?", "@", "while", "loop",
+        "return", "'a", ":", "->", "..", "*", "-", "~", "$", "println!", "foo!",
+    ];
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut out = String::with_capacity(n * 4);
+    for i in 0..n {
+        // xorshift64: deterministic, and no dependency for it.
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        out.push_str(TOKENS[(state % TOKENS.len() as u64) as usize]);
+        out.push(if (i + 1) % per_line == 0 { '\n' } else { ' ' });
+    }
+    out
+}
+
+#[test]
+fn pathological_inputs_are_reported_quickly() {
+    // Each once took minutes or more (rendering 3,000 labels on one line is cubic), or printed
+    // megabytes. The limits are for a slow machine in a debug build; each takes well under a
+    // second here.
+    let n = 3000;
+    let cases: Vec<(&str, String)> = vec![
+        ("unclosed braces", format!("fn main() {{ {} }}", "{".repeat(n))),
+        ("unclosed parentheses", format!("fn main() {{ {} }}", "(".repeat(n))),
+        ("unclosed brackets", format!("fn main() {{ {} }}", "[".repeat(n))),
+        ("unclosed mixed", format!("fn main() {{ {} }}", "([{".repeat(n / 3))),
+        ("unclosed mixed, mismatched", format!("fn main() {{ {} }}", "{([".repeat(n / 3))),
+        ("unclosed ifs", format!("fn main() {{ {} }}", "if true { ".repeat(n))),
+        ("unclosed functions, one per line", "fn main() {\n".repeat(n)),
+        ("unclosed at top level", "{".repeat(n)),
+        ("stray closing braces", format!("fn main() {{}} {}", "}".repeat(n))),
+        ("stray closing braces, one per line", format!("fn main() {{}}\n{}", "}\n".repeat(n))),
+        ("stray mixed closers", format!("fn main() {{ {} }}", ")]".repeat(n / 2))),
+        ("unknown characters", format!("fn main() {{ {} }}", "~ ".repeat(n))),
+        ("garbage on one line", garbage(100_000, usize::MAX)),
+        ("garbage, ten tokens a line", garbage(100_000, 10)),
+    ];
+    for (name, src) in cases {
+        let size = src.len();
+        let (diags, report, took) = check(src);
+        eprintln!("{name}: {size} bytes, {diags} diagnostics, {report}-byte report in {took:?}");
+        assert!(diags > 0, "{name}: no diagnostic");
+        assert!(diags <= 100, "{name}: {diags} diagnostics");
+        // The report is a few copies of the input at most, never a copy per error.
+        assert!(report <= (1 << 20) + 8 * size, "{name}: a {report}-byte report");
+        assert!(took < Duration::from_secs(10), "{name}: {took:?}");
+    }
+}
+
+#[test]
+fn at_most_a_hundred_diagnostics_per_file() {
+    let src = format!("fn main() {{}}\n{}", "}\n".repeat(3000));
+    let mut sources = SourceMap::new();
+    let file = sources.add("bad.ae", src);
+    let mut sink = DiagnosticSink::new();
+    parse_file(&sources, file, &mut sink);
+    assert_eq!(sink.diagnostics.len(), 100);
+    let last = sink.diagnostics.last().unwrap();
+    assert_eq!(last.primary.span.lo, 13 + 2 * 99);
+    assert_eq!(last.notes, ["2900 more errors in this file are not shown"]);
 }
 
 /// A function of about 10 lines using most of the syntax.
