@@ -1,28 +1,112 @@
-//! Memory layout: semantic types to LLVM types.
+//! Memory layout: semantic types to LLVM types, sizes and alignments.
 //!
-//! Zero-sized types (`()`, `!`, tuples of them) have no LLVM type: locals of those types get no
-//! stack slot, and parameters and return values of those types are left out of signatures.
-//! Scalars map to LLVM's (`bool` is `i1`, `char` is `i32`), `&str` is `{ ptr, usize }`, and a
-//! tuple is an LLVM struct of its non-zero-sized fields in order (`field_index` maps a tuple
-//! field to its struct index).
+//! The rules (sizes and alignments of the LLVM types come from the target's data layout, so
+//! they match C's for the same target):
+//!
+//! - Zero-sized types (`()`, `!`, empty structs, tuples and arrays of ZSTs, `[T; 0]`, enums
+//!   without variants) have no LLVM type: locals of those types get no stack slot, values of
+//!   them are never loaded or stored, and parameters and return values of those types are left
+//!   out of signatures.
+//! - Scalars: integers are `iN`, `char` is `i32`, `f32`/`f64` are `float`/`double`. `bool` is
+//!   `i1` as an SSA value (comparisons, branch conditions, arguments and returns) but `i8` in
+//!   memory (stack slots, fields, array elements, statics), as rustc does: C reads a `bool`
+//!   byte, and LLVM leaves the upper bits of a stored `i1` unspecified. Loads truncate and
+//!   stores zero-extend ([`Layouts::llvm_type`] is the memory type, [`Layouts::imm_type`] the
+//!   SSA one); aggregates always hold the memory form.
+//! - `&T`, `&mut T`, `*const T`, `*mut T` and `fn` pointers are a thin `ptr`; references and
+//!   raw pointers to `[T]` or `str` are fat: `{ ptr, usize }` (data pointer, then the length).
+//! - Tuples and structs are LLVM structs of their non-zero-sized fields **in declaration
+//!   order**. rustc reorders fields to minimize padding (its `repr(Rust)` layout is
+//!   unspecified); we do not, so every struct has C's `repr(C)` layout. Structs are named
+//!   LLVM types (`%geometry::Point`) for readable IR.
+//! - Arrays are LLVM arrays of the element's memory type.
+//! - Enums are niche-free tagged unions: the tag is the smallest integer type (`i8`, `i16`,
+//!   `i32`, `i64`, `i128`) holding every discriminant (signed when one is negative), and stores
+//!   the discriminant value itself (explicit `= N` respected, so `as` casts read it), never a
+//!   variant index. Each variant's fields form a payload struct (`%E::V`, declaration order,
+//!   ZSTs omitted); the enum is `{ tag, [N x iK] }` where `iK` is an integer with the largest
+//!   payload alignment and `N x K` bytes cover the largest payload, so the union starts at the
+//!   first offset after the tag aligned for every payload and the size and alignment are those
+//!   of a C `struct { tag; union { payloads } }`. A field of variant `v` is reached by
+//!   `Downcast(v)` (the address of the union) followed by a field of `%E::V`. An enum none of
+//!   whose variants carries data is just the tag; every enum with variants has a tag, even a
+//!   one-variant one (rustc would omit it), and no niche (`Option<&T>` is two words, not one).
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use aether_frontend::hir::{self, AdtDef, VariantIdx};
 use aether_frontend::ty::{FloatTy, IntTy, Ty, TyInterner, TyKind, UintTy};
 use inkwell::context::Context;
-use inkwell::types::{BasicType, BasicTypeEnum};
+use inkwell::targets::TargetData;
+use inkwell::types::{BasicType, BasicTypeEnum, IntType, StructType};
 use inkwell::AddressSpace;
 
 pub struct Layouts<'ctx, 'a> {
     pub cx: &'ctx Context,
     pub tys: &'a TyInterner,
+    pub adts: &'a [AdtDef],
+    pub td: TargetData,
     pub usize_bits: u32,
+    adt_cache: RefCell<HashMap<Ty, AdtLayout<'ctx>>>,
 }
 
-impl<'ctx> Layouts<'ctx, '_> {
-    /// The LLVM type of `t`, or `None` if it is zero-sized.
+/// The layout of one struct or enum type.
+#[derive(Clone, Debug)]
+pub enum AdtLayout<'ctx> {
+    /// A struct: its LLVM type (`None` when zero-sized) and each field's struct index (`None`
+    /// for zero-sized fields).
+    Struct { ty: Option<StructType<'ctx>>, fields: Vec<Option<u32>> },
+    /// An enum with at least one variant.
+    Enum(EnumLayout<'ctx>),
+    /// An enum without variants: uninhabited, zero-sized.
+    Empty,
+}
+
+#[derive(Clone, Debug)]
+pub struct EnumLayout<'ctx> {
+    pub tag: IntType<'ctx>,
+    /// Whether the tag is read sign-extended (some discriminant is negative).
+    pub tag_signed: bool,
+    /// `{ tag, [N x iK] }`, or `None` when no variant has data (the enum is just the tag).
+    pub ty: Option<StructType<'ctx>>,
+    pub variants: Vec<VariantLayout<'ctx>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct VariantLayout<'ctx> {
+    /// The payload struct, `None` when the variant carries no data.
+    pub payload: Option<StructType<'ctx>>,
+    pub fields: Vec<Option<u32>>,
+    pub discr: i128,
+}
+
+impl<'ctx> EnumLayout<'ctx> {
+    /// The LLVM type of the whole enum.
+    pub fn llvm_type(&self) -> BasicTypeEnum<'ctx> {
+        match self.ty {
+            Some(st) => st.into(),
+            None => self.tag.into(),
+        }
+    }
+
+    /// The tag's bits for a discriminant (two's complement, truncated to the tag's width).
+    pub fn tag_value(&self, discr: i128) -> inkwell::values::IntValue<'ctx> {
+        const_u128(self.tag, discr as u128)
+    }
+}
+
+impl<'ctx, 'a> Layouts<'ctx, 'a> {
+    pub fn new(cx: &'ctx Context, krate: &'a hir::Crate, td: TargetData) -> Layouts<'ctx, 'a> {
+        let usize_bits = td.get_pointer_byte_size(None) * 8;
+        Layouts { cx, tys: &krate.tys, adts: &krate.adts, td, usize_bits, adt_cache: RefCell::new(HashMap::new()) }
+    }
+
+    /// The memory type of `t`, or `None` if it is zero-sized.
     pub fn llvm_type(&self, t: Ty) -> Option<BasicTypeEnum<'ctx>> {
         let cx = self.cx;
         Some(match self.tys.kind(t) {
-            TyKind::Bool => cx.bool_type().into(),
+            TyKind::Bool => cx.i8_type().into(),
             TyKind::Char => cx.i32_type().into(),
             TyKind::Int(i) => int_type(cx, int_bits(*i, self.usize_bits)).into(),
             TyKind::Uint(u) => int_type(cx, uint_bits(*u, self.usize_bits)).into(),
@@ -37,42 +121,229 @@ impl<'ctx> Layouts<'ctx, '_> {
             }
             TyKind::Never => return None,
             TyKind::Ref(inner, _) | TyKind::RawPtr(inner, _) => {
-                if matches!(self.tys.kind(*inner), TyKind::Str | TyKind::Slice(_)) {
+                if self.is_unsized(*inner) {
                     self.fat_ptr_type().into()
                 } else {
-                    cx.ptr_type(AddressSpace::default()).into()
+                    self.ptr_type().into()
                 }
             }
             TyKind::Array(elem, n) => match self.llvm_type(*elem) {
-                Some(e) => e.array_type(*n as u32).into(),
-                None => return None,
+                Some(e) if *n > 0 => e.array_type(*n as u32).into(),
+                _ => return None,
             },
-            TyKind::FnPtr(..) => cx.ptr_type(AddressSpace::default()).into(),
-            // Struct and enum layouts come with the next change; nothing reaches here until the
-            // MIR builder lowers ADTs, and codegen reports them as unsupported first.
-            TyKind::Adt(..) => return None,
+            TyKind::FnPtr(..) => self.ptr_type().into(),
+            TyKind::Adt(..) => match self.adt_layout(t) {
+                AdtLayout::Struct { ty, .. } => ty?.into(),
+                AdtLayout::Enum(e) => e.llvm_type(),
+                AdtLayout::Empty => return None,
+            },
             TyKind::Str | TyKind::Slice(_) | TyKind::Infer(_) | TyKind::Error => {
-                unreachable!("type {:?} never reaches code generation", self.tys.kind(t))
+                unreachable!("type {:?} never reaches code generation as a value", self.tys.kind(t))
             }
         })
     }
 
-    pub fn fat_ptr_type(&self) -> inkwell::types::StructType<'ctx> {
-        let ptr = self.cx.ptr_type(AddressSpace::default());
-        self.cx.struct_type(&[ptr.into(), int_type(self.cx, self.usize_bits).into()], false)
+    /// The SSA type of values of `t`: the memory type, except `i1` for `bool`.
+    pub fn imm_type(&self, t: Ty) -> Option<BasicTypeEnum<'ctx>> {
+        match self.tys.kind(t) {
+            TyKind::Bool => Some(self.cx.bool_type().into()),
+            _ => self.llvm_type(t),
+        }
     }
 
-    /// The LLVM struct index of field `i` of tuple type `t` (zero-sized fields have none).
-    pub fn field_index(&self, t: Ty, i: u32) -> Option<u32> {
-        let TyKind::Tuple(elems) = self.tys.kind(t) else { unreachable!("field projection on a non-tuple") };
-        if self.llvm_type(elems[i as usize]).is_none() {
-            return None;
+    pub fn is_unsized(&self, t: Ty) -> bool {
+        matches!(self.tys.kind(t), TyKind::Str | TyKind::Slice(_))
+    }
+
+    /// Whether values of type `t` are two words (a reference or raw pointer to `[T]`/`str`).
+    pub fn is_fat_ptr(&self, t: Ty) -> bool {
+        match self.tys.kind(t) {
+            TyKind::Ref(inner, _) | TyKind::RawPtr(inner, _) => self.is_unsized(*inner),
+            _ => false,
         }
-        Some(elems[..i as usize].iter().filter(|e| self.llvm_type(**e).is_some()).count() as u32)
+    }
+
+    pub fn ptr_type(&self) -> inkwell::types::PointerType<'ctx> {
+        self.cx.ptr_type(AddressSpace::default())
+    }
+
+    pub fn usize_type(&self) -> IntType<'ctx> {
+        int_type(self.cx, self.usize_bits)
+    }
+
+    pub fn fat_ptr_type(&self) -> StructType<'ctx> {
+        self.cx.struct_type(&[self.ptr_type().into(), self.usize_type().into()], false)
     }
 
     pub fn is_zst(&self, t: Ty) -> bool {
-        self.llvm_type(t).is_none()
+        match self.tys.kind(t) {
+            TyKind::Str | TyKind::Slice(_) => false,
+            _ => self.llvm_type(t).is_none(),
+        }
+    }
+
+    /// Size in bytes (0 for zero-sized types).
+    pub fn size_of(&self, t: Ty) -> u64 {
+        self.llvm_type(t).map_or(0, |lt| self.td.get_abi_size(&lt))
+    }
+
+    /// ABI alignment in bytes. Zero-sized types keep the alignment of what they are made of
+    /// (`[u64; 0]` is 8-aligned), so their dangling addresses are aligned.
+    pub fn align_of(&self, t: Ty) -> u32 {
+        if let Some(lt) = self.llvm_type(t) {
+            return self.td.get_abi_alignment(&lt);
+        }
+        match self.tys.kind(t) {
+            TyKind::Array(e, _) => self.align_of(*e),
+            TyKind::Tuple(es) => es.iter().map(|e| self.align_of(*e)).max().unwrap_or(1),
+            TyKind::Adt(id, _) => self.adts[id.index()]
+                .variants
+                .iter()
+                .flat_map(|v| v.fields.iter())
+                .map(|f| self.align_of(f.ty))
+                .max()
+                .unwrap_or(1),
+            _ => 1,
+        }
+    }
+
+    /// The element type of an array or slice type.
+    pub fn elem_ty(&self, t: Ty) -> Option<Ty> {
+        match self.tys.kind(t) {
+            TyKind::Array(e, _) | TyKind::Slice(e) => Some(*e),
+            _ => None,
+        }
+    }
+
+    /// The LLVM struct index of field `i` of tuple type `t` (zero-sized fields have none).
+    pub fn tuple_field_index(&self, elems: &[Ty], i: u32) -> Option<u32> {
+        if self.is_zst(elems[i as usize]) {
+            return None;
+        }
+        Some(elems[..i as usize].iter().filter(|e| !self.is_zst(**e)).count() as u32)
+    }
+
+    /// The struct type and the LLVM field index of field `i` of a tuple, struct, or (with
+    /// `variant`) enum variant payload; `None` when the field is zero-sized.
+    pub fn field(&self, t: Ty, variant: Option<VariantIdx>, i: u32) -> Option<(StructType<'ctx>, u32)> {
+        match self.tys.kind(t) {
+            TyKind::Tuple(elems) => {
+                let idx = self.tuple_field_index(elems, i)?;
+                Some((self.llvm_type(t)?.into_struct_type(), idx))
+            }
+            TyKind::Adt(..) => match (self.adt_layout(t), variant) {
+                (AdtLayout::Struct { ty, fields }, _) => Some((ty?, fields[i as usize]?)),
+                (AdtLayout::Enum(e), Some(v)) => {
+                    let vl = &e.variants[v.index()];
+                    Some((vl.payload?, vl.fields[i as usize]?))
+                }
+                (l, v) => {
+                    unreachable!("field {i} of {l:?} (variant {v:?}): MIR projects fields of enums after a Downcast")
+                }
+            },
+            k => unreachable!("field projection on {k:?}"),
+        }
+    }
+
+    /// The layout of an ADT type (computed once per type).
+    pub fn adt_layout(&self, t: Ty) -> AdtLayout<'ctx> {
+        if let Some(l) = self.adt_cache.borrow().get(&t) {
+            return l.clone();
+        }
+        let TyKind::Adt(id, _) = self.tys.kind(t) else { unreachable!("adt_layout of a non-ADT") };
+        let def = &self.adts[id.index()];
+        // A struct cannot contain itself except behind a pointer (an opaque `ptr`), so this
+        // recursion terminates.
+        let layout = if !def.is_enum {
+            let (ty, fields) = self.payload_struct(&def.path, &def.variants[0]);
+            AdtLayout::Struct { ty, fields }
+        } else if def.variants.is_empty() {
+            AdtLayout::Empty
+        } else {
+            AdtLayout::Enum(self.enum_layout(def))
+        };
+        self.adt_cache.borrow_mut().insert(t, layout.clone());
+        layout
+    }
+
+    /// A named struct of the variant's non-zero-sized fields in declaration order.
+    fn payload_struct(&self, name: &str, v: &hir::VariantDef) -> (Option<StructType<'ctx>>, Vec<Option<u32>>) {
+        let mut types = Vec::new();
+        let mut fields = Vec::new();
+        for f in &v.fields {
+            match self.llvm_type(f.ty) {
+                Some(lt) => {
+                    fields.push(Some(types.len() as u32));
+                    types.push(lt);
+                }
+                None => fields.push(None),
+            }
+        }
+        if types.is_empty() {
+            return (None, fields);
+        }
+        let st = self.cx.opaque_struct_type(name);
+        st.set_body(&types, false);
+        (Some(st), fields)
+    }
+
+    fn enum_layout(&self, def: &AdtDef) -> EnumLayout<'ctx> {
+        let min = def.variants.iter().map(|v| v.discr).min().unwrap_or(0);
+        let max = def.variants.iter().map(|v| v.discr).max().unwrap_or(0);
+        let tag_signed = min < 0;
+        let bits = [8u32, 16, 32, 64, 128]
+            .into_iter()
+            .find(|&b| {
+                if b == 128 {
+                    return true;
+                }
+                if tag_signed {
+                    min >= -(1i128 << (b - 1)) && max < (1i128 << (b - 1))
+                } else {
+                    max < (1i128 << b)
+                }
+            })
+            .unwrap_or(128);
+        let tag = int_type(self.cx, bits);
+        let variants: Vec<VariantLayout> = def
+            .variants
+            .iter()
+            .map(|v| {
+                let (payload, fields) = self.payload_struct(&format!("{}::{}", def.path, v.name), v);
+                VariantLayout { payload, fields, discr: v.discr }
+            })
+            .collect();
+        let payloads: Vec<StructType> = variants.iter().filter_map(|v| v.payload).collect();
+        let ty = if payloads.is_empty() {
+            None
+        } else {
+            let size = payloads.iter().map(|p| self.td.get_abi_size(p)).max().unwrap_or(0);
+            let align = payloads.iter().map(|p| self.td.get_abi_alignment(p)).max().unwrap_or(1);
+            // The union's element: the widest integer whose alignment the payloads need. Every
+            // payload alignment is some scalar's, and integers exist for 1, 2, 4, 8 and 16.
+            let unit = [128u32, 64, 32, 16, 8]
+                .into_iter()
+                .map(|b| int_type(self.cx, b))
+                .find(|it| self.td.get_abi_alignment(it) <= align && self.td.get_abi_size(it) <= align as u64)
+                .unwrap_or(self.cx.i8_type());
+            let unit_size = self.td.get_abi_size(&unit);
+            let n = size.div_ceil(unit_size);
+            let st = self.cx.opaque_struct_type(&def.path);
+            st.set_body(&[tag.into(), unit.array_type(n as u32).into()], false);
+            Some(st)
+        };
+        EnumLayout { tag, tag_signed, ty, variants }
+    }
+
+    /// The enum layout of `t`, which MIR guarantees is an enum with variants.
+    pub fn enum_layout_of(&self, t: Ty) -> Option<EnumLayout<'ctx>> {
+        match self.tys.kind(t) {
+            TyKind::Adt(..) => match self.adt_layout(t) {
+                AdtLayout::Enum(e) => Some(e),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 }
 
@@ -85,7 +356,7 @@ pub fn uint_bits(u: UintTy, usize_bits: u32) -> u32 {
 }
 
 /// LLVM's integer type of a width Rust has.
-pub fn int_type(cx: &Context, bits: u32) -> inkwell::types::IntType<'_> {
+pub fn int_type(cx: &Context, bits: u32) -> IntType<'_> {
     match bits {
         1 => cx.bool_type(),
         8 => cx.i8_type(),
@@ -94,5 +365,14 @@ pub fn int_type(cx: &Context, bits: u32) -> inkwell::types::IntType<'_> {
         64 => cx.i64_type(),
         128 => cx.i128_type(),
         _ => unreachable!("no integer type has {bits} bits"),
+    }
+}
+
+/// An integer constant of up to 128 bits (truncated to the type's width).
+pub fn const_u128(t: IntType<'_>, v: u128) -> inkwell::values::IntValue<'_> {
+    if t.get_bit_width() <= 64 {
+        t.const_int(v as u64, false)
+    } else {
+        t.const_int_arbitrary_precision(&[v as u64, (v >> 64) as u64])
     }
 }

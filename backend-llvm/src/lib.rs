@@ -1,11 +1,24 @@
 //! AetherLang code generation: MIR to LLVM IR with inkwell, optimization, object emission and
 //! linking.
+//!
+//! [`compile`] is the entry point. The modules: [`layout`] (types to LLVM types and memory
+//! layout), [`codegen`] (the module and the per-function driver), `place`, `rvalue`,
+//! `terminator` (with unwinding), `intrinsic` (runtime calls), `statics` (constants and
+//! statics), `abi` (the C calling convention), `debuginfo` (DWARF), [`runtime_fn`] (the
+//! runtime's C ABI), [`pipeline`] (targets, optimization, emission) and [`link`].
 
+mod abi;
 pub mod codegen;
+mod debuginfo;
+mod intrinsic;
 pub mod layout;
 pub mod link;
 pub mod pipeline;
+mod place;
 pub mod runtime_fn;
+mod rvalue;
+mod statics;
+mod terminator;
 
 use aether_frontend::hir;
 use aether_frontend::span::SourceMap;
@@ -49,6 +62,8 @@ pub struct Options {
     pub target: Option<String>,
     /// `-C target-cpu`.
     pub cpu: Option<String>,
+    /// `-g`: emit DWARF debug info (line tables, functions, named locals).
+    pub debug_info: bool,
 }
 
 /// What the caller wants out of the backend.
@@ -80,9 +95,18 @@ pub fn compile(
     wanted: Wanted,
 ) -> Result<Artifacts, BackendError> {
     let tm = pipeline::target_machine(opts.target.as_deref(), opts.cpu.as_deref(), opts.opt_level)?;
-    let usize_bits = tm.get_target_data().get_pointer_byte_size(None) * 8;
     let context = Context::create();
-    let mut cg = codegen::CodegenCx::new(&context, module_name, krate, program, sources, usize_bits);
+    let triple = pipeline::triple_string(&tm.get_triple());
+    let mut cg = codegen::CodegenCx::new(
+        &context,
+        module_name,
+        krate,
+        program,
+        sources,
+        pipeline::target_data(&tm),
+        &triple,
+        opts.debug_info,
+    );
     cg.codegen_program()?;
     let module = &cg.module;
     module.set_triple(&tm.get_triple());

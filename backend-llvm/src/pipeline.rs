@@ -78,6 +78,12 @@ fn default_cpu(triple: &str) -> &'static str {
     }
 }
 
+/// An owned copy of the target machine's data layout (sizes and alignments for layouts).
+pub fn target_data(tm: &TargetMachine) -> inkwell::targets::TargetData {
+    let dl = tm.get_target_data().get_data_layout();
+    inkwell::targets::TargetData::create(&dl.as_str().to_string_lossy())
+}
+
 pub fn triple_string(t: &TargetTriple) -> String {
     t.as_str().to_string_lossy().into_owned()
 }
