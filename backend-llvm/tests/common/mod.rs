@@ -236,6 +236,14 @@ impl BodyBuilder {
         BasicBlock(self.body.blocks.len() as u32 - 1)
     }
 
+    fn raw_block(&mut self, statements: Vec<Statement>, terminator: TerminatorKind, sp: Span) {
+        self.body.blocks.push(BasicBlockData {
+            statements,
+            terminator: Terminator { kind: terminator, span: sp },
+            is_cleanup: false,
+        });
+    }
+
     pub fn finish(self) -> Body {
         self.body
     }
@@ -286,7 +294,7 @@ pub fn write_str(tc: &TestCrate, s: &str, dest: Place, next: BasicBlock) -> Term
 /// terminator closes it; calls continue in the next block.
 pub struct Seq {
     pub b: BodyBuilder,
-    pending: Vec<StatementKind>,
+    pending: Vec<Statement>,
     u32_ty: Ty,
     pub sp: Span,
 }
@@ -305,7 +313,7 @@ impl Seq {
     }
 
     pub fn stmt(&mut self, s: StatementKind) -> &mut Self {
-        self.pending.push(s);
+        self.pending.push(Statement { kind: s, span: self.sp });
         self
     }
 
@@ -321,8 +329,8 @@ impl Seq {
     /// Closes the current block with `t`, built knowing the following block's id.
     pub fn term(&mut self, t: impl FnOnce(BasicBlock) -> TerminatorKind) -> &mut Self {
         let next = BasicBlock(self.next_id().0 + 1);
-        let stmts = std::mem::take(&mut self.pending);
-        self.b.block_at(stmts, t(next), false, self.sp);
+        let statements = std::mem::take(&mut self.pending);
+        self.b.raw_block(statements, t(next), self.sp);
         self
     }
 
@@ -365,8 +373,8 @@ impl Seq {
     }
 
     pub fn ret(&mut self) -> &mut Self {
-        let stmts = std::mem::take(&mut self.pending);
-        self.b.block_at(stmts, TerminatorKind::Return, false, self.sp);
+        let statements = std::mem::take(&mut self.pending);
+        self.b.raw_block(statements, TerminatorKind::Return, self.sp);
         self
     }
 
