@@ -4,12 +4,16 @@
 //! stream (1 stdout, 2 stderr), or a `*mut` pointer to an `AetherBuf`, which becomes the
 //! runtime's (stream 0, buf) destination. `Panic` and `PanicBuf` call `aether_rt_panic` /
 //! `aether_rt_panic_buf` with the call's source location; they unwind, so they are `invoke`d
-//! when the frame has cleanups.
+//! when the frame has cleanups. `StrEq` compares lengths, then bytes with `memcmp`; the HIR's
+//! math intrinsics are LLVM's (`llvm.sqrt`), `SliceLen` reads a fat pointer's length.
 
+use aether_frontend::hir::IntrinsicFn;
 use aether_frontend::span::Span;
 use aether_middle::mir::{self, *};
+use inkwell::intrinsics::Intrinsic as LlvmIntrinsic;
 use inkwell::module::Linkage;
-use inkwell::values::{BasicValueEnum, PointerValue};
+use inkwell::values::{BasicValueEnum, IntValue, PointerValue};
+use inkwell::IntPredicate;
 
 use crate::codegen::{FnCx, UnwindTarget};
 use crate::runtime_fn::RuntimeFunction;
@@ -38,10 +42,19 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
         &mut self,
         i: mir::Intrinsic,
         args: &[Operand],
+        destination: &Place,
         span: Span,
         unwind: UnwindTarget,
     ) -> Result<(), BackendError> {
         match i {
+            mir::Intrinsic::StrEq => {
+                let v = self.str_eq(&args[0], &args[1])?;
+                return self.store_result(destination, v.into());
+            }
+            mir::Intrinsic::Hir(h) => {
+                let v = self.hir_intrinsic(h, args)?;
+                return self.store_result(destination, v);
+            }
             mir::Intrinsic::Panic => {
                 let msg = self.sized_operand(&args[0])?.into_struct_value();
                 let p = self.b().build_extract_value(msg, 0, "")?;
@@ -127,12 +140,75 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
                 };
                 (rf, a)
             }
-            mir::Intrinsic::Panic | mir::Intrinsic::PanicBuf => unreachable!("handled above"),
+            mir::Intrinsic::Panic | mir::Intrinsic::PanicBuf | mir::Intrinsic::StrEq | mir::Intrinsic::Hir(_) => {
+                unreachable!("handled above")
+            }
         };
         let f = self.cg.runtime(rf);
         let args: Vec<_> = call_args.iter().map(|a| (*a).into()).collect();
         self.b().build_call(f, &args, "")?;
         Ok(())
+    }
+
+    fn store_result(&mut self, dest: &Place, v: BasicValueEnum<'ctx>) -> Result<(), BackendError> {
+        let ty = self.place_ty(dest);
+        if self.cg.layouts.is_zst(ty) {
+            return Ok(());
+        }
+        let pr = self.place(dest)?;
+        self.store_value(pr.ptr, v, ty)
+    }
+
+    /// `a == b` on `&str`s: equal lengths, then `memcmp` of the bytes (skipped when the lengths
+    /// differ, so it never reads past the shorter string).
+    fn str_eq(&mut self, a: &Operand, b: &Operand) -> Result<IntValue<'ctx>, BackendError> {
+        let a = self.sized_operand(a)?.into_struct_value();
+        let b = self.sized_operand(b)?.into_struct_value();
+        let (pa, la) = (self.b().build_extract_value(a, 0, "")?, self.b().build_extract_value(a, 1, "")?);
+        let (pb, lb) = (self.b().build_extract_value(b, 0, "")?, self.b().build_extract_value(b, 1, "")?);
+        let same_len = self.b().build_int_compare(IntPredicate::EQ, la.into_int_value(), lb.into_int_value(), "")?;
+        let start = self.b().get_insert_block().ok_or_else(|| BackendError::Internal("builder has no block".into()))?;
+        let cmp_bb = self.append_block("streq.bytes");
+        let done = self.append_block("streq.done");
+        self.b().build_conditional_branch(same_len, cmp_bb, done)?;
+        self.b().position_at_end(cmp_bb);
+        let usize_t = self.cg.layouts.usize_type();
+        let ptr = self.cg.layouts.ptr_type();
+        let memcmp = match self.cg.module.get_function("memcmp") {
+            Some(f) => f,
+            None => {
+                let t = self.cg.cx.i32_type().fn_type(&[ptr.into(), ptr.into(), usize_t.into()], false);
+                let f = self.cg.module.add_function("memcmp", t, None);
+                self.cg.add_fn_attr(f, "nounwind", 0);
+                f
+            }
+        };
+        let r = self.b().build_call(memcmp, &[pa.into(), pb.into(), la.into()], "")?;
+        let r = r.try_as_basic_value().basic().ok_or_else(|| BackendError::Internal("memcmp returns".into()))?;
+        let bytes_eq =
+            self.b().build_int_compare(IntPredicate::EQ, r.into_int_value(), self.cg.cx.i32_type().const_zero(), "")?;
+        let cmp_end = self.b().get_insert_block().unwrap_or(cmp_bb);
+        self.b().build_unconditional_branch(done)?;
+        self.b().position_at_end(done);
+        let phi = self.b().build_phi(self.cg.cx.bool_type(), "streq")?;
+        phi.add_incoming(&[(&self.cg.cx.bool_type().const_zero(), start), (&bytes_eq, cmp_end)]);
+        Ok(phi.as_basic_value().into_int_value())
+    }
+
+    fn hir_intrinsic(&mut self, h: IntrinsicFn, args: &[Operand]) -> Result<BasicValueEnum<'ctx>, BackendError> {
+        let v = self.sized_operand(&args[0])?;
+        match h {
+            IntrinsicFn::SqrtF64 | IntrinsicFn::SqrtF32 => {
+                let intr = LlvmIntrinsic::find("llvm.sqrt")
+                    .ok_or_else(|| BackendError::Internal("no intrinsic llvm.sqrt".into()))?;
+                let f = intr
+                    .get_declaration(&self.cg.module, &[v.get_type()])
+                    .ok_or_else(|| BackendError::Internal("cannot declare llvm.sqrt".into()))?;
+                let r = self.b().build_call(f, &[v.into()], "")?;
+                r.try_as_basic_value().basic().ok_or_else(|| BackendError::Internal("sqrt returns".into()))
+            }
+            IntrinsicFn::SliceLen => Ok(self.b().build_extract_value(v.into_struct_value(), 1, "")?),
+        }
     }
 
     /// A pointer to the runtime's `AetherFmtSpec` for `spec` (layout in aether_rt.h: fill u32,

@@ -127,7 +127,7 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
                             }
                         }
                     }
-                    Callee::Intrinsic(i) => self.intrinsic(*i, args, t.span, unwind)?,
+                    Callee::Intrinsic(i) => self.intrinsic(*i, args, destination, t.span, unwind)?,
                 }
                 self.finish_call(*target)?;
             }
