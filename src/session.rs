@@ -71,9 +71,6 @@ impl Session {
                 None => return Err(format!("codegen option `{c}` needs a value: -C {c}=VALUE")),
             }
         }
-        if args.debug {
-            return Err("debug information (`-g`) is not supported yet".into());
-        }
         if let Some(p) = &args.print {
             return Err(match p.as_str() {
                 "frame-layout" => "`--print frame-layout` is not supported yet: it comes with async functions".into(),
@@ -102,7 +99,7 @@ impl Session {
             file,
             output: args.output,
             emit,
-            backend: backend::Options { opt_level: args.opt.into(), target: args.target, cpu },
+            backend: backend::Options { opt_level: args.opt.into(), target: args.target, cpu, debug_info: args.debug },
         })
     }
 

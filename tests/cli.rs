@@ -201,3 +201,51 @@ fn ten_megabyte_file() {
     let o = aetherc(&["check", "big.ae"], dir.path());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+/// Every conformance program (except the deliberate syntax error) and every ```aether block of
+/// the design chapter parses with `aetherc --emit=ast`.
+#[test]
+fn emit_ast_parses_the_chapter_and_the_conformance_suite() {
+    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    let mut stack = vec![shared.join("conformance")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "ae") && !p.ends_with("errors/11_syntax_error.ae") {
+                files.push(p);
+            }
+        }
+    }
+    let chapter = std::fs::read_to_string(shared.join("spec/seed-4.3-async.md")).unwrap();
+    for (i, block) in chapter.split("```aether").skip(1).enumerate() {
+        let code = block.split("```").next().unwrap();
+        files.push(write(dir.path(), &format!("chapter_{i}.ae"), code.as_bytes()));
+    }
+    assert!(files.len() > 60, "found {} files", files.len());
+    for f in &files {
+        let o = Command::new(env!("CARGO_BIN_EXE_aetherc")).arg("--emit=ast").arg(f).output().unwrap();
+        assert!(o.status.success(), "{}: {}", f.display(), stderr(&o));
+        assert!(!o.stdout.is_empty());
+    }
+}
+
+#[test]
+fn debug_info_build_runs_and_has_line_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "g.ae", HELLO.as_bytes());
+    let o = aetherc(&["-g", "g.ae", "-o", "g"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let run = Command::new(dir.path().join("g")).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&run.stdout), "hi 42\n");
+    let Ok(dump) =
+        Command::new("/usr/lib/llvm-22/bin/llvm-dwarfdump").arg("--debug-line").arg(dir.path().join("g")).output()
+    else {
+        eprintln!("llvm-dwarfdump is not installed: skipping the DWARF check");
+        return;
+    };
+    assert!(String::from_utf8_lossy(&dump.stdout).contains("g.ae"), "no line table for g.ae");
+}

@@ -260,7 +260,8 @@ pub enum Rvalue {
     Ref(Mutability, Place),
     /// The length of an array or slice place.
     Len(Place),
-    /// The variant index of an enum place (as `isize`-sized discriminant value).
+    /// The discriminant value of an enum place (`VariantDef::discr`, as an `isize`), not the
+    /// variant index.
     Discriminant(Place),
     /// A tuple, array or ADT value built from operands (fields in declaration order).
     Aggregate(AggregateKind, Vec<Operand>),
