@@ -99,7 +99,13 @@ impl Session {
             file,
             output: args.output,
             emit,
-            backend: backend::Options { opt_level: args.opt.into(), target: args.target, cpu, debug_info: args.debug },
+            backend: backend::Options {
+                opt_level: args.opt.into(),
+                target: args.target,
+                cpu,
+                debug_info: args.debug,
+                test_harness: false,
+            },
         })
     }
 
@@ -109,8 +115,9 @@ impl Session {
             Action::Build => self.build(),
             Action::Run(args) => self.build_and_run(args),
             Action::Test => {
-                eprintln!("error: `aetherc test` is not supported yet: it comes with `#[test]` functions");
-                ExitCode::from(1)
+                let mut s = self;
+                s.backend.test_harness = true;
+                s.build_and_run(Vec::new())
             }
         }
     }
@@ -200,7 +207,10 @@ impl Session {
         if !(wanted.llvm_ir || wanted.bitcode || wanted.asm || wanted.object) {
             return Ok(None);
         }
-        if krate.entry.is_none() && (self.emit.contains(&EmitKind::Exe) || exe_path.is_some()) {
+        if krate.entry.is_none()
+            && !self.backend.test_harness
+            && (self.emit.contains(&EmitKind::Exe) || exe_path.is_some())
+        {
             eprintln!("error[E0601]: `main` function not found in crate `{}`", self.stem());
             return Err(failed());
         }

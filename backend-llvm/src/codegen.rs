@@ -97,8 +97,9 @@ impl<'ctx, 'a> CodegenCx<'ctx, 'a> {
         }
     }
 
-    /// Declares every function and static, then defines the bodies and the C `main`.
-    pub fn codegen_program(&mut self) -> Result<(), BackendError> {
+    /// Declares every function and static, then defines the bodies and the C `main` (which runs
+    /// `fn main`, or the `#[test]` functions when `test_harness`).
+    pub fn codegen_program(&mut self, test_harness: bool) -> Result<(), BackendError> {
         self.define_statics()?;
         for (i, f) in self.krate.fns.iter().enumerate() {
             let fv = match f.linkage {
@@ -147,7 +148,9 @@ impl<'ctx, 'a> CodegenCx<'ctx, 'a> {
                 FnCx::new(self, fv, body).codegen()?;
             }
         }
-        if let Some(entry) = self.krate.entry {
+        if test_harness {
+            self.define_test_main()?;
+        } else if let Some(entry) = self.krate.entry {
             self.define_c_main(entry)?;
         }
         if let Some(d) = &self.debug {
@@ -187,6 +190,46 @@ impl<'ctx, 'a> CodegenCx<'ctx, 'a> {
             .try_as_basic_value()
             .basic()
             .ok_or_else(|| BackendError::Internal("aether_rt_start returns a value".into()))?;
+        self.builder.build_return(Some(&code))?;
+        Ok(())
+    }
+
+    /// The C `main` of a test build: a constant table of `AetherTest { name, name_len, func }`
+    /// (layout in aether_rt.h) handed to `aether_rt_run_tests`.
+    fn define_test_main(&mut self) -> Result<(), BackendError> {
+        let i32t = self.cx.i32_type();
+        let ptr = self.cx.ptr_type(AddressSpace::default());
+        let size = crate::layout::int_type(self.cx, self.layouts.usize_bits);
+        let entry_ty = self.cx.struct_type(&[ptr.into(), size.into(), ptr.into()], false);
+        let mut entries = Vec::new();
+        for &id in &self.krate.tests {
+            let f = self.krate.fn_def(id);
+            let name = self.string_ptr(&f.path);
+            let func = self.fns[id.index()].as_global_value().as_pointer_value();
+            entries.push(entry_ty.const_named_struct(&[
+                name.into(),
+                size.const_int(f.path.len() as u64, false).into(),
+                func.into(),
+            ]));
+        }
+        let table_ty = entry_ty.array_type(entries.len() as u32);
+        let table = self.module.add_global(table_ty, None, "aether.tests");
+        table.set_initializer(&entry_ty.const_array(&entries));
+        table.set_constant(true);
+        table.set_linkage(Linkage::Private);
+        let main = self.module.add_function("main", i32t.fn_type(&[i32t.into(), ptr.into()], false), None);
+        let bb = self.cx.append_basic_block(main, "start");
+        self.builder.position_at_end(bb);
+        let run = self.runtime(RuntimeFunction::RunTests);
+        let argc = main.get_nth_param(0).expect("argc");
+        let argv = main.get_nth_param(1).expect("argv");
+        let count = size.const_int(entries.len() as u64, false);
+        let args = [argc.into(), argv.into(), table.as_pointer_value().into(), count.into()];
+        let code = self.builder.build_call(run, &args, "code")?;
+        let code = code
+            .try_as_basic_value()
+            .basic()
+            .ok_or_else(|| BackendError::Internal("aether_rt_run_tests returns a value".into()))?;
         self.builder.build_return(Some(&code))?;
         Ok(())
     }

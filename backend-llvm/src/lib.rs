@@ -64,6 +64,9 @@ pub struct Options {
     pub cpu: Option<String>,
     /// `-g`: emit DWARF debug info (line tables, functions, named locals).
     pub debug_info: bool,
+    /// Build the `#[test]` runner (`aetherc test`): the C `main` runs the crate's tests instead
+    /// of `fn main`.
+    pub test_harness: bool,
 }
 
 /// What the caller wants out of the backend.
@@ -107,7 +110,7 @@ pub fn compile(
         &triple,
         opts.debug_info,
     );
-    cg.codegen_program()?;
+    cg.codegen_program(opts.test_harness)?;
     let module = &cg.module;
     module.set_triple(&tm.get_triple());
     module.set_data_layout(&tm.get_target_data().get_data_layout());

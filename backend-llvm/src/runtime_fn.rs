@@ -14,6 +14,8 @@ use inkwell::AddressSpace;
 pub enum RuntimeFunction {
     /// `aether_rt_start`: `int32_t (int32_t argc, char **argv, void (*user_main)(void))`
     Start,
+    /// `aether_rt_run_tests`: `int32_t (int32_t argc, char **argv, const AetherTest *tests, size_t count)`
+    RunTests,
     /// `aether_rt_exit`: `noreturn void (int32_t code)`
     Exit,
     /// `aether_rt_abort`: `noreturn void (const uint8_t *msg, size_t len)`
@@ -104,6 +106,7 @@ enum AbiTy {
 impl RuntimeFunction {
     pub const ALL: &'static [RuntimeFunction] = &[
         RuntimeFunction::Start,
+        RuntimeFunction::RunTests,
         RuntimeFunction::Exit,
         RuntimeFunction::Abort,
         RuntimeFunction::Argc,
@@ -145,6 +148,7 @@ impl RuntimeFunction {
     pub fn name(self) -> &'static str {
         match self {
             RuntimeFunction::Start => "aether_rt_start",
+            RuntimeFunction::RunTests => "aether_rt_run_tests",
             RuntimeFunction::Exit => "aether_rt_exit",
             RuntimeFunction::Abort => "aether_rt_abort",
             RuntimeFunction::Argc => "aether_rt_argc",
@@ -189,6 +193,7 @@ impl RuntimeFunction {
         use AbiTy::*;
         match self {
             RuntimeFunction::Start => (&[I32, Ptr, Ptr], I32),
+            RuntimeFunction::RunTests => (&[I32, Ptr, Ptr, Size], I32),
             RuntimeFunction::Exit => (&[I32], Void),
             RuntimeFunction::Abort => (&[Ptr, Size], Void),
             RuntimeFunction::Argc => (&[], Size),
@@ -232,7 +237,11 @@ impl RuntimeFunction {
     pub fn may_unwind(self) -> bool {
         matches!(
             self,
-            RuntimeFunction::Start | RuntimeFunction::Panic | RuntimeFunction::PanicBuf | RuntimeFunction::PanicBounds
+            RuntimeFunction::Start
+                | RuntimeFunction::RunTests
+                | RuntimeFunction::Panic
+                | RuntimeFunction::PanicBuf
+                | RuntimeFunction::PanicBounds
         )
     }
 
