@@ -403,15 +403,23 @@ impl Builder<'_> {
             _ => {
                 let depth = self.temps.len();
                 let c = self.as_operand(cond);
-                let t = self.new_temp(self.common().bool, cond.span);
-                self.assign(Place::local(t), Rvalue::Use(c), cond.span);
-                self.end_statement_keeping(depth, t, cond.span);
-                self.branch(Operand::Move(Place::local(t)), then_bb, else_bb, cond.span);
-                if let Some(pos) = self.temps.iter().position(|x| *x == t) {
-                    self.temps.remove(pos);
+                // The condition's own temporary lives until the branch; the others die now.
+                let keep = match &c {
+                    Operand::Move(p) if p.projection.is_empty() && self.temps[depth..].contains(&p.local) => {
+                        Some(p.local)
+                    }
+                    _ => None,
+                };
+                match keep {
+                    Some(t) => self.end_statement_keeping(depth, t, cond.span),
+                    None => self.end_statement(depth, cond.span),
                 }
-                self.push_storage_dead_on_entry(then_bb, t);
-                self.push_storage_dead_on_entry(else_bb, t);
+                self.branch(c, then_bb, else_bb, cond.span);
+                if let Some(t) = keep {
+                    self.temps.retain(|x| *x != t);
+                    self.push_storage_dead_on_entry(then_bb, t);
+                    self.push_storage_dead_on_entry(else_bb, t);
+                }
             }
         }
     }
@@ -447,13 +455,20 @@ impl Builder<'_> {
         let bool_ty = self.common().bool;
         match mop {
             BinOp::Div | BinOp::Rem => {
-                // Division by zero panics at every optimization level, and so does MIN / -1.
-                let is_zero = self.new_temp(bool_ty, span);
-                let zero = self.const_int(operand_ty, 0);
-                self.assign(Place::local(is_zero), Rvalue::BinaryOp(BinOp::Eq, r.clone(), zero), span);
-                let kind = if mop == BinOp::Div { AssertKind::DivisionByZero } else { AssertKind::RemainderByZero };
-                self.assert(Operand::Move(Place::local(is_zero)), false, kind, span);
-                if signed {
+                // Division by zero panics at every optimization level, and so does MIN / -1. A
+                // constant divisor decides both checks at compile time.
+                let divisor = match &r {
+                    Operand::Constant(Constant { value: ConstValue::Scalar(v), .. }) => Some(*v),
+                    _ => None,
+                };
+                if divisor.is_none_or(|d| d == 0) {
+                    let is_zero = self.new_temp(bool_ty, span);
+                    let zero = self.const_int(operand_ty, 0);
+                    self.assign(Place::local(is_zero), Rvalue::BinaryOp(BinOp::Eq, r.clone(), zero), span);
+                    let kind = if mop == BinOp::Div { AssertKind::DivisionByZero } else { AssertKind::RemainderByZero };
+                    self.assert(Operand::Move(Place::local(is_zero)), false, kind, span);
+                }
+                if signed && divisor.is_none_or(|d| d == mask(bits)) {
                     let (is_m1, is_min, both) =
                         (self.new_temp(bool_ty, span), self.new_temp(bool_ty, span), self.new_temp(bool_ty, span));
                     let m1 = self.const_int(operand_ty, mask(bits));
