@@ -479,6 +479,30 @@ pub enum IntrinsicFn {
     SqrtF32,
     /// The length of a slice or `str` (behind a reference).
     SliceLen,
+    /// `std::process::exit(code: i32) -> !`: flushes stdout and exits with `code`.
+    ProcessExit,
+    /// `x.abs()` on a signed integer (wraps `MIN` to itself in release, panics with "attempt to
+    /// negate with overflow" when overflow checks are on) or on a float (clears the sign bit).
+    Abs,
+    /// `x.pow(e: u32)` on an integer (overflow as for `*`), `x.powi(e: i32)` on a float.
+    Pow,
+    /// `x.powf(e)` on a float.
+    Powf,
+    /// `a.min(b)` / `a.max(b)` on integers and floats (floats: the non-NaN operand wins).
+    Min,
+    Max,
+    /// `a.wrapping_add(b)`, `a.wrapping_sub(b)`, `a.wrapping_mul(b)`: two's complement wrapping.
+    WrappingAdd,
+    WrappingSub,
+    WrappingMul,
+    /// `a.saturating_add(b)`, `a.saturating_sub(b)`: clamped to the type's range.
+    SaturatingAdd,
+    SaturatingSub,
+    /// `x.floor()`, `x.ceil()`, `x.round()` (half away from zero), `x.trunc()` on floats.
+    Floor,
+    Ceil,
+    Round,
+    Trunc,
 }
 
 impl Expr {

@@ -1,327 +1,382 @@
-//! Checking one function body: AST expressions to typed HIR expressions.
+//! Checking one body: AST expressions to typed HIR expressions.
 //!
 //! Works bidirectionally: `check_expr` takes the type the context expects (when it knows one) so
-//! that literals and empty blocks get the right type without a later fix-up, then `demand` unifies
-//! the expected and actual types and reports E0308 on a mismatch. The never type `!` coerces to
-//! every type. When the body is done, `finalize` replaces inference variables by their values and
-//! applies the literal defaults, and checks that integer literals fit their final types.
+//! that literals and empty blocks get the right type without a later fix-up, then `coerce`
+//! applies Rust's coercions at coercion sites (`!` to anything, `&mut T` to `&T`, `&[T; N]` to
+//! `&[T]`) and otherwise unifies, reporting E0308. This file has the state of a body and the
+//! value expressions (paths, calls, operators, casts, places, aggregates, assignment); control
+//! flow is in `control`, patterns in `pat`, method calls in `methods`, macros in `macros`. When
+//! the body is done, `finalize` replaces inference variables by their values, applies the
+//! literal defaults, checks that integer literals fit, and runs the exhaustiveness checks on the
+//! final types.
 
 use std::collections::HashMap;
 
 use super::infer::InferCtxt;
-use super::{unsupported, ItemEnv, ModuleId, PathError};
-use crate::ast::{self, FormatArgRef, FormatMacro, FormatPiece};
-use crate::diagnostics::{Diagnostic, DiagnosticSink};
-use crate::hir::{self, BinOp, ExprKind, FnId, Literal, LocalId, LoopId, UnOp};
+use super::resolve::{self, Ns, PathRes};
+use super::{unsupported, Cx, ModuleId, Res};
+use crate::ast;
+use crate::diagnostics::Diagnostic;
+use crate::hir::{self, BinOp, ExprKind, FnId, Literal, LocalId, LoopId, UnOp, VariantIdx};
 use crate::span::Span;
-use crate::ty::{CommonTypes, InferTy, Ty, TyInterner, TyKind};
+use crate::ty::{self, CommonTypes, InferTy, Mutability, Ty, TyKind};
 
-struct LoopCtx {
-    id: LoopId,
-    label: Option<String>,
-    /// `loop` can break with a value; `while` and `for` cannot (E0571).
-    is_loop: bool,
-    /// The type of the `loop`'s value, fixed by the first `break`.
-    break_ty: Option<Ty>,
+pub(super) struct LoopCtx {
+    pub(super) id: LoopId,
+    pub(super) label: Option<String>,
+    /// `loop` and labelled blocks can break with a value; `while` and `for` cannot (E0571).
+    pub(super) is_loop: bool,
+    /// A labelled block: `continue` may not target it.
+    pub(super) is_block: bool,
+    /// The type of the value, fixed by the first `break` (or the expected type).
+    pub(super) break_ty: Option<Ty>,
 }
 
-pub(crate) struct BodyChecker<'a> {
-    env: &'a ItemEnv,
-    fns: &'a [hir::FnDef],
-    module: ModuleId,
-    tys: &'a mut TyInterner,
-    common: &'a CommonTypes,
-    sink: &'a mut DiagnosticSink,
-    infer: InferCtxt,
-    locals: Vec<hir::LocalDecl>,
+pub(crate) struct BodyChecker<'c, 'a> {
+    pub(super) cx: &'c mut Cx<'a>,
+    pub(super) module: ModuleId,
+    pub(super) self_ty: Option<Ty>,
+    pub(super) infer: InferCtxt,
+    pub(super) locals: Vec<hir::LocalDecl>,
     /// For each local: whether it was initialized where declared (E0384 needs it).
-    initialized_at_decl: Vec<bool>,
-    scopes: Vec<HashMap<String, LocalId>>,
-    loops: Vec<LoopCtx>,
-    next_loop: u32,
-    ret_ty: Ty,
+    pub(super) initialized_at_decl: Vec<bool>,
+    pub(super) scopes: Vec<HashMap<String, LocalId>>,
+    pub(super) loops: Vec<LoopCtx>,
+    pub(super) next_loop: u32,
+    pub(super) ret_ty: Ty,
+    /// Inside `unsafe { }` or an `unsafe fn`.
+    pub(super) unsafe_depth: u32,
+    /// Checking a constant initializer (no locals from outside, no calls).
+    pub(super) in_const: bool,
 }
 
-impl<'a> BodyChecker<'a> {
-    pub(crate) fn new(
-        env: &'a ItemEnv,
-        fns: &'a [hir::FnDef],
-        module: ModuleId,
-        tys: &'a mut TyInterner,
-        common: &'a CommonTypes,
-        sink: &'a mut DiagnosticSink,
-    ) -> BodyChecker<'a> {
+impl<'c, 'a> BodyChecker<'c, 'a> {
+    pub(crate) fn new(cx: &'c mut Cx<'a>, module: ModuleId, self_ty: Option<Ty>) -> BodyChecker<'c, 'a> {
+        let unit = cx.common.unit;
         BodyChecker {
-            env,
-            fns,
+            cx,
             module,
-            tys,
-            common,
-            sink,
+            self_ty,
             infer: InferCtxt::default(),
             locals: Vec::new(),
             initialized_at_decl: Vec::new(),
             scopes: vec![HashMap::new()],
             loops: Vec::new(),
             next_loop: 0,
-            ret_ty: common.unit,
+            ret_ty: unit,
+            unsafe_depth: 0,
+            in_const: false,
         }
     }
 
-    pub(crate) fn check_fn(mut self, decl: &ast::FnDecl, params: &[Ty], ret: Ty) -> hir::Body {
+    pub(super) fn c(&self) -> CommonTypes {
+        self.cx.common
+    }
+
+    pub(crate) fn check_fn(mut self, decl: &ast::FnDecl, id: FnId) -> hir::Body {
+        let (params, ret) = (self.cx.fns[id.index()].params.clone(), self.cx.fns[id.index()].ret);
+        if self.cx.fn_info[id.index()].is_unsafe {
+            self.unsafe_depth = 1;
+        }
         self.ret_ty = ret;
         let mut param_ids = Vec::new();
-        for (p, &ty) in decl.sig.params.iter().zip(params) {
-            let ast::ParamKind::Normal { pat, .. } = &p.kind else { continue };
-            match &pat.kind {
-                ast::PatKind::Ident { by_ref: false, mutable, name, sub: None } => {
-                    param_ids.push(self.declare_local(name, ty, *mutable, true));
+        let mut destructure = Vec::new();
+        for (p, &ty) in decl.sig.params.iter().zip(&params) {
+            match &p.kind {
+                ast::ParamKind::SelfParam(sp) => {
+                    let mutable = matches!(
+                        sp,
+                        ast::SelfParam::Value { mutable: true } | ast::SelfParam::Typed { mutable: true, .. }
+                    );
+                    let name = ast::Ident { name: "self".into(), span: p.span };
+                    param_ids.push(self.declare_local(&name, ty, mutable, true));
                 }
-                ast::PatKind::Wild => param_ids.push(self.new_local("_", ty, false, pat.span, true)),
-                _ => {
-                    self.sink.push(unsupported("patterns in parameters", pat.span));
-                    param_ids.push(self.new_local("_", ty, false, pat.span, true));
-                }
+                ast::ParamKind::Normal { pat, .. } => match &pat.kind {
+                    ast::PatKind::Ident { by_ref: false, mutable, name, sub: None }
+                        if self.ident_is_binding(&name.name) =>
+                    {
+                        param_ids.push(self.declare_local(name, ty, *mutable, true));
+                    }
+                    _ => {
+                        let hidden = self.new_local("<param>", ty, false, pat.span, true);
+                        param_ids.push(hidden);
+                        destructure.push((pat, hidden, ty));
+                    }
+                },
             }
         }
+        let mut pre = Vec::new();
+        for (pat, hidden, ty) in destructure {
+            let hp = self.check_pat_top(pat, ty);
+            let init = self.mk(ExprKind::Local(hidden), ty, pat.span);
+            pre.push(hir::Stmt::Let { pat: hp, init: Some(init), else_block: None, span: pat.span });
+        }
         let body = decl.body.as_ref().expect("only functions with bodies are checked");
-        let value = self.check_block_expr(body, Some(ret));
-        let value = self.coerce_final(value, ret);
+        let mut value = self.check_block_expr(body, Some(ret), None);
+        value = self.coerce(value, ret);
+        if !pre.is_empty() {
+            let (ty, span) = (value.ty, value.span);
+            value = self.mk(ExprKind::Block(hir::Block { stmts: pre, expr: Some(Box::new(value)) }), ty, span);
+        }
         let mut body = hir::Body { locals: std::mem::take(&mut self.locals), params: param_ids, value };
         self.finalize(&mut body);
         body
+    }
+
+    /// Checks a constant initializer of type `ty`; returns its finalized HIR.
+    pub(crate) fn check_const_expr(mut self, e: &ast::Expr, ty: Ty) -> hir::Expr {
+        self.in_const = true;
+        let x = self.check_expr(e, Some(ty));
+        let x = self.coerce(x, ty);
+        let mut body = hir::Body { locals: std::mem::take(&mut self.locals), params: Vec::new(), value: x };
+        self.finalize(&mut body);
+        body.value
     }
 
     // -----------------------------------------------------------------------------------------
     // Locals and scopes
     // -----------------------------------------------------------------------------------------
 
-    fn new_local(&mut self, name: &str, ty: Ty, mutable: bool, span: Span, initialized: bool) -> LocalId {
+    pub(super) fn new_local(&mut self, name: &str, ty: Ty, mutable: bool, span: Span, initialized: bool) -> LocalId {
         let id = LocalId(self.locals.len() as u32);
         self.locals.push(hir::LocalDecl { name: name.to_string(), ty, mutable, span });
         self.initialized_at_decl.push(initialized);
         id
     }
 
-    fn declare_local(&mut self, name: &ast::Ident, ty: Ty, mutable: bool, initialized: bool) -> LocalId {
+    pub(super) fn declare_local(&mut self, name: &ast::Ident, ty: Ty, mutable: bool, initialized: bool) -> LocalId {
         let id = self.new_local(&name.name, ty, mutable, name.span, initialized);
         self.scopes.last_mut().expect("a scope is always open").insert(name.name.clone(), id);
         id
     }
 
-    fn lookup_local(&self, name: &str) -> Option<LocalId> {
+    pub(super) fn lookup_local(&self, name: &str) -> Option<LocalId> {
         self.scopes.iter().rev().find_map(|s| s.get(name).copied())
+    }
+
+    /// Whether an identifier pattern binds a new variable (it does unless it names a unit
+    /// struct, unit variant or constant in scope).
+    pub(super) fn ident_is_binding(&self, name: &str) -> bool {
+        match resolve::lookup_in(self.cx, self.module, name, Ns::Value, 0) {
+            Some(b) => !matches!(b.res, Res::Const(_) | Res::Variant(..)),
+            None => true,
+        }
     }
 
     // -----------------------------------------------------------------------------------------
     // Type relations
     // -----------------------------------------------------------------------------------------
 
-    fn resolved(&self, t: Ty) -> Ty {
-        self.infer.shallow_resolve(self.tys, t)
+    pub(super) fn resolved(&self, t: Ty) -> Ty {
+        self.infer.shallow_resolve(&self.cx.tys, t)
     }
 
-    fn is_never(&self, t: Ty) -> bool {
-        *self.tys.kind(self.resolved(t)) == TyKind::Never
-    }
-
-    fn display(&self, t: Ty) -> String {
+    pub(super) fn kind(&self, t: Ty) -> TyKind {
         let t = self.resolved(t);
-        self.tys.display(t).to_string()
+        self.cx.tys.kind(t).clone()
+    }
+
+    pub(super) fn is_never(&self, t: Ty) -> bool {
+        matches!(self.kind(t), TyKind::Never)
+    }
+
+    /// Whether `t` is or contains the error type (errors about it would only repeat one).
+    pub(super) fn is_error(&self, t: Ty) -> bool {
+        match self.kind(t) {
+            TyKind::Error => true,
+            TyKind::Ref(x, _) | TyKind::RawPtr(x, _) | TyKind::Array(x, _) | TyKind::Slice(x) => self.is_error(x),
+            TyKind::Tuple(xs) => xs.iter().any(|x| self.is_error(*x)),
+            _ => false,
+        }
+    }
+
+    pub(super) fn display(&self, t: Ty) -> String {
+        let tys_t = self.deep_resolve_view(t);
+        self.cx.tys.display(tys_t).to_string()
+    }
+
+    /// `t` with bound variables replaced (for messages), without applying defaults.
+    fn deep_resolve_view(&self, t: Ty) -> Ty {
+        let t = self.resolved(t);
+        let lookup = |k: TyKind| self.cx.tys.lookup(&k).unwrap_or(t);
+        match self.cx.tys.kind(t).clone() {
+            TyKind::Ref(x, m) => lookup(TyKind::Ref(self.deep_resolve_view(x), m)),
+            TyKind::RawPtr(x, m) => lookup(TyKind::RawPtr(self.deep_resolve_view(x), m)),
+            TyKind::Array(x, n) => lookup(TyKind::Array(self.deep_resolve_view(x), n)),
+            TyKind::Slice(x) => lookup(TyKind::Slice(self.deep_resolve_view(x))),
+            TyKind::Tuple(xs) => lookup(TyKind::Tuple(xs.iter().map(|x| self.deep_resolve_view(*x)).collect())),
+            _ => t,
+        }
+    }
+
+    pub(super) fn intern(&mut self, k: TyKind) -> Ty {
+        self.cx.tys.intern(k)
+    }
+
+    pub(super) fn unify(&mut self, a: Ty, b: Ty) -> bool {
+        self.infer.unify(&mut self.cx.tys, a, b).is_ok()
+    }
+
+    pub(super) fn mismatch(&mut self, expected: Ty, actual: Ty, span: Span) {
+        let (e, a) = (self.display(expected), self.display(actual));
+        self.cx.sink.push(Diagnostic::error("E0308", "mismatched types", span, format!("expected `{e}`, found `{a}`")));
     }
 
     /// Requires `actual` to be usable where `expected` is wanted; reports E0308 otherwise.
-    fn demand(&mut self, expected: Ty, actual: Ty, span: Span) -> bool {
-        if self.is_never(actual) {
+    pub(super) fn demand(&mut self, expected: Ty, actual: Ty, span: Span) -> bool {
+        if self.is_never(actual) || self.unify(expected, actual) {
             return true;
         }
-        if self.infer.unify(self.tys, expected, actual).is_ok() {
-            return true;
-        }
-        let (e, a) = (self.display(expected), self.display(actual));
-        self.sink.push(Diagnostic::error("E0308", "mismatched types", span, format!("expected `{e}`, found `{a}`")));
+        self.mismatch(expected, actual, span);
         false
     }
 
-    /// A checked expression whose value must have type `ty` (a body's value, a branch).
-    fn coerce_final(&mut self, e: hir::Expr, ty: Ty) -> hir::Expr {
+    /// Converts `e` to type `target` at a coercion site, or reports E0308.
+    pub(super) fn coerce(&mut self, e: hir::Expr, target: Ty) -> hir::Expr {
+        if self.is_never(e.ty) {
+            return e;
+        }
+        let (from, to) = (self.kind(e.ty), self.kind(target));
+        match (&from, &to) {
+            // `&mut T` to `&T`, and unsizing `&[T; N]` / `&mut [T; N]` to `&[T]` / `&mut [T]`.
+            (TyKind::Ref(a, ma), TyKind::Ref(b, mb)) if !(*ma == Mutability::Not && *mb == Mutability::Mut) => {
+                let (ka, kb) = (self.kind(*a), self.kind(*b));
+                if let (TyKind::Array(ea, _), TyKind::Slice(eb)) = (&ka, &kb) {
+                    if self.unify(*ea, *eb) {
+                        let span = e.span;
+                        return self.mk(ExprKind::PtrCast(Box::new(e)), target, span);
+                    }
+                }
+                if ma != mb && self.unify(*a, *b) {
+                    let span = e.span;
+                    return self.mk(ExprKind::PtrCast(Box::new(e)), target, span);
+                }
+            }
+            (TyKind::RawPtr(a, Mutability::Mut), TyKind::RawPtr(b, Mutability::Not)) => {
+                if self.unify(*a, *b) {
+                    let span = e.span;
+                    return self.mk(ExprKind::PtrCast(Box::new(e)), target, span);
+                }
+            }
+            _ => {}
+        }
         let span = e.span;
-        self.demand(ty, e.ty, span);
+        self.demand(target, e.ty, span);
         e
     }
 
-    fn mk(&self, kind: ExprKind, ty: Ty, span: Span) -> hir::Expr {
+    pub(super) fn mk(&self, kind: ExprKind, ty: Ty, span: Span) -> hir::Expr {
         hir::Expr { kind, ty, span }
     }
 
-    fn error_expr(&self, span: Span) -> hir::Expr {
-        self.mk(ExprKind::Lit(Literal::Unit), self.common.error, span)
+    pub(super) fn error_expr(&self, span: Span) -> hir::Expr {
+        self.mk(ExprKind::Lit(Literal::Unit), self.cx.common.error, span)
     }
 
-    // -----------------------------------------------------------------------------------------
-    // Blocks and statements
-    // -----------------------------------------------------------------------------------------
-
-    fn check_block_expr(&mut self, block: &ast::Block, expected: Option<Ty>) -> hir::Expr {
-        let (b, ty) = self.check_block(block, expected);
-        self.mk(ExprKind::Block(b), ty, block.span)
+    pub(super) fn unit_expr(&self, span: Span) -> hir::Expr {
+        self.mk(ExprKind::Lit(Literal::Unit), self.cx.common.unit, span)
     }
 
-    fn check_block(&mut self, block: &ast::Block, expected: Option<Ty>) -> (hir::Block, Ty) {
-        self.scopes.push(HashMap::new());
-        let mut stmts = Vec::new();
-        let mut diverges = false;
-        for stmt in &block.stmts {
-            match &stmt.kind {
-                ast::StmtKind::Let { pat, ty, init, else_block } => {
-                    if let Some(e) = else_block {
-                        self.sink.push(unsupported("`let`-`else`", e.span));
-                    }
-                    if let Some(s) = self.check_let(pat, ty.as_ref(), init.as_ref(), stmt.span) {
-                        if let hir::Stmt::Let { init: Some(i), .. } = &s {
-                            diverges |= self.is_never(i.ty);
-                        }
-                        stmts.push(s);
-                    }
-                }
-                ast::StmtKind::Expr { expr, semi } => {
-                    // A block-like expression statement without `;` must have type `()`.
-                    let e =
-                        if *semi { self.check_expr(expr, None) } else { self.check_expr(expr, Some(self.common.unit)) };
-                    diverges |= self.is_never(e.ty);
-                    stmts.push(hir::Stmt::Expr(e));
-                }
-                ast::StmtKind::Item(item) => self.sink.push(unsupported("items inside function bodies", item.span)),
-                ast::StmtKind::Empty => {}
-            }
+    pub(super) fn err(&mut self, d: Diagnostic) {
+        self.cx.sink.push(d);
+    }
+
+    pub(super) fn require_unsafe(&mut self, what: &str, span: Span, label: &str) {
+        if self.unsafe_depth == 0 {
+            self.err(
+                Diagnostic::error("E0133", format!("{what} is unsafe and requires unsafe block"), span, label)
+                    .with_note(
+                        "consult the function's documentation for information on how to avoid undefined behavior",
+                    ),
+            );
         }
-        let (tail, ty) = match &block.expr {
-            Some(e) => {
-                let e = self.check_expr(e, expected);
-                let ty = e.ty;
-                (Some(Box::new(e)), ty)
-            }
-            None if diverges => (None, self.common.never),
-            None => {
-                if let Some(exp) = expected {
-                    if !self.is_never(exp) && self.infer.unify(self.tys, exp, self.common.unit).is_err() {
-                        let e = self.display(exp);
-                        let mut d = Diagnostic::error(
-                            "E0308",
-                            "mismatched types",
-                            block.span,
-                            format!("expected `{e}`, found `()`"),
-                        );
-                        if let Some(last) = block.stmts.last() {
-                            if matches!(last.kind, ast::StmtKind::Expr { semi: true, .. }) {
-                                d = d.with_help("remove the `;` after the last expression to return its value");
-                            }
-                        }
-                        self.sink.push(d);
-                    }
-                }
-                (None, self.common.unit)
-            }
-        };
-        self.scopes.pop();
-        (hir::Block { stmts, expr: tail }, ty)
-    }
-
-    fn check_let(
-        &mut self,
-        pat: &ast::Pat,
-        ty: Option<&ast::Ty>,
-        init: Option<&ast::Expr>,
-        span: Span,
-    ) -> Option<hir::Stmt> {
-        let declared = ty.map(|t| super::lower_ty(t, self.tys, self.common, self.sink));
-        let init = init.map(|e| {
-            let e = self.check_expr(e, declared);
-            if let Some(d) = declared {
-                self.demand(d, e.ty, e.span);
-            }
-            e
-        });
-        let ty = match (declared, &init) {
-            (Some(d), _) => d,
-            (None, Some(e)) => e.ty,
-            (None, None) => self.infer.new_var(self.tys),
-        };
-        let local = match &pat.kind {
-            ast::PatKind::Ident { by_ref: false, mutable, name, sub: None } => {
-                self.declare_local(name, ty, *mutable, init.is_some())
-            }
-            ast::PatKind::Wild => self.new_local("_", ty, false, pat.span, init.is_some()),
-            _ => {
-                self.sink.push(unsupported("this pattern in `let`", pat.span));
-                return None;
-            }
-        };
-        let pat = hir::Pat { kind: hir::PatKind::Binding { local, by_ref: None, sub: None }, ty, span: pat.span };
-        Some(hir::Stmt::Let { pat, init, else_block: None, span })
     }
 
     // -----------------------------------------------------------------------------------------
     // Expressions
     // -----------------------------------------------------------------------------------------
 
-    fn check_expr(&mut self, expr: &ast::Expr, expected: Option<Ty>) -> hir::Expr {
+    pub(super) fn check_expr(&mut self, expr: &ast::Expr, expected: Option<Ty>) -> hir::Expr {
         let span = expr.span;
         match &expr.kind {
             ast::ExprKind::Paren(inner) => self.check_expr(inner, expected),
             ast::ExprKind::Lit(lit) => self.check_lit(lit, expected),
             ast::ExprKind::Path(path) => self.check_path_value(path, span),
-            ast::ExprKind::Block(b, None) => self.check_block_expr(b, expected),
+            ast::ExprKind::Block(b, label) => self.check_block_expr(b, expected, label.as_ref()),
+            ast::ExprKind::Unsafe(b) => {
+                self.unsafe_depth += 1;
+                let e = self.check_block_expr(b, expected, None);
+                self.unsafe_depth -= 1;
+                e
+            }
             ast::ExprKind::Unary(op, operand) => self.check_unary(*op, operand, expected, span),
             ast::ExprKind::Binary(op, l, r) => self.check_binary(*op, l, r, expected, span),
             ast::ExprKind::Assign(place, value) => self.check_assign(None, place, value, span),
             ast::ExprKind::AssignOp(op, place, value) => self.check_assign(Some(*op), place, value, span),
             ast::ExprKind::Cast(e, t) => self.check_cast(e, t, span),
             ast::ExprKind::Call(callee, args) => self.check_call(callee, args, span),
+            ast::ExprKind::MethodCall { receiver, method, args } => {
+                self.check_method_call(receiver, method, args, span)
+            }
+            ast::ExprKind::Field(base, name) => self.check_field(base, &name.name, name.span, span),
+            ast::ExprKind::TupleField(base, i, ispan) => self.check_field(base, &i.to_string(), *ispan, span),
+            ast::ExprKind::Index(base, index) => self.check_index(base, index, span),
+            ast::ExprKind::Ref { mutable, expr: inner } => self.check_ref(*mutable, inner, expected, span),
+            ast::ExprKind::Struct { path, fields, base } => self.check_struct_lit(path, fields, base.as_deref(), span),
+            ast::ExprKind::Tuple(elems) => self.check_tuple(elems, expected, span),
+            ast::ExprKind::Array(elems) => self.check_array(elems, expected, span),
+            ast::ExprKind::Repeat(value, count) => self.check_repeat(value, count, expected, span),
             ast::ExprKind::If { cond, then, else_ } => self.check_if(cond, then, else_.as_deref(), expected, span),
             ast::ExprKind::While { cond, body, label } => self.check_while(cond, body, label.as_ref(), span),
             ast::ExprKind::Loop { body, label } => self.check_loop(body, label.as_ref(), expected, span),
+            ast::ExprKind::For { pat, iter, body, label } => self.check_for(pat, iter, body, label.as_ref(), span),
+            ast::ExprKind::Match { scrutinee, arms } => self.check_match(scrutinee, arms, expected, span),
             ast::ExprKind::Break { label, value } => self.check_break(label.as_ref(), value.as_deref(), span),
-            ast::ExprKind::Continue { label } => match self.find_loop(label.as_ref(), span, "continue") {
-                Some(i) => self.mk(ExprKind::Continue { target: self.loops[i].id }, self.common.never, span),
-                None => self.error_expr(span),
-            },
-            ast::ExprKind::Return(value) => {
-                let ret = self.ret_ty;
-                let value = match value {
-                    Some(v) => {
-                        let v = self.check_expr(v, Some(ret));
-                        self.demand(ret, v.ty, v.span);
-                        Some(Box::new(v))
-                    }
-                    None => {
-                        self.demand(ret, self.common.unit, span);
-                        None
-                    }
-                };
-                self.mk(ExprKind::Return(value), self.common.never, span)
+            ast::ExprKind::Continue { label } => self.check_continue(label.as_ref(), span),
+            ast::ExprKind::Return(value) => self.check_return(value.as_deref(), span),
+            ast::ExprKind::Macro(m) => self.check_macro(m, expected, span),
+            ast::ExprKind::Let(..) => {
+                self.err(
+                    Diagnostic::error("E9006", "expected expression, found `let` statement", span, "")
+                        .with_note("only supported directly in conditions of `if` and `while` expressions"),
+                );
+                self.error_expr(span)
             }
-            ast::ExprKind::Macro(m) => self.check_macro(m, span),
-            ast::ExprKind::Tuple(elems) if elems.is_empty() => {
-                self.mk(ExprKind::Lit(Literal::Unit), self.common.unit, span)
+            ast::ExprKind::Range { .. } => {
+                self.err(unsupported("range values outside `for` loops", span));
+                self.error_expr(span)
             }
-            _ => {
-                self.sink.push(unsupported("this expression", span));
+            ast::ExprKind::Try(_) => {
+                self.err(unsupported("the `?` operator", span));
+                self.error_expr(span)
+            }
+            ast::ExprKind::Closure(_) => {
+                self.err(unsupported("closures", span));
+                self.error_expr(span)
+            }
+            ast::ExprKind::Async { .. } | ast::ExprKind::AsyncTry(_) | ast::ExprKind::Await(_) => {
+                self.err(unsupported("`async`", span));
                 self.error_expr(span)
             }
         }
     }
 
     fn check_lit(&mut self, lit: &ast::Lit, expected: Option<Ty>) -> hir::Expr {
-        let c = *self.common;
+        let c = self.c();
         let (value, ty) = match &lit.kind {
             ast::LitKind::Int { value, suffix } => {
                 let ty = match suffix {
                     Some(s) => suffix_ty(*s, &c),
                     None => match expected.map(|e| self.resolved(e)) {
-                        // A float context makes `1` an error in Rust too; keep the literal an integer.
-                        Some(e) if matches!(self.tys.kind(e), TyKind::Int(_) | TyKind::Uint(_)) => e,
-                        _ => self.infer.new_int_var(self.tys),
+                        Some(e)
+                            if matches!(
+                                self.cx.tys.kind(e),
+                                TyKind::Int(_) | TyKind::Uint(_) | TyKind::Infer(InferTy::Int(_))
+                            ) =>
+                        {
+                            e
+                        }
+                        _ => self.infer.new_int_var(&mut self.cx.tys),
                     },
                 };
                 (Literal::Int(*value), ty)
@@ -330,21 +385,28 @@ impl<'a> BodyChecker<'a> {
                 let ty = match suffix {
                     Some(ast::FloatSuffix::F32) => c.f32,
                     Some(ast::FloatSuffix::F64) => c.f64,
-                    None => self.infer.new_float_var(self.tys),
+                    None => match expected.map(|e| self.resolved(e)) {
+                        Some(e) if matches!(self.cx.tys.kind(e), TyKind::Float(_)) => e,
+                        _ => self.infer.new_float_var(&mut self.cx.tys),
+                    },
                 };
-                let v: f64 = text.parse().unwrap_or(f64::NAN);
-                (Literal::Float(v), ty)
+                (Literal::Float(text.parse().unwrap_or(f64::NAN)), ty)
             }
             ast::LitKind::Bool(b) => (Literal::Bool(*b), c.bool),
             ast::LitKind::Char(ch) => (Literal::Char(*ch), c.char),
             ast::LitKind::Byte(b) => (Literal::Int(*b as u128), c.u8),
             ast::LitKind::Str(s) => (Literal::Str(s.clone()), c.static_str),
             ast::LitKind::ByteStr(_) => {
-                self.sink.push(unsupported("byte string literals", lit.span));
+                self.err(unsupported("byte string literals", lit.span));
                 return self.error_expr(lit.span);
             }
         };
         self.mk(ExprKind::Lit(value), ty, lit.span)
+    }
+
+    pub(super) fn resolve_value_path(&mut self, path: &ast::Path) -> Option<PathRes> {
+        let self_ty = self.self_ty;
+        resolve::resolve_path(self.cx, self.module, path, Ns::Value, self_ty)
     }
 
     fn check_path_value(&mut self, path: &ast::Path, span: Span) -> hir::Expr {
@@ -354,103 +416,154 @@ impl<'a> BodyChecker<'a> {
                 return self.mk(ExprKind::Local(id), self.locals[id.index()].ty, span);
             }
         }
-        match self.resolve_fn(path, "value") {
-            Some(_) => {
-                self.sink.push(unsupported("functions used as values", span));
+        let Some(res) = self.resolve_value_path(path) else { return self.error_expr(span) };
+        match res {
+            PathRes::Item(Res::Const(id)) => self.const_expr(id, span),
+            PathRes::Item(Res::Static(id)) => {
+                let (ty, mutable) = (self.cx.statics[id.index()].ty, self.cx.statics[id.index()].mutable);
+                if self.in_const {
+                    self.err(Diagnostic::error("E0013", "constants cannot refer to statics", span, "").with_help(
+                        "consider extracting the value of the `static` to a `const`, and referring to that",
+                    ));
+                    return self.error_expr(span);
+                }
+                if mutable {
+                    self.require_unsafe("use of mutable static", span, "use of mutable static");
+                }
+                self.mk(ExprKind::Static(id), ty, span)
+            }
+            PathRes::Item(Res::Variant(adt, v)) => {
+                let ctor = self.cx.adts[adt.index()].variants[v.index()].ctor;
+                let ty = self.intern(TyKind::Adt(adt, Vec::new()));
+                match ctor {
+                    hir::CtorKind::Unit => {
+                        self.mk(ExprKind::Adt { adt, variant: v, fields: Vec::new(), base: None }, ty, span)
+                    }
+                    hir::CtorKind::Tuple => {
+                        self.err(unsupported("tuple constructors used as function values", span));
+                        self.error_expr(span)
+                    }
+                    hir::CtorKind::Named => {
+                        let name = path.segments.iter().map(|s| s.ident.name.as_str()).collect::<Vec<_>>().join("::");
+                        self.err(
+                            Diagnostic::error(
+                                "E0533",
+                                format!("expected value, found struct variant `{name}`"),
+                                span,
+                                "not a value",
+                            )
+                            .with_help(format!(
+                                "you might have meant to create a new value of the struct: `{name} {{ /* fields */ }}`"
+                            )),
+                        );
+                        self.error_expr(span)
+                    }
+                }
+            }
+            PathRes::Item(Res::Fn(_)) | PathRes::Item(Res::Intrinsic(_)) => {
+                self.err(unsupported("functions used as values", span));
                 self.error_expr(span)
             }
+            PathRes::Assoc { self_ty, name } => self.check_assoc_value(self_ty, &name, span),
+            PathRes::Item(_) => {
+                let name = path.segments.last().map(|s| s.ident.name.clone()).unwrap_or_default();
+                self.err(Diagnostic::error(
+                    "E0423",
+                    format!("expected value, found type or module `{name}`"),
+                    span,
+                    "not a value",
+                ));
+                self.error_expr(span)
+            }
+        }
+    }
+
+    pub(super) fn const_expr(&mut self, id: super::ConstId, span: Span) -> hir::Expr {
+        let ty = self.cx.consts[id.0 as usize].ty;
+        match super::consts::const_value(self.cx, id) {
+            Some(v) => self.mk(ExprKind::Const(v), ty, span),
             None => self.error_expr(span),
         }
     }
 
-    /// Resolves a path naming a function; reports E0425/E0433 and returns `None` on failure.
-    fn resolve_fn(&mut self, path: &ast::Path, what: &str) -> Option<FnId> {
-        if path.qself.is_some() || path.segments.iter().any(|s| s.args.is_some()) {
-            self.sink.push(unsupported("generic or qualified paths", path.span));
-            return None;
-        }
-        match self.env.resolve_fn_path(self.module, path) {
-            Ok(id) => Some(id),
-            Err(PathError::NoItem) => {
-                let last = path.segments.last().expect("paths have a segment");
-                let d = Diagnostic::error(
-                    "E0425",
-                    format!("cannot find {what} `{}` in this scope", last.ident.name),
-                    last.ident.span,
-                    "not found in this scope",
-                );
-                let d = match self.similar_name(&last.ident.name) {
-                    Some(s) => d.with_help(format!("a local variable or function with a similar name exists: `{s}`")),
-                    None => d,
-                };
-                self.sink.push(d);
-                None
-            }
-            Err(PathError::NoModule(i) | PathError::TooManySupers(i)) => {
-                let seg = &path.segments[i];
-                self.sink.push(Diagnostic::error(
-                    "E0433",
-                    format!("failed to resolve: use of undeclared crate or module `{}`", seg.ident.name),
-                    seg.ident.span,
-                    format!("use of undeclared crate or module `{}`", seg.ident.name),
-                ));
-                None
-            }
-        }
-    }
-
-    /// A name in scope within edit distance 2 of `name`, for "did you mean" help.
-    fn similar_name(&self, name: &str) -> Option<String> {
-        let locals = self.scopes.iter().flat_map(|s| s.keys());
-        let fns = self.env.modules[self.module.0 as usize].fns.keys();
-        locals
-            .chain(fns)
-            .filter(|c| c.as_str() != name && edit_distance(c, name) <= 2.min(name.len() / 2 + 1))
-            .min_by_key(|c| edit_distance(c, name))
-            .cloned()
-    }
-
     fn check_unary(&mut self, op: ast::UnOp, operand: &ast::Expr, expected: Option<Ty>, span: Span) -> hir::Expr {
-        match op {
-            ast::UnOp::Deref => {
-                self.sink.push(unsupported("dereferencing", span));
+        if op == ast::UnOp::Deref {
+            let e = self.check_expr(operand, None);
+            return self.deref_expr(e, span);
+        }
+        let e = self.check_expr(operand, expected);
+        let e = self.auto_deref_operand(e);
+        let t = self.resolved(e.ty);
+        let ok = match (op, self.cx.tys.kind(t)) {
+            (_, TyKind::Error | TyKind::Never) => true,
+            (
+                ast::UnOp::Neg,
+                TyKind::Int(_) | TyKind::Float(_) | TyKind::Infer(InferTy::Int(_) | InferTy::Float(_)),
+            ) => true,
+            (ast::UnOp::Not, TyKind::Int(_) | TyKind::Uint(_) | TyKind::Bool | TyKind::Infer(InferTy::Int(_))) => true,
+            _ => false,
+        };
+        let sym = if op == ast::UnOp::Neg { "-" } else { "!" };
+        if !ok {
+            let tn = self.display(t);
+            let mut d = Diagnostic::error(
+                "E0600",
+                format!("cannot apply unary operator `{sym}` to type `{tn}`"),
+                span,
+                format!("cannot apply unary operator `{sym}`"),
+            );
+            if matches!(self.cx.tys.kind(t), TyKind::Uint(_)) {
+                d = d.with_note("unsigned values cannot be negated");
+            }
+            self.err(d);
+            return self.error_expr(span);
+        }
+        let hop = if op == ast::UnOp::Neg { UnOp::Neg } else { UnOp::Not };
+        let ty = e.ty;
+        self.mk(ExprKind::Unary { op: hop, operand: Box::new(e) }, ty, span)
+    }
+
+    /// `*e`: E0614 when `e` is not a pointer; raw pointers need `unsafe` (E0133).
+    pub(super) fn deref_expr(&mut self, e: hir::Expr, span: Span) -> hir::Expr {
+        match self.kind(e.ty) {
+            TyKind::Ref(t, _) => self.mk(ExprKind::Deref(Box::new(e)), t, span),
+            TyKind::RawPtr(t, _) => {
+                self.require_unsafe("dereference of raw pointer", span, "dereference of raw pointer");
+                self.mk(ExprKind::Deref(Box::new(e)), t, span)
+            }
+            TyKind::Error => self.error_expr(span),
+            _ => {
+                let tn = self.display(e.ty);
+                self.err(Diagnostic::error(
+                    "E0614",
+                    format!("type `{tn}` cannot be dereferenced"),
+                    span,
+                    "can't be dereferenced",
+                ));
                 self.error_expr(span)
             }
-            ast::UnOp::Neg | ast::UnOp::Not => {
-                let e = self.check_expr(operand, expected);
-                let t = self.resolved(e.ty);
-                let ok = match (op, self.tys.kind(t)) {
-                    (_, TyKind::Error | TyKind::Never) => true,
-                    (
-                        ast::UnOp::Neg,
-                        TyKind::Int(_) | TyKind::Float(_) | TyKind::Infer(InferTy::Int(_) | InferTy::Float(_)),
-                    ) => true,
-                    (
-                        ast::UnOp::Not,
-                        TyKind::Int(_) | TyKind::Uint(_) | TyKind::Bool | TyKind::Infer(InferTy::Int(_)),
-                    ) => true,
-                    _ => false,
-                };
-                let sym = if op == ast::UnOp::Neg { "-" } else { "!" };
-                if !ok {
-                    let tn = self.display(t);
-                    let mut d = Diagnostic::error(
-                        "E0600",
-                        format!("cannot apply unary operator `{sym}` to type `{tn}`"),
-                        span,
-                        format!("cannot apply unary operator `{sym}`"),
-                    );
-                    if matches!(self.tys.kind(t), TyKind::Uint(_)) {
-                        d = d.with_note("unsigned values cannot be negated");
-                    }
-                    self.sink.push(d);
-                    return self.error_expr(span);
-                }
-                let hop = if op == ast::UnOp::Neg { UnOp::Neg } else { UnOp::Not };
-                let ty = e.ty;
-                self.mk(ExprKind::Unary { op: hop, operand: Box::new(e) }, ty, span)
-            }
         }
+    }
+
+    /// Operators on references to primitives work on the referenced values (`&i32 + i32`).
+    pub(super) fn auto_deref_operand(&mut self, mut e: hir::Expr) -> hir::Expr {
+        while let TyKind::Ref(t, _) = self.kind(e.ty) {
+            if !matches!(
+                self.kind(t),
+                TyKind::Int(_)
+                    | TyKind::Uint(_)
+                    | TyKind::Float(_)
+                    | TyKind::Bool
+                    | TyKind::Char
+                    | TyKind::Ref(..)
+                    | TyKind::Infer(_)
+            ) {
+                break;
+            }
+            let span = e.span;
+            e = self.mk(ExprKind::Deref(Box::new(e)), t, span);
+        }
+        e
     }
 
     fn check_binary(
@@ -461,7 +574,7 @@ impl<'a> BodyChecker<'a> {
         expected: Option<Ty>,
         span: Span,
     ) -> hir::Expr {
-        let c = *self.common;
+        let c = self.c();
         if matches!(op, ast::BinOp::And | ast::BinOp::Or) {
             let lhs = self.check_expr(l, Some(c.bool));
             self.demand(c.bool, lhs.ty, lhs.span);
@@ -474,8 +587,32 @@ impl<'a> BodyChecker<'a> {
         let operand_expect = if hop.is_comparison() { None } else { expected };
         let lhs = self.check_expr(l, operand_expect);
         let is_shift = matches!(hop, BinOp::Shl | BinOp::Shr);
-        let rhs = if is_shift { self.check_expr(r, None) } else { self.check_expr(r, Some(lhs.ty)) };
+        // `&str == &str` compares the strings; other references compare their values.
+        let l_is_str = self.is_str_ref(lhs.ty);
+        let lhs = if l_is_str { lhs } else { self.auto_deref_operand(lhs) };
+        let rhs_expect = if is_shift { None } else { Some(lhs.ty) };
+        let rhs = self.check_expr(r, rhs_expect);
+        let rhs = if l_is_str { rhs } else { self.auto_deref_operand(rhs) };
+        self.binop(op, hop, lhs, rhs, span)
+    }
+
+    pub(super) fn is_str_ref(&self, t: Ty) -> bool {
+        matches!(self.kind(t), TyKind::Ref(x, _) if matches!(self.kind(x), TyKind::Str))
+    }
+
+    /// Types `lhs op rhs` (operands already checked and auto-dereferenced).
+    pub(super) fn binop(
+        &mut self,
+        op: ast::BinOp,
+        hop: BinOp,
+        lhs: hir::Expr,
+        rhs: hir::Expr,
+        span: Span,
+    ) -> hir::Expr {
+        let c = self.c();
+        let is_shift = matches!(hop, BinOp::Shl | BinOp::Shr);
         let lt = self.resolved(lhs.ty);
+        let is_str = self.is_str_ref(lt);
         let operand_ok = |k: &TyKind| match hop {
             BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => {
                 matches!(
@@ -500,115 +637,216 @@ impl<'a> BodyChecker<'a> {
                     | TyKind::Infer(InferTy::Int(_) | InferTy::Float(_))
             ),
         };
-        let lk = self.tys.kind(lt).clone();
-        if matches!(lk, TyKind::Error) || self.is_never(lt) {
+        let lk = self.cx.tys.kind(lt).clone();
+        if matches!(lk, TyKind::Error) || self.is_never(lt) || self.is_error(rhs.ty) {
             return self.error_expr(span);
         }
-        if !operand_ok(&lk) {
+        let str_cmp = is_str && matches!(hop, BinOp::Eq | BinOp::Ne);
+        if !operand_ok(&lk) && !str_cmp {
             let tn = self.display(lt);
-            self.sink.push(
-                Diagnostic::error(
-                    "E0369",
-                    format!("binary operation `{}` cannot be applied to type `{tn}`", op.as_str()),
-                    span,
-                    "",
-                )
-                .with_label(lhs.span, format!("`{tn}`")),
-            );
+            let mut d = Diagnostic::error(
+                "E0369",
+                format!("binary operation `{}` cannot be applied to type `{tn}`", op.as_str()),
+                span,
+                "",
+            )
+            .with_label(lhs.span, format!("{tn}"));
+            if let TyKind::Adt(a, _) = lk {
+                let adt = &self.cx.adts[a.index()];
+                let tr = if hop.is_comparison() {
+                    if matches!(hop, BinOp::Eq | BinOp::Ne) {
+                        "PartialEq"
+                    } else {
+                        "PartialOrd"
+                    }
+                } else {
+                    "std::ops"
+                };
+                if adt.derives.iter().any(|d| d == tr) {
+                    self.err(unsupported(&format!("comparing values of `{}` with a derived `{tr}`", adt.name), span));
+                    return self.error_expr(span);
+                }
+                d = d.with_note(format!("an implementation of `{tr}` might be missing for `{}`", adt.name));
+            }
+            self.err(d);
             return self.error_expr(span);
         }
         if is_shift {
             let rt = self.resolved(rhs.ty);
-            if !operand_ok(self.tys.kind(rt)) && !matches!(self.tys.kind(rt), TyKind::Error | TyKind::Never) {
+            if !operand_ok(self.cx.tys.kind(rt)) && !matches!(self.cx.tys.kind(rt), TyKind::Error | TyKind::Never) {
                 let (a, b) = (self.display(lt), self.display(rt));
-                self.sink.push(Diagnostic::error(
+                self.err(Diagnostic::error(
                     "E0277",
                     format!("no implementation for `{a} {} {b}`", op.as_str()),
                     rhs.span,
                     format!("no implementation for `{a} {} {b}`", op.as_str()),
                 ));
             }
-        } else if self.infer.unify(self.tys, lhs.ty, rhs.ty).is_err() && !self.is_never(rhs.ty) {
+        } else if !self.is_never(rhs.ty) && !self.unify(lhs.ty, rhs.ty) {
             let (a, b) = (self.display(lhs.ty), self.display(rhs.ty));
-            self.sink.push(Diagnostic::error(
-                "E0308",
-                "mismatched types",
-                rhs.span,
-                format!("expected `{a}`, found `{b}`"),
-            ));
+            if hop.is_comparison() {
+                self.err(Diagnostic::error(
+                    "E0308",
+                    "mismatched types",
+                    rhs.span,
+                    format!("expected `{a}`, found `{b}`"),
+                ));
+            } else {
+                self.err(
+                    Diagnostic::error(
+                        "E0277",
+                        format!("cannot {} `{b}` {} `{a}`", op_verb(hop), op_prep(hop)),
+                        span,
+                        format!("no implementation for `{a} {} {b}`", op.as_str()),
+                    )
+                    .with_help(format!("the trait `{}<{b}>` is not implemented for `{a}`", op_trait(hop))),
+                );
+            }
         }
         let ty = if hop.is_comparison() { c.bool } else { lhs.ty };
         self.mk(ExprKind::Binary { op: hop, lhs: Box::new(lhs), rhs: Box::new(rhs) }, ty, span)
     }
 
     fn check_assign(&mut self, op: Option<ast::BinOp>, place: &ast::Expr, value: &ast::Expr, span: Span) -> hir::Expr {
-        let unit = self.common.unit;
-        let place_e = match &place.kind {
-            ast::ExprKind::Path(p) if p.segments.len() == 1 && !p.global && p.qself.is_none() => {
-                let name = &p.segments[0].ident.name;
-                match self.lookup_local(name) {
-                    Some(id) => {
-                        let decl = &self.locals[id.index()];
-                        if !decl.mutable && (self.initialized_at_decl[id.index()] || op.is_some()) {
-                            let first = decl.span;
-                            self.sink.push(
-                                Diagnostic::error(
-                                    "E0384",
-                                    format!("cannot assign twice to immutable variable `{name}`"),
-                                    span,
-                                    "cannot assign twice to immutable variable",
-                                )
-                                .with_label(first, format!("first assignment to `{name}`"))
-                                .with_help(format!("consider making this binding mutable: `mut {name}`")),
-                            );
-                        } else if !decl.mutable {
-                            // Deferred initialization `let x; x = 1;` happens once.
-                            self.initialized_at_decl[id.index()] = true;
-                        }
-                        self.mk(ExprKind::Local(id), self.locals[id.index()].ty, place.span)
-                    }
-                    None => {
-                        let e = self.check_path_value(p, place.span);
-                        if e.ty != self.common.error {
-                            self.invalid_lhs(place.span, span);
-                        }
-                        return self.mk(ExprKind::Lit(Literal::Unit), unit, span);
-                    }
-                }
-            }
-            _ => {
-                self.invalid_lhs(place.span, span);
-                return self.mk(ExprKind::Lit(Literal::Unit), unit, span);
-            }
-        };
+        let place_e = self.check_expr(place, None);
+        if self.is_error(place_e.ty) {
+            self.check_expr(value, None);
+            return self.unit_expr(span);
+        }
+        if !is_place(&place_e) {
+            self.err(
+                Diagnostic::error("E0070", "invalid left-hand side of assignment", span, "")
+                    .with_label(place.span, "cannot assign to this expression"),
+            );
+            self.check_expr(value, None);
+            return self.unit_expr(span);
+        }
+        self.check_assignable(&place_e, op.is_some(), span);
         match op {
             None => {
                 let v = self.check_expr(value, Some(place_e.ty));
-                self.demand(place_e.ty, v.ty, v.span);
-                self.mk(ExprKind::Assign { place: Box::new(place_e), value: Box::new(v) }, unit, span)
+                let v = self.coerce(v, place_e.ty);
+                self.mk(ExprKind::Assign { place: Box::new(place_e), value: Box::new(v) }, self.c().unit, span)
             }
             Some(op) => {
-                // Type the operation as the binary one, then keep the place named once.
-                let bin = self.check_binary(op, place, value, None, span);
+                let hop = lower_binop(op);
+                let is_shift = matches!(hop, BinOp::Shl | BinOp::Shr);
+                let v = self.check_expr(value, if is_shift { None } else { Some(place_e.ty) });
+                let v = self.auto_deref_operand(v);
+                // Type the operation as the binary one on a copy of the place's type.
+                let probe = self.mk(ExprKind::Lit(Literal::Unit), place_e.ty, place_e.span);
+                let bin = self.binop(op, hop, probe, v, span);
                 match bin.kind {
-                    ExprKind::Binary { op, rhs, .. } => {
-                        self.mk(ExprKind::AssignOp { op, place: Box::new(place_e), value: rhs }, unit, span)
-                    }
-                    _ => self.mk(ExprKind::Lit(Literal::Unit), unit, span),
+                    ExprKind::Binary { rhs, .. } => self.mk(
+                        ExprKind::AssignOp { op: hop, place: Box::new(place_e), value: rhs },
+                        self.c().unit,
+                        span,
+                    ),
+                    _ => self.unit_expr(span),
                 }
             }
         }
     }
 
-    fn invalid_lhs(&mut self, lhs: Span, whole: Span) {
-        self.sink.push(
-            Diagnostic::error("E0070", "invalid left-hand side of assignment", whole, "")
-                .with_label(lhs, "cannot assign to this expression"),
-        );
+    /// E0384 (immutable local assigned twice), E0594 (assignment through `&` or to an
+    /// immutable place).
+    fn check_assignable(&mut self, place: &hir::Expr, compound: bool, span: Span) {
+        if let ExprKind::Local(id) = place.kind {
+            let decl = &self.locals[id.index()];
+            if !decl.mutable {
+                if self.initialized_at_decl[id.index()] || compound {
+                    let (name, first) = (decl.name.clone(), decl.span);
+                    self.err(
+                        Diagnostic::error(
+                            "E0384",
+                            format!("cannot assign twice to immutable variable `{name}`"),
+                            span,
+                            "cannot assign twice to immutable variable",
+                        )
+                        .with_label(first, format!("first assignment to `{name}`"))
+                        .with_help(format!("consider making this binding mutable: `mut {name}`")),
+                    );
+                } else {
+                    // Deferred initialization `let x; x = 1;` happens once.
+                    self.initialized_at_decl[id.index()] = true;
+                }
+            }
+            return;
+        }
+        if let Err((why, help)) = self.place_mutable(place) {
+            let text = self.place_text(place);
+            let mut d = Diagnostic::error("E0594", format!("cannot assign to `{text}`, {why}"), span, "cannot assign");
+            if let Some(h) = help {
+                d = d.with_help(h);
+            }
+            self.err(d);
+        }
+    }
+
+    /// Whether a place may be written or mutably borrowed; otherwise the reason and a help.
+    pub(super) fn place_mutable(&self, p: &hir::Expr) -> Result<(), (String, Option<String>)> {
+        match &p.kind {
+            ExprKind::Local(id) => {
+                let d = &self.locals[id.index()];
+                if d.mutable || d.name.starts_with('<') {
+                    Ok(())
+                } else {
+                    Err((
+                        format!("as `{}` is not declared as mutable", d.name),
+                        Some(format!("consider changing this to be mutable: `mut {}`", d.name)),
+                    ))
+                }
+            }
+            ExprKind::Field { base, .. } | ExprKind::Index { base, .. } => self.place_mutable(base),
+            ExprKind::Deref(inner) => match self.kind(inner.ty) {
+                TyKind::Ref(_, Mutability::Not) => {
+                    let t = self.place_text(inner);
+                    Err((
+                        format!("which is behind a `&` reference"),
+                        Some(format!("consider changing `{t}` to be a mutable reference")),
+                    ))
+                }
+                TyKind::RawPtr(_, Mutability::Not) => Err(("which is behind a `*const` pointer".into(), None)),
+                _ => Ok(()),
+            },
+            ExprKind::Static(id) => {
+                if self.cx.statics[id.index()].mutable {
+                    Ok(())
+                } else {
+                    Err(("as it is an immutable static item".into(), None))
+                }
+            }
+            ExprKind::Const(_) => Err(("as it is a constant".into(), None)),
+            _ => Ok(()),
+        }
+    }
+
+    /// The place as the user would write it, for messages (`p.x`, `*r`, `a[..]`).
+    pub(super) fn place_text(&self, p: &hir::Expr) -> String {
+        match &p.kind {
+            ExprKind::Local(id) => self.locals[id.index()].name.clone(),
+            ExprKind::Field { base, variant, field } => {
+                let name = match self.kind(base.ty) {
+                    TyKind::Adt(a, _) => {
+                        self.cx.adts[a.index()].variants[variant.index()].fields[*field as usize].name.clone()
+                    }
+                    _ => field.to_string(),
+                };
+                // `p.x` reads through auto-deref: show the base without the `*`.
+                match &base.kind {
+                    ExprKind::Deref(inner) => format!("{}.{name}", self.place_text(inner)),
+                    _ => format!("{}.{name}", self.place_text(base)),
+                }
+            }
+            ExprKind::Index { base, .. } => format!("{}[..]", self.place_text(base)),
+            ExprKind::Deref(inner) => format!("*{}", self.place_text(inner)),
+            ExprKind::Static(id) => self.cx.statics[id.index()].name.clone(),
+            _ => "value".into(),
+        }
     }
 
     fn check_cast(&mut self, e: &ast::Expr, t: &ast::Ty, span: Span) -> hir::Expr {
-        let target = super::lower_ty(t, self.tys, self.common, self.sink);
+        let target = self.lower_ty(t);
         let e = self.check_expr(e, None);
         let from = self.resolved(e.ty);
         let numeric = |k: &TyKind| {
@@ -620,32 +858,98 @@ impl<'a> BodyChecker<'a> {
                     | TyKind::Infer(InferTy::Int(_) | InferTy::Float(_))
             )
         };
-        let (fk, tk) = (self.tys.kind(from).clone(), self.tys.kind(target).clone());
-        let ok = match (&fk, &tk) {
-            (TyKind::Error, _) | (_, TyKind::Error) | (TyKind::Never, _) => true,
-            (a, b) if numeric(a) && numeric(b) => true,
-            (TyKind::Bool | TyKind::Char, TyKind::Int(_) | TyKind::Uint(_)) => true,
-            (TyKind::Uint(ty::UintTy::U8), TyKind::Char) => true,
-            _ => from == target,
-        };
-        if !ok {
-            let (a, b) = (self.display(from), self.display(target));
-            let code = if numeric(&tk) { "E0606" } else { "E0605" };
-            self.sink.push(Diagnostic::error(code, format!("casting `{a}` as `{b}` is invalid"), span, ""));
-            return self.error_expr(span);
+        let int = |k: &TyKind| matches!(k, TyKind::Int(_) | TyKind::Uint(_) | TyKind::Infer(InferTy::Int(_)));
+        let (fk, tk) = (self.kind(from), self.kind(target));
+        enum How {
+            Cast,
+            Ptr,
+            Same,
+            Bad(&'static str),
         }
-        self.mk(ExprKind::Cast(Box::new(e)), target, span)
+        let how = match (&fk, &tk) {
+            (TyKind::Error, _) | (_, TyKind::Error) | (TyKind::Never, _) => How::Same,
+            _ if from == target => How::Same,
+            (a, b) if numeric(a) && numeric(b) => How::Cast,
+            (TyKind::Bool | TyKind::Char, b) if int(b) => How::Cast,
+            (TyKind::Uint(ty::UintTy::U8), TyKind::Char) => How::Cast,
+            (a, TyKind::Char) if int(a) => How::Bad("E0604"),
+            (_, TyKind::Bool) if numeric(&fk) => How::Bad("E0054"),
+            (TyKind::Adt(a, _), b) if int(b) => {
+                let adt = &self.cx.adts[a.index()];
+                if adt.is_enum && adt.variants.iter().all(|v| v.fields.is_empty()) {
+                    How::Cast
+                } else {
+                    How::Bad("E0605")
+                }
+            }
+            (TyKind::Ref(x, m), TyKind::RawPtr(y, n)) if !(*m == Mutability::Not && *n == Mutability::Mut) => {
+                let inner_ok = self.unify(*x, *y)
+                    || matches!((self.kind(*x), self.kind(*y)), (TyKind::Array(a, _), _) if self.unify(a, *y));
+                if inner_ok {
+                    How::Ptr
+                } else {
+                    How::Bad("E0606")
+                }
+            }
+            (TyKind::RawPtr(..), TyKind::RawPtr(..)) => How::Ptr,
+            (TyKind::RawPtr(..), b) if int(b) => How::Ptr,
+            (a, TyKind::RawPtr(..)) if int(a) => How::Ptr,
+            (TyKind::Ref(..) | TyKind::RawPtr(..), _) if numeric(&tk) => How::Bad("E0606"),
+            _ => How::Bad("E0605"),
+        };
+        match how {
+            How::Same => {
+                if !self.is_error(from) && !self.is_never(from) && !self.is_error(target) {
+                    self.unify(from, target);
+                }
+                let mut e = e;
+                if self.is_never(from) {
+                    return e;
+                }
+                e.span = span;
+                e
+            }
+            How::Cast => self.mk(ExprKind::Cast(Box::new(e)), target, span),
+            How::Ptr => {
+                if int(&fk) {
+                    self.unify(from, self.cx.common.usize);
+                }
+                self.mk(ExprKind::PtrCast(Box::new(e)), target, span)
+            }
+            How::Bad(code) => {
+                let (a, b) = (self.display(from), self.display(target));
+                let d = match code {
+                    "E0604" => Diagnostic::error(code, format!("only `u8` can be cast as `char`, not `{a}`"), span, "invalid cast")
+                        .with_help("try `char::from_u32` instead"),
+                    "E0054" => Diagnostic::error(code, format!("cannot cast `{a}` as `bool`"), span, "invalid cast")
+                        .with_help(format!("compare with zero instead: `{} != 0`", "value")),
+                    "E0605" => Diagnostic::error(code, format!("non-primitive cast: `{a}` as `{b}`"), span, "an `as` expression can only be used to convert between primitive types or to coerce to a specific trait object"),
+                    _ => Diagnostic::error(code, format!("casting `{a}` as `{b}` is invalid"), span, "").with_help("cast through a raw pointer first"),
+                };
+                self.err(d);
+                self.error_expr(span)
+            }
+        }
+    }
+
+    pub(super) fn lower_ty(&mut self, t: &ast::Ty) -> Ty {
+        let (module, self_ty) = (self.module, self.self_ty);
+        let infer = &mut self.infer;
+        resolve::lower_ty_with(self.cx, t, module, self_ty, &mut |cx, _| infer.new_var(&mut cx.tys))
     }
 
     fn check_call(&mut self, callee: &ast::Expr, args: &[ast::Expr], span: Span) -> hir::Expr {
         let ast::ExprKind::Path(path) = &callee.kind else {
-            self.sink.push(unsupported("calling this kind of expression", callee.span));
+            let c = self.check_expr(callee, None);
+            if !self.is_error(c.ty) {
+                self.err(unsupported("calling this kind of expression", callee.span));
+            }
             return self.error_expr(span);
         };
         if path.segments.len() == 1 && !path.global {
             if let Some(id) = self.lookup_local(&path.segments[0].ident.name) {
                 let ty = self.display(self.locals[id.index()].ty);
-                self.sink.push(Diagnostic::error(
+                self.err(Diagnostic::error(
                     "E0618",
                     format!("expected function, found `{ty}`"),
                     callee.span,
@@ -654,392 +958,487 @@ impl<'a> BodyChecker<'a> {
                 return self.error_expr(span);
             }
         }
-        let Some(fid) = self.resolve_fn(path, "function") else {
+        let Some(res) = self.resolve_value_path(path) else {
             for a in args {
                 self.check_expr(a, None);
             }
             return self.error_expr(span);
         };
-        let f = &self.fns[fid.index()];
-        let (params, ret, fspan) = (f.params.clone(), f.ret, f.span);
-        if params.len() != args.len() {
-            let plural = |n: usize, w: &str| if n == 1 { format!("1 {w}") } else { format!("{n} {w}s") };
-            let took = plural(params.len(), "argument");
-            let given = plural(args.len(), "argument");
-            let was = if args.len() == 1 { "was" } else { "were" };
-            self.sink.push(
-                Diagnostic::error(
-                    "E0061",
-                    format!("this function takes {took} but {given} {was} supplied"),
+        match res {
+            PathRes::Item(Res::Fn(fid)) => {
+                if self.in_const {
+                    let name = self.cx.fns[fid.index()].name.clone();
+                    self.err(
+                        Diagnostic::error("E0015", format!("cannot call non-const fn `{name}` in constants"), span, "")
+                            .with_note("calls in constants are limited to constant functions, tuple structs and tuple variants"),
+                    );
+                    return self.error_expr(span);
+                }
+                if self.cx.fn_info[fid.index()].is_unsafe {
+                    self.require_unsafe("call to unsafe function", span, "call to unsafe function");
+                }
+                self.call_fn(fid, Vec::new(), args, callee.span, span)
+            }
+            PathRes::Item(Res::Variant(adt, v)) => self.call_ctor(adt, v, args, callee.span, span),
+            PathRes::Item(Res::Intrinsic(f)) => self.call_intrinsic_path(f, args, callee.span, span),
+            PathRes::Assoc { self_ty, name } => self.check_assoc_call(self_ty, &name, args, callee.span, span),
+            PathRes::Item(r) => {
+                let name = path.segments.iter().map(|s| s.ident.name.as_str()).collect::<Vec<_>>().join("::");
+                let what = match r {
+                    Res::Const(_) | Res::Static(_) => "constant",
+                    _ => "type or module",
+                };
+                self.err(Diagnostic::error(
+                    "E0618",
+                    format!("expected function, found {what} `{name}`"),
                     callee.span,
-                    format!("expected {took}, found {}", args.len()),
-                )
-                .with_label(fspan, "function defined here"),
+                    "not a function",
+                ));
+                for a in args {
+                    self.check_expr(a, None);
+                }
+                self.error_expr(span)
+            }
+        }
+    }
+
+    /// Checks a call of `fid` whose first arguments are already checked (`pre`, e.g. a method's
+    /// adjusted receiver).
+    pub(super) fn call_fn(
+        &mut self,
+        fid: FnId,
+        pre: Vec<hir::Expr>,
+        args: &[ast::Expr],
+        callee_span: Span,
+        span: Span,
+    ) -> hir::Expr {
+        let f = &self.cx.fns[fid.index()];
+        let (params, ret, fspan) = (f.params.clone(), f.ret, f.span);
+        let skip = pre.len();
+        let expected_n = params.len().saturating_sub(skip);
+        if expected_n != args.len() {
+            let is_method = skip > 0;
+            self.arg_count_error(
+                if is_method { "method" } else { "function" },
+                expected_n,
+                args.len(),
+                callee_span,
+                Some(fspan),
             );
         }
-        let mut hargs = Vec::new();
+        let mut hargs = pre;
         for (i, a) in args.iter().enumerate() {
-            let expect = params.get(i).copied();
+            let expect = params.get(i + skip).copied();
             let e = self.check_expr(a, expect);
-            if let Some(p) = expect {
-                self.demand(p, e.ty, e.span);
-            }
+            let e = match expect {
+                Some(p) => self.coerce(e, p),
+                None => e,
+            };
             hargs.push(e);
         }
-        if params.len() != args.len() {
+        if expected_n != args.len() {
             return self.error_expr(span);
         }
         self.mk(ExprKind::Call { callee: fid, args: hargs }, ret, span)
     }
 
-    fn check_cond(&mut self, cond: &ast::Expr) -> hir::Expr {
-        if let ast::ExprKind::Let(..) = cond.kind {
-            self.sink.push(unsupported("`if let` and `while let`", cond.span));
-            return self.error_expr(cond.span);
+    pub(super) fn arg_count_error(&mut self, what: &str, expected: usize, given: usize, at: Span, def: Option<Span>) {
+        let plural = |n: usize, w: &str| if n == 1 { format!("1 {w}") } else { format!("{n} {w}s") };
+        let took = plural(expected, "argument");
+        let gv = plural(given, "argument");
+        let was = if given == 1 { "was" } else { "were" };
+        let mut d = Diagnostic::error(
+            "E0061",
+            format!("this {what} takes {took} but {gv} {was} supplied"),
+            at,
+            format!("expected {took}, found {given}"),
+        );
+        if let Some(s) = def {
+            d = d.with_label(s, format!("{what} defined here"));
         }
-        let c = self.check_expr(cond, Some(self.common.bool));
-        self.demand(self.common.bool, c.ty, c.span);
-        c
+        self.err(d);
     }
 
-    fn check_if(
+    fn call_ctor(
         &mut self,
-        cond: &ast::Expr,
-        then: &ast::Block,
-        else_: Option<&ast::Expr>,
-        expected: Option<Ty>,
+        adt: ty::AdtId,
+        v: VariantIdx,
+        args: &[ast::Expr],
+        callee_span: Span,
         span: Span,
     ) -> hir::Expr {
-        let c = self.check_cond(cond);
-        let Some(else_) = else_ else {
-            let t = self.check_block_expr(then, Some(self.common.unit));
-            let unit = self.common.unit;
-            if !self.is_never(t.ty) && self.infer.unify(self.tys, unit, t.ty).is_err() {
-                let found = self.display(t.ty);
-                self.sink.push(
-                    Diagnostic::error(
-                        "E0317",
-                        "`if` may be missing an `else` clause",
-                        span,
-                        format!("expected `()`, found `{found}`"),
-                    )
-                    .with_note("`if` expressions without `else` evaluate to `()`")
-                    .with_help("consider adding an `else` block that evaluates to the expected type"),
-                );
-            }
-            return self.mk(ExprKind::If { cond: Box::new(c), then: Box::new(t), else_: None }, unit, span);
-        };
-        let t = self.check_block_expr(then, expected);
-        let expect_else = if self.is_never(t.ty) { expected } else { Some(t.ty) };
-        let e = self.check_expr(else_, expect_else);
-        let ty = if self.is_never(t.ty) {
-            e.ty
-        } else {
-            if !self.is_never(e.ty) && self.infer.unify(self.tys, t.ty, e.ty).is_err() {
-                let (a, b) = (self.display(t.ty), self.display(e.ty));
-                self.sink.push(
-                    Diagnostic::error(
-                        "E0308",
-                        "`if` and `else` have incompatible types",
-                        e.span,
-                        format!("expected `{a}`, found `{b}`"),
-                    )
-                    .with_label(t.span, "expected because of this"),
-                );
-            }
-            t.ty
-        };
-        self.mk(ExprKind::If { cond: Box::new(c), then: Box::new(t), else_: Some(Box::new(e)) }, ty, span)
-    }
-
-    fn push_loop(&mut self, label: Option<&ast::Lifetime>, is_loop: bool) -> LoopId {
-        let id = LoopId(self.next_loop);
-        self.next_loop += 1;
-        self.loops.push(LoopCtx { id, label: label.map(|l| l.name.clone()), is_loop, break_ty: None });
-        id
-    }
-
-    fn check_while(
-        &mut self,
-        cond: &ast::Expr,
-        body: &ast::Block,
-        label: Option<&ast::Lifetime>,
-        span: Span,
-    ) -> hir::Expr {
-        // `while c { b }` is `loop { if c { b } else { break } }`.
-        let id = self.push_loop(label, false);
-        let c = self.check_cond(cond);
-        let b = self.check_block_expr(body, Some(self.common.unit));
-        self.loops.pop();
-        let (unit, never) = (self.common.unit, self.common.never);
-        let brk = self.mk(ExprKind::Break { target: id, value: None }, never, cond.span);
-        let iff =
-            self.mk(ExprKind::If { cond: Box::new(c), then: Box::new(b), else_: Some(Box::new(brk)) }, unit, span);
-        self.mk(ExprKind::Loop { body: Box::new(iff), id }, unit, span)
-    }
-
-    fn check_loop(
-        &mut self,
-        body: &ast::Block,
-        label: Option<&ast::Lifetime>,
-        expected: Option<Ty>,
-        span: Span,
-    ) -> hir::Expr {
-        let id = self.push_loop(label, true);
-        if let Some(e) = expected {
-            self.loops.last_mut().expect("just pushed").break_ty = Some(e);
-        }
-        let b = self.check_block_expr(body, Some(self.common.unit));
-        let ctx = self.loops.pop().expect("pushed above");
-        // Without a `break`, a `loop` never finishes.
-        let has_break = loop_has_break(&b, id);
-        let ty = if has_break { ctx.break_ty.unwrap_or(self.common.unit) } else { self.common.never };
-        self.mk(ExprKind::Loop { body: Box::new(b), id }, ty, span)
-    }
-
-    fn find_loop(&mut self, label: Option<&ast::Lifetime>, span: Span, kw: &str) -> Option<usize> {
-        match label {
-            None => {
-                if self.loops.is_empty() {
-                    self.sink.push(Diagnostic::error(
-                        "E0268",
-                        format!("`{kw}` outside of a loop"),
-                        span,
-                        format!("cannot `{kw}` outside of a loop"),
-                    ));
-                    return None;
-                }
-                Some(self.loops.len() - 1)
-            }
-            Some(l) => {
-                let found = self.loops.iter().rposition(|c| c.label.as_deref() == Some(l.name.as_str()));
-                if found.is_none() {
-                    self.sink.push(Diagnostic::error(
-                        "E0426",
-                        format!("use of undeclared label `{}`", l.name),
-                        l.span,
-                        format!("undeclared label `{}`", l.name),
-                    ));
-                }
-                found
-            }
-        }
-    }
-
-    fn check_break(&mut self, label: Option<&ast::Lifetime>, value: Option<&ast::Expr>, span: Span) -> hir::Expr {
-        let Some(i) = self.find_loop(label, span, "break") else {
-            if let Some(v) = value {
-                self.check_expr(v, None);
+        let var = &self.cx.adts[adt.index()].variants[v.index()];
+        let (ctor, tys, vspan, is_enum) = (
+            var.ctor,
+            var.fields.iter().map(|f| f.ty).collect::<Vec<_>>(),
+            var.span,
+            self.cx.adts[adt.index()].is_enum,
+        );
+        let ty = self.intern(TyKind::Adt(adt, Vec::new()));
+        if ctor != hir::CtorKind::Tuple {
+            let what = if is_enum { "unit variant" } else { "unit struct" };
+            let name = self.cx.adts[adt.index()].variants[v.index()].name.clone();
+            self.err(Diagnostic::error(
+                "E0618",
+                format!("expected function, found {what} `{name}`"),
+                callee_span,
+                "not a function",
+            ));
+            for a in args {
+                self.check_expr(a, None);
             }
             return self.error_expr(span);
-        };
-        let (id, is_loop, break_ty) = (self.loops[i].id, self.loops[i].is_loop, self.loops[i].break_ty);
-        let value = match value {
-            Some(v) if !is_loop => {
-                self.check_expr(v, None);
-                self.sink.push(
-                    Diagnostic::error(
-                        "E0571",
-                        "`break` with value from a `while` loop",
-                        span,
-                        "can only break with a value inside `loop` or breakable block",
-                    )
-                    .with_help("use `break` on its own without a value inside this `while` loop"),
-                );
-                None
-            }
-            Some(v) => {
-                let e = self.check_expr(v, break_ty);
-                match break_ty {
-                    Some(t) => {
-                        self.demand(t, e.ty, e.span);
-                    }
-                    None => self.loops[i].break_ty = Some(e.ty),
+        }
+        if tys.len() != args.len() {
+            let what = if is_enum { "enum variant" } else { "struct" };
+            self.arg_count_error(what, tys.len(), args.len(), callee_span, Some(vspan));
+        }
+        let mut fields = Vec::new();
+        for (i, a) in args.iter().enumerate() {
+            let expect = tys.get(i).copied();
+            let e = self.check_expr(a, expect);
+            let e = match expect {
+                Some(t) => self.coerce(e, t),
+                None => e,
+            };
+            fields.push((i as u32, e));
+        }
+        if tys.len() != args.len() {
+            return self.error_expr(span);
+        }
+        self.mk(ExprKind::Adt { adt, variant: v, fields, base: None }, ty, span)
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Places: fields, indexing, references
+    // -----------------------------------------------------------------------------------------
+
+    fn check_field(&mut self, base: &ast::Expr, name: &str, name_span: Span, span: Span) -> hir::Expr {
+        let mut b = self.check_expr(base, None);
+        loop {
+            match self.kind(b.ty) {
+                TyKind::Ref(t, _) => {
+                    let s = b.span;
+                    b = self.mk(ExprKind::Deref(Box::new(b)), t, s);
                 }
-                Some(Box::new(e))
-            }
-            None => {
-                if is_loop {
-                    match break_ty {
-                        Some(t) => {
-                            self.demand(t, self.common.unit, span);
+                TyKind::Adt(a, _) if !self.cx.adts[a.index()].is_enum => {
+                    let adt = &self.cx.adts[a.index()];
+                    let var = &adt.variants[0];
+                    if let Some(i) = var.fields.iter().position(|f| f.name == name) {
+                        let f = &var.fields[i];
+                        let (fty, public) = (f.ty, f.public);
+                        let owner = self.cx.adt_module[a.index()];
+                        if !public && !self.cx.is_visible(super::Vis::Module(owner), self.module) {
+                            let aname = adt.name.clone();
+                            self.err(Diagnostic::error(
+                                "E0616",
+                                format!("field `{name}` of struct `{aname}` is private"),
+                                name_span,
+                                "private field",
+                            ));
                         }
-                        None => self.loops[i].break_ty = Some(self.common.unit),
+                        return self.mk(
+                            ExprKind::Field { base: Box::new(b), variant: VariantIdx(0), field: i as u32 },
+                            fty,
+                            span,
+                        );
                     }
+                    let names: Vec<String> = var.fields.iter().map(|f| f.name.clone()).collect();
+                    return self.no_field(b.ty, name, name_span, span, &names);
                 }
-                None
-            }
-        };
-        self.mk(ExprKind::Break { target: id, value }, self.common.never, span)
-    }
-
-    fn check_macro(&mut self, m: &ast::MacroCall, span: Span) -> hir::Expr {
-        let unit = self.common.unit;
-        match &m.kind {
-            ast::MacroKind::Format { kind, args, .. }
-                if matches!(
-                    kind,
-                    FormatMacro::Print | FormatMacro::Println | FormatMacro::Eprint | FormatMacro::Eprintln
-                ) =>
-            {
-                let stream = if matches!(kind, FormatMacro::Print | FormatMacro::Println) {
-                    hir::Stream::Stdout
-                } else {
-                    hir::Stream::Stderr
-                };
-                let newline = matches!(kind, FormatMacro::Println | FormatMacro::Eprintln);
-                let (args, mut pieces) = match args {
-                    Some(fa) => self.check_format_args(fa),
-                    None => (Vec::new(), Vec::new()),
-                };
-                if newline {
-                    pieces.push(hir::PrintPiece::Literal("\n".to_string()));
+                TyKind::Tuple(ts) => {
+                    if let Some(t) = name.parse::<usize>().ok().and_then(|i| ts.get(i)) {
+                        let i: u32 = name.parse().expect("checked");
+                        return self.mk(
+                            ExprKind::Field { base: Box::new(b), variant: VariantIdx(0), field: i },
+                            *t,
+                            span,
+                        );
+                    }
+                    return self.no_field(b.ty, name, name_span, span, &[]);
                 }
-                self.mk(ExprKind::Print { stream, args, pieces }, unit, span)
-            }
-            ast::MacroKind::Format { kind, .. } => {
-                self.sink.push(unsupported(&format!("`{}!`", kind.name()), m.name_span));
-                self.error_expr(span)
-            }
-            _ => {
-                self.sink.push(unsupported("this macro", m.name_span));
-                self.error_expr(span)
-            }
-        }
-    }
-
-    fn check_format_args(&mut self, fa: &ast::FormatArgs) -> (Vec<hir::Expr>, Vec<hir::PrintPiece>) {
-        let mut args: Vec<hir::Expr> = fa.args.iter().map(|a| self.check_expr(&a.expr, None)).collect();
-        let mut captured: HashMap<String, usize> = HashMap::new();
-        let mut pieces = Vec::new();
-        for piece in &fa.pieces {
-            match piece {
-                FormatPiece::Literal(s) => pieces.push(hir::PrintPiece::Literal(s.clone())),
-                FormatPiece::Placeholder(ph) => {
-                    let Some(index) = self.format_arg_index(fa, &ph.arg, ph.span, &mut args, &mut captured) else {
-                        continue;
-                    };
-                    let mut count = |this: &mut Self, c: &Option<ast::FormatCount>| -> Option<hir::FmtCount> {
-                        match c {
-                            None => None,
-                            Some(ast::FormatCount::Literal(n)) => Some(hir::FmtCount::Literal(*n)),
-                            Some(ast::FormatCount::Arg(r)) => {
-                                this.format_count_arg(fa, r, ph.span, &mut args, &mut captured)
-                            }
-                            Some(ast::FormatCount::Star(i)) => {
-                                this.format_count_arg(fa, &FormatArgRef::Next(*i), ph.span, &mut args, &mut captured)
-                            }
-                        }
-                    };
-                    let width = count(self, &ph.spec.width);
-                    let precision = count(self, &ph.spec.precision);
-                    pieces.push(hir::PrintPiece::Arg { index, spec: ph.spec.clone(), width, precision });
-                }
-            }
-        }
-        for p in &pieces {
-            if let hir::PrintPiece::Arg { index, spec, .. } = p {
-                self.check_formattable(&args[*index], spec.ty);
-            }
-        }
-        (args, pieces)
-    }
-
-    /// The argument a placeholder or count refers to; a name not among the named arguments is
-    /// an identifier captured from the scope (appended to `args` once).
-    fn format_arg_index(
-        &mut self,
-        fa: &ast::FormatArgs,
-        r: &FormatArgRef,
-        span: Span,
-        args: &mut Vec<hir::Expr>,
-        captured: &mut HashMap<String, usize>,
-    ) -> Option<usize> {
-        let explicit = fa.args.len();
-        match r {
-            FormatArgRef::Next(i) | FormatArgRef::Index(i) => {
-                // The parser reported references past the arguments already.
-                if *i >= explicit {
-                    return None;
-                }
-                Some(*i)
-            }
-            FormatArgRef::Name(n) => {
-                if let Some(i) = fa.args.iter().position(|a| a.name.as_ref().is_some_and(|x| &x.name == n)) {
-                    Some(i)
-                } else if let Some(&i) = captured.get(n) {
-                    Some(i)
-                } else if let Some(id) = self.lookup_local(n) {
-                    args.push(self.mk(ExprKind::Local(id), self.locals[id.index()].ty, span));
-                    captured.insert(n.clone(), args.len() - 1);
-                    Some(args.len() - 1)
-                } else {
-                    self.sink.push(Diagnostic::error(
-                        "E0425",
-                        format!("cannot find value `{n}` in this scope"),
-                        span,
-                        "not found in this scope",
+                TyKind::Error => return self.error_expr(span),
+                TyKind::Infer(InferTy::Var(_)) => {
+                    self.err(Diagnostic::error(
+                        "E0282",
+                        "type annotations needed",
+                        base.span,
+                        "type must be known at this point",
                     ));
-                    None
+                    return self.error_expr(span);
+                }
+                _ => return self.no_field(b.ty, name, name_span, span, &[]),
+            }
+        }
+    }
+
+    fn no_field(&mut self, t: Ty, name: &str, name_span: Span, span: Span, available: &[String]) -> hir::Expr {
+        let tn = self.display(t);
+        let mut d = Diagnostic::error("E0609", format!("no field `{name}` on type `{tn}`"), name_span, "unknown field");
+        if !available.is_empty() {
+            d = d.with_note(format!(
+                "available fields are: {}",
+                available.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        self.err(d);
+        self.error_expr(span)
+    }
+
+    fn check_index(&mut self, base: &ast::Expr, index: &ast::Expr, span: Span) -> hir::Expr {
+        let mut b = self.check_expr(base, None);
+        if let ast::ExprKind::Range { .. } = index.kind {
+            self.err(unsupported("slicing with ranges", index.span));
+            return self.error_expr(span);
+        }
+        let usize_ty = self.c().usize;
+        let i = self.check_expr(index, Some(usize_ty));
+        loop {
+            match self.kind(b.ty) {
+                TyKind::Ref(t, _) => {
+                    let s = b.span;
+                    b = self.mk(ExprKind::Deref(Box::new(b)), t, s);
+                }
+                TyKind::Array(elem, _) | TyKind::Slice(elem) => {
+                    if !self.is_never(i.ty) && !self.unify(usize_ty, i.ty) {
+                        let (bt, it) = (self.display(b.ty), self.display(i.ty));
+                        self.err(
+                            Diagnostic::error(
+                                "E0277",
+                                format!("the type `{bt}` cannot be indexed by `{it}`"),
+                                i.span,
+                                "slice indices are of type `usize` or ranges of `usize`",
+                            )
+                            .with_help(format!("the trait `SliceIndex<{bt}>` is not implemented for `{it}`")),
+                        );
+                    }
+                    return self.mk(ExprKind::Index { base: Box::new(b), index: Box::new(i) }, elem, span);
+                }
+                TyKind::Error => return self.error_expr(span),
+                _ => {
+                    let tn = self.display(b.ty);
+                    self.err(Diagnostic::error("E0608", format!("cannot index into a value of type `{tn}`"), span, ""));
+                    return self.error_expr(span);
                 }
             }
         }
     }
 
-    /// A `width$`/`.prec$`/`.*` argument: it must be a `usize`.
-    fn format_count_arg(
-        &mut self,
-        fa: &ast::FormatArgs,
-        r: &FormatArgRef,
-        span: Span,
-        args: &mut Vec<hir::Expr>,
-        captured: &mut HashMap<String, usize>,
-    ) -> Option<hir::FmtCount> {
-        let i = self.format_arg_index(fa, r, span, args, captured)?;
-        let usize_ty = self.common.usize;
-        let (t, s) = (args[i].ty, args[i].span);
-        self.demand(usize_ty, t, s);
-        Some(hir::FmtCount::Arg(i))
+    fn check_ref(&mut self, mutable: bool, inner: &ast::Expr, expected: Option<Ty>, span: Span) -> hir::Expr {
+        // `&[1, 2]` where `&[T]` is expected: check the array against `[T; _]` through the slice.
+        let inner_expect = expected.and_then(|e| match self.kind(e) {
+            TyKind::Ref(t, _) => match self.kind(t) {
+                TyKind::Slice(_) => None,
+                _ => Some(t),
+            },
+            _ => None,
+        });
+        let e = self.check_expr(inner, inner_expect);
+        if self.is_error(e.ty) {
+            return self.error_expr(span);
+        }
+        if mutable && is_place(&e) {
+            if let Err((why, help)) = self.place_mutable(&e) {
+                let text = self.place_text(&e);
+                let why = why.replace("which is behind", "as it is behind");
+                let mut d = Diagnostic::error(
+                    "E0596",
+                    format!("cannot borrow `{text}` as mutable, {why}"),
+                    span,
+                    "cannot borrow as mutable",
+                );
+                if let Some(h) = help {
+                    d = d.with_help(h);
+                }
+                self.err(d);
+            }
+        }
+        let m = if mutable { Mutability::Mut } else { Mutability::Not };
+        let ty = self.intern(TyKind::Ref(e.ty, m));
+        self.mk(ExprKind::Ref { mutable, place: Box::new(e) }, ty, span)
     }
 
-    /// Reports E0277 when a value cannot be formatted with the placeholder's trait.
-    fn check_formattable(&mut self, arg: &hir::Expr, ty: ast::FormatType) {
-        use ast::FormatType as F;
-        let t = self.resolved(arg.ty);
-        let k = self.tys.kind(t).clone();
-        let is_str = matches!(&k, TyKind::Ref(inner, _) if *self.tys.kind(*inner) == TyKind::Str);
-        let int = matches!(k, TyKind::Int(_) | TyKind::Uint(_) | TyKind::Infer(InferTy::Int(_)));
-        let float = matches!(k, TyKind::Float(_) | TyKind::Infer(InferTy::Float(_)));
-        let (ok, trait_name) = match ty {
-            F::Display => (int || float || is_str || matches!(k, TyKind::Bool | TyKind::Char), "std::fmt::Display"),
-            F::Debug | F::DebugLowerHex | F::DebugUpperHex => {
-                (int || float || is_str || matches!(k, TyKind::Bool | TyKind::Char), "std::fmt::Debug")
+    // -----------------------------------------------------------------------------------------
+    // Aggregates
+    // -----------------------------------------------------------------------------------------
+
+    fn check_struct_lit(
+        &mut self,
+        path: &ast::Path,
+        fields: &[ast::FieldInit],
+        base: Option<&ast::Expr>,
+        span: Span,
+    ) -> hir::Expr {
+        let self_ty = self.self_ty;
+        let res = resolve::resolve_path(self.cx, self.module, path, Ns::Type, self_ty);
+        let target = match res {
+            Some(PathRes::Item(Res::Adt(a))) if !self.cx.adts[a.index()].is_enum => Some((a, VariantIdx(0))),
+            Some(PathRes::Item(Res::Variant(a, v))) => Some((a, v)),
+            Some(PathRes::Item(Res::Prim(t))) | Some(PathRes::Assoc { self_ty: t, .. }) if matches!(self.kind(t), TyKind::Adt(a, _) if !self.cx.adts[a.index()].is_enum) =>
+            {
+                let TyKind::Adt(a, _) = self.kind(t) else { unreachable!("checked") };
+                Some((a, VariantIdx(0)))
             }
-            F::LowerHex => (int, "std::fmt::LowerHex"),
-            F::UpperHex => (int, "std::fmt::UpperHex"),
-            F::Octal => (int, "std::fmt::Octal"),
-            F::Binary => (int, "std::fmt::Binary"),
-            F::LowerExp => (int || float, "std::fmt::LowerExp"),
-            F::UpperExp => (int || float, "std::fmt::UpperExp"),
+            Some(PathRes::Item(Res::Alias(al))) => match self.cx.aliases[al.0 as usize].ty.map(|t| self.kind(t)) {
+                Some(TyKind::Adt(a, _)) if !self.cx.adts[a.index()].is_enum => Some((a, VariantIdx(0))),
+                _ => None,
+            },
+            None => {
+                for f in fields {
+                    self.check_expr(&f.expr, None);
+                }
+                return self.error_expr(span);
+            }
+            _ => None,
         };
-        if matches!(k, TyKind::Error | TyKind::Never) {
-            return;
+        let Some((adt, v)) = target else {
+            let name = path.segments.iter().map(|s| s.ident.name.as_str()).collect::<Vec<_>>().join("::");
+            self.err(Diagnostic::error(
+                "E0574",
+                format!("expected struct, variant or union type, found `{name}`"),
+                path.span,
+                "not a struct",
+            ));
+            return self.error_expr(span);
+        };
+        let ty = self.intern(TyKind::Adt(adt, Vec::new()));
+        let var = &self.cx.adts[adt.index()].variants[v.index()];
+        let defs: Vec<(String, Ty)> = var.fields.iter().map(|f| (f.name.clone(), f.ty)).collect();
+        let vname = if self.cx.adts[adt.index()].is_enum {
+            format!("{}::{}", self.cx.adts[adt.index()].name, var.name)
+        } else {
+            var.name.clone()
+        };
+        let is_enum = self.cx.adts[adt.index()].is_enum;
+        let mut out: Vec<(u32, hir::Expr)> = Vec::new();
+        let mut seen: HashMap<String, Span> = HashMap::new();
+        for f in fields {
+            let idx = defs.iter().position(|(n, _)| *n == f.name.name);
+            if let Some(prev) = seen.insert(f.name.name.clone(), f.name.span) {
+                self.err(
+                    Diagnostic::error(
+                        "E0062",
+                        format!("field `{}` specified more than once", f.name.name),
+                        f.name.span,
+                        "used more than once",
+                    )
+                    .with_label(prev, "first use of field"),
+                );
+            }
+            match idx {
+                Some(i) => {
+                    let e = self.check_expr(&f.expr, Some(defs[i].1));
+                    let e = self.coerce(e, defs[i].1);
+                    out.push((i as u32, e));
+                }
+                None => {
+                    self.check_expr(&f.expr, None);
+                    let what = if is_enum { "variant" } else { "struct" };
+                    let mut d = Diagnostic::error(
+                        "E0560",
+                        format!("{what} `{vname}` has no field named `{}`", f.name.name),
+                        f.name.span,
+                        if is_enum {
+                            "field does not exist".to_string()
+                        } else {
+                            format!("`{vname}` does not have this field")
+                        },
+                    );
+                    let missing: Vec<&String> =
+                        defs.iter().map(|(n, _)| n).filter(|n| !seen.contains_key(*n)).collect();
+                    if !missing.is_empty() {
+                        d = d.with_note(format!(
+                            "available fields are: {}",
+                            missing.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                        ));
+                    }
+                    self.err(d);
+                }
+            }
         }
-        if !ok {
-            let tn = self.display(t);
-            self.sink.push(
-                Diagnostic::error(
-                    "E0277",
-                    format!("`{tn}` doesn't implement `{trait_name}`"),
-                    arg.span,
-                    format!(
-                        "`{tn}` cannot be formatted with `{}`",
-                        trait_name.rsplit("::").next().unwrap_or(trait_name)
+        let base = base.map(|b| {
+            let e = self.check_expr(b, Some(ty));
+            Box::new(self.coerce(e, ty))
+        });
+        if base.is_none() {
+            let missing: Vec<&String> = defs.iter().map(|(n, _)| n).filter(|n| !seen.contains_key(*n)).collect();
+            if !missing.is_empty() {
+                let list = match missing.len() {
+                    1 => format!("field `{}`", missing[0]),
+                    2 => format!("fields `{}` and `{}`", missing[0], missing[1]),
+                    3 => format!("fields `{}`, `{}` and `{}`", missing[0], missing[1], missing[2]),
+                    n => format!(
+                        "fields `{}`, `{}`, `{}` and {} other fields",
+                        missing[0],
+                        missing[1],
+                        missing[2],
+                        n - 3
                     ),
-                )
-                .with_help(format!("the trait `{trait_name}` is not implemented for `{tn}`")),
-            );
+                };
+                self.err(Diagnostic::error(
+                    "E0063",
+                    format!("missing {list} in initializer of `{vname}`"),
+                    path.span,
+                    format!("missing {list}"),
+                ));
+            }
         }
+        self.mk(ExprKind::Adt { adt, variant: v, fields: out, base }, ty, span)
+    }
+
+    fn check_tuple(&mut self, elems: &[ast::Expr], expected: Option<Ty>, span: Span) -> hir::Expr {
+        let exp: Vec<Option<Ty>> = match expected.map(|e| self.kind(e)) {
+            Some(TyKind::Tuple(ts)) if ts.len() == elems.len() => ts.into_iter().map(Some).collect(),
+            _ => vec![None; elems.len()],
+        };
+        if elems.is_empty() {
+            return self.unit_expr(span);
+        }
+        let mut out = Vec::new();
+        for (e, x) in elems.iter().zip(exp) {
+            let h = self.check_expr(e, x);
+            let h = match x {
+                Some(t) => self.coerce(h, t),
+                None => h,
+            };
+            out.push(h);
+        }
+        let ty = self.intern(TyKind::Tuple(out.iter().map(|e| e.ty).collect()));
+        self.mk(ExprKind::Tuple(out), ty, span)
+    }
+
+    fn check_array(&mut self, elems: &[ast::Expr], expected: Option<Ty>, span: Span) -> hir::Expr {
+        let mut elem_ty = match expected.map(|e| self.kind(e)) {
+            Some(TyKind::Array(t, _)) => t,
+            _ => self.infer.new_var(&mut self.cx.tys),
+        };
+        let mut out = Vec::new();
+        for (i, e) in elems.iter().enumerate() {
+            let h = self.check_expr(e, Some(elem_ty));
+            if i == 0 && self.is_never(elem_ty) {
+                elem_ty = h.ty;
+            }
+            let h = self.coerce(h, elem_ty);
+            out.push(h);
+        }
+        let ty = self.intern(TyKind::Array(elem_ty, elems.len() as u64));
+        self.mk(ExprKind::Array(out), ty, span)
+    }
+
+    fn check_repeat(&mut self, value: &ast::Expr, count: &ast::Expr, expected: Option<Ty>, span: Span) -> hir::Expr {
+        let elem_expect = match expected.map(|e| self.kind(e)) {
+            Some(TyKind::Array(t, _)) => Some(t),
+            _ => None,
+        };
+        let v = self.check_expr(value, elem_expect);
+        let usize_ty = self.c().usize;
+        let module = self.module;
+        let n = match super::consts::eval_standalone(self.cx, count, module, usize_ty) {
+            Some(hir::ConstVal::Int(n)) => n as u64,
+            _ => return self.error_expr(span),
+        };
+        let ty = self.intern(TyKind::Array(v.ty, n));
+        self.mk(ExprKind::Repeat { value: Box::new(v), count: n }, ty, span)
     }
 
     // -----------------------------------------------------------------------------------------
@@ -1047,11 +1446,14 @@ impl<'a> BodyChecker<'a> {
     // -----------------------------------------------------------------------------------------
 
     fn finalize(&mut self, body: &mut hir::Body) {
-        let (i32_ty, f64_ty) = (self.common.i32, self.common.f64);
+        let (i32_ty, f64_ty) = (self.c().i32, self.c().f64);
         for l in &mut body.locals {
-            let t = self.infer.resolve(self.tys, l.ty, i32_ty, f64_ty);
-            if *self.tys.kind(t) == TyKind::Error && *self.tys.kind(l.ty) != TyKind::Error {
-                self.sink.push(
+            let t = self.infer.resolve(&mut self.cx.tys, l.ty, i32_ty, f64_ty);
+            if *self.cx.tys.kind(t) == TyKind::Error
+                && *self.cx.tys.kind(l.ty) != TyKind::Error
+                && !l.name.starts_with('<')
+            {
+                self.cx.sink.push(
                     Diagnostic::error("E0282", "type annotations needed", l.span, "")
                         .with_help(format!("consider giving `{}` an explicit type", l.name)),
                 );
@@ -1059,20 +1461,59 @@ impl<'a> BodyChecker<'a> {
             l.ty = t;
         }
         self.finalize_expr(&mut body.value);
+        super::exhaustiveness::check_body(self.cx, &body.value, &body.locals);
+    }
+
+    fn finalize_pat(&mut self, p: &mut hir::Pat) {
+        let (i32_ty, f64_ty) = (self.c().i32, self.c().f64);
+        p.ty = self.infer.resolve(&mut self.cx.tys, p.ty, i32_ty, f64_ty);
+        let width = match self.cx.tys.kind(p.ty) {
+            TyKind::Int(i) => Some(i.bits(64)),
+            TyKind::Uint(u) => Some(u.bits(64)),
+            _ => None,
+        };
+        let fix = |v: &mut Option<hir::ConstVal>| {
+            if let (Some(hir::ConstVal::Int(x)), Some(w)) = (v.as_mut(), width) {
+                *x &= super::consts::mask(w);
+            }
+        };
+        match &mut p.kind {
+            hir::PatKind::Const(c) => {
+                let mut o = Some(c.clone());
+                fix(&mut o);
+                *c = o.expect("set above");
+            }
+            hir::PatKind::Range { lo, hi, .. } => {
+                fix(lo);
+                fix(hi);
+            }
+            hir::PatKind::Binding { sub: Some(s), .. } => self.finalize_pat(s),
+            hir::PatKind::Deref(s) => self.finalize_pat(s),
+            hir::PatKind::Tuple(ps) | hir::PatKind::Or(ps) => ps.iter_mut().for_each(|x| self.finalize_pat(x)),
+            hir::PatKind::Adt { fields, .. } => fields.iter_mut().for_each(|(_, x)| self.finalize_pat(x)),
+            hir::PatKind::Slice { prefix, middle, suffix } => {
+                prefix.iter_mut().chain(suffix.iter_mut()).for_each(|x| self.finalize_pat(x));
+                if let Some(m) = middle {
+                    self.finalize_pat(m);
+                }
+            }
+            _ => {}
+        }
     }
 
     fn finalize_expr(&mut self, e: &mut hir::Expr) {
-        let (i32_ty, f64_ty) = (self.common.i32, self.common.f64);
-        e.ty = self.infer.resolve(self.tys, e.ty, i32_ty, f64_ty);
+        let (i32_ty, f64_ty) = (self.c().i32, self.c().f64);
+        e.ty = self.infer.resolve(&mut self.cx.tys, e.ty, i32_ty, f64_ty);
         // `-128i8` is a literal of the negated value, as in rustc.
         if let ExprKind::Unary { op: UnOp::Neg, operand } = &mut e.kind {
             if let ExprKind::Lit(Literal::Int(v)) = operand.kind {
-                if let Some(bits) = int_bits(self.tys.kind(e.ty)) {
-                    let min_mag = 1u128 << (bits - 1);
-                    if v > min_mag {
+                operand.ty = e.ty;
+                if let TyKind::Int(i) = self.cx.tys.kind(e.ty) {
+                    let bits = i.bits(64);
+                    if v > 1u128 << (bits - 1) {
                         self.literal_out_of_range(e.span, e.ty, &format!("-{v}"));
                     }
-                    let neg = (v as i128).wrapping_neg() as u128 & mask(bits);
+                    let neg = (v as i128).wrapping_neg() as u128 & super::consts::mask(bits);
                     e.kind = ExprKind::Lit(Literal::Int(neg));
                     return;
                 }
@@ -1080,10 +1521,9 @@ impl<'a> BodyChecker<'a> {
         }
         match &mut e.kind {
             ExprKind::Lit(Literal::Int(v)) => {
-                let k = self.tys.kind(e.ty).clone();
-                let max = match k {
+                let max = match self.cx.tys.kind(e.ty) {
                     TyKind::Int(i) => (1u128 << (i.bits(64) - 1)) - 1,
-                    TyKind::Uint(u) => mask(u.bits(64)),
+                    TyKind::Uint(u) => super::consts::mask(u.bits(64)),
                     _ => u128::MAX,
                 };
                 if *v > max {
@@ -1091,40 +1531,50 @@ impl<'a> BodyChecker<'a> {
                     self.literal_out_of_range(e.span, e.ty, &v.to_string());
                 }
             }
-            ExprKind::Lit(Literal::Float(f)) if *self.tys.kind(e.ty) == TyKind::Float(ty::FloatTy::F32) => {
+            ExprKind::Lit(Literal::Float(f)) if *self.cx.tys.kind(e.ty) == TyKind::Float(ty::FloatTy::F32) => {
                 *f = *f as f32 as f64;
+            }
+            ExprKind::Match { arms, .. } => {
+                for a in arms.iter_mut() {
+                    self.finalize_pat(&mut a.pat);
+                }
+                e.for_each_child_mut(|c| self.finalize_expr(c));
+            }
+            ExprKind::Let { pat, .. } => {
+                self.finalize_pat(pat);
+                e.for_each_child_mut(|c| self.finalize_expr(c));
+            }
+            ExprKind::Block(b) => {
+                for s in b.stmts.iter_mut() {
+                    if let hir::Stmt::Let { pat, .. } = s {
+                        self.finalize_pat(pat);
+                    }
+                }
+                e.for_each_child_mut(|c| self.finalize_expr(c));
             }
             _ => e.for_each_child_mut(|c| self.finalize_expr(c)),
         }
     }
 
     fn literal_out_of_range(&mut self, span: Span, ty: Ty, text: &str) {
-        let tn = self.tys.display(ty).to_string();
-        self.sink.push(
+        let tn = self.cx.tys.display(ty).to_string();
+        self.err(
             Diagnostic::error("E9002", format!("literal out of range for `{tn}`"), span, "")
                 .with_note(format!("the literal `{text}` does not fit into the type `{tn}`")),
         );
     }
 }
 
-use crate::ty;
-
-fn int_bits(k: &TyKind) -> Option<u32> {
-    match k {
-        TyKind::Int(i) => Some(i.bits(64)),
-        _ => None,
+/// Whether a HIR expression denotes a place (can be assigned or borrowed in place).
+pub(super) fn is_place(e: &hir::Expr) -> bool {
+    match &e.kind {
+        ExprKind::Local(_) | ExprKind::Static(_) | ExprKind::Deref(_) => true,
+        ExprKind::Field { base, .. } | ExprKind::Index { base, .. } => is_place(base),
+        _ => false,
     }
 }
 
-fn mask(bits: u32) -> u128 {
-    if bits >= 128 {
-        u128::MAX
-    } else {
-        (1u128 << bits) - 1
-    }
-}
-
-fn suffix_ty(s: ast::IntSuffix, c: &CommonTypes) -> Ty {
+pub(super) fn suffix_ty(s: ast::IntSuffix, c: &CommonTypes) -> Ty {
     use ast::IntSuffix::*;
     match s {
         I8 => c.i8,
@@ -1142,7 +1592,7 @@ fn suffix_ty(s: ast::IntSuffix, c: &CommonTypes) -> Ty {
     }
 }
 
-fn lower_binop(op: ast::BinOp) -> BinOp {
+pub(super) fn lower_binop(op: ast::BinOp) -> BinOp {
     match op {
         ast::BinOp::Add => BinOp::Add,
         ast::BinOp::Sub => BinOp::Sub,
@@ -1164,24 +1614,43 @@ fn lower_binop(op: ast::BinOp) -> BinOp {
     }
 }
 
-fn loop_has_break(e: &hir::Expr, id: LoopId) -> bool {
-    let mut found = false;
-    visit(e, &mut |x| {
-        if let ExprKind::Break { target, .. } = x.kind {
-            found |= target == id;
-        }
-    });
-    found
+fn op_verb(op: BinOp) -> &'static str {
+    match op {
+        BinOp::Add => "add",
+        BinOp::Sub => "subtract",
+        BinOp::Mul => "multiply",
+        BinOp::Div => "divide",
+        BinOp::Rem => "calculate the remainder of",
+        _ => "combine",
+    }
 }
 
-/// Calls `f` on every expression of the tree, parents first.
-fn visit<'a>(e: &'a hir::Expr, f: &mut impl FnMut(&'a hir::Expr)) {
-    f(e);
-    e.for_each_child(|c| visit(c, f));
+fn op_prep(op: BinOp) -> &'static str {
+    match op {
+        BinOp::Add => "to",
+        BinOp::Sub => "from",
+        BinOp::Mul | BinOp::Div => "by",
+        BinOp::Rem => "divided by",
+        _ => "with",
+    }
+}
+
+fn op_trait(op: BinOp) -> &'static str {
+    match op {
+        BinOp::Add => "Add",
+        BinOp::Sub => "Sub",
+        BinOp::Mul => "Mul",
+        BinOp::Div => "Div",
+        BinOp::Rem => "Rem",
+        BinOp::BitAnd => "BitAnd",
+        BinOp::BitOr => "BitOr",
+        BinOp::BitXor => "BitXor",
+        _ => "PartialEq",
+    }
 }
 
 /// Levenshtein distance, for "a similar name exists" help.
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(super) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -6,35 +6,159 @@
 //! `Error` type so that one mistake yields one diagnostic. Language features that a later stage
 //! of the project implements are reported as `E9001` ("not supported yet") rather than ignored.
 //!
-//! Items are handled in two passes: `collect` walks the module tree and gives every function an
-//! ID and a signature, then each body is checked on its own by [`expr::BodyChecker`].
+//! The work is split by concern: `collect` builds the module tree and declares every item,
+//! `resolve` turns paths into items (imports, prelude, visibility), `consts` evaluates `const`
+//! and `static` initializers, and each body is checked by [`expr::BodyChecker`] with help from
+//! `pat` (patterns and binding modes), `exhaustiveness` (match checking), `methods` (method
+//! lookup, built-in methods) and `macros` (format, panic and assert macros, derived `Debug`).
+//! All shared state lives in one [`Cx`] so that a body being checked can evaluate a constant it
+//! meets on demand.
 
+mod collect;
+mod consts;
+mod control;
+mod exhaustiveness;
 mod expr;
 mod infer;
+mod macros;
+mod methods;
+mod pat;
+mod resolve;
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use crate::ast;
 use crate::diagnostics::{Diagnostic, DiagnosticSink};
-use crate::hir::{self, FnId, Linkage};
+use crate::hir::{self, ConstVal, FnId, IntrinsicFn, StaticId, VariantIdx};
 use crate::span::Span;
-use crate::ty::{CommonTypes, Mutability, Ty, TyInterner, TyKind};
+use crate::ty::{AdtId, CommonTypes, Ty, TyInterner, TyKind};
 
-/// A module of the crate's module tree (index into `Collector::modules`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct ModuleId(u32);
+/// A module of the crate's module tree (index into `ItemEnv::modules`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct ModuleId(pub(crate) u32);
 
-struct Module {
-    parent: Option<ModuleId>,
-    /// Path from the crate root, `""` for the root.
-    path: String,
-    children: HashMap<String, ModuleId>,
-    fns: HashMap<String, FnId>,
+/// A `const` item or associated const (index into `Cx::consts`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct ConstId(pub(crate) u32);
+
+/// A `type` alias (index into `Cx::aliases`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct AliasId(pub(crate) u32);
+
+/// What a name refers to.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Res {
+    Mod(ModuleId),
+    Adt(AdtId),
+    Variant(AdtId, VariantIdx),
+    Fn(FnId),
+    Const(ConstId),
+    Static(StaticId),
+    Alias(AliasId),
+    Prim(Ty),
+    /// A function of the standard library implemented by the compiler (`std::process::exit`).
+    Intrinsic(IntrinsicFn),
+    /// A standard-library item that a later stage brings (`Option`, `Vec`, ..).
+    Unsupported(&'static str),
 }
 
-/// The item-level environment shared by all bodies.
-pub(crate) struct ItemEnv {
-    modules: Vec<Module>,
+/// Who may name an item: everyone, or the code inside a module (and its descendants).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Vis {
+    Public,
+    Module(ModuleId),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Binding {
+    pub(crate) res: Res,
+    pub(crate) vis: Vis,
+    pub(crate) span: Span,
+}
+
+pub(crate) struct Module {
+    pub(crate) parent: Option<ModuleId>,
+    /// Path from the crate root, `""` for the root.
+    pub(crate) path: String,
+    pub(crate) types: HashMap<String, Binding>,
+    pub(crate) values: HashMap<String, Binding>,
+    /// `use m::*;`: the modules (or enums) whose public names are visible here.
+    pub(crate) globs: Vec<(Res, Vis)>,
+}
+
+/// An associated item of an inherent `impl`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum AssocRes {
+    Fn(FnId),
+    Const(ConstId),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SelfKind {
+    Value,
+    Ref,
+    RefMut,
+}
+
+/// Facts about a function the HIR does not keep.
+#[derive(Clone, Debug)]
+pub(crate) struct FnInfo {
+    pub(crate) module: ModuleId,
+    /// For methods: how `self` is taken.
+    pub(crate) self_kind: Option<SelfKind>,
+    /// The `Self` type inside an `impl`.
+    pub(crate) self_ty: Option<Ty>,
+    pub(crate) is_unsafe: bool,
+}
+
+pub(crate) enum ConstState {
+    NotYet,
+    InProgress,
+    Done(ConstVal),
+    Failed,
+}
+
+pub(crate) struct ConstDef<'a> {
+    pub(crate) name: String,
+    pub(crate) ty: Ty,
+    pub(crate) module: ModuleId,
+    pub(crate) self_ty: Option<Ty>,
+    pub(crate) expr: Option<&'a ast::Expr>,
+    pub(crate) span: Span,
+    pub(crate) state: ConstState,
+}
+
+pub(crate) struct AliasDef<'a> {
+    pub(crate) module: ModuleId,
+    pub(crate) ast: &'a ast::Ty,
+    /// `None` until lowered; `Some(error)` while being lowered (cycles).
+    pub(crate) ty: Option<Ty>,
+    pub(crate) in_progress: bool,
+}
+
+/// Everything the checker shares across items.
+pub(crate) struct Cx<'a> {
+    pub(crate) tys: TyInterner,
+    pub(crate) common: CommonTypes,
+    pub(crate) sink: &'a mut DiagnosticSink,
+    pub(crate) modules: Vec<Module>,
+    pub(crate) fns: Vec<hir::FnDef>,
+    pub(crate) fn_info: Vec<FnInfo>,
+    pub(crate) adts: Vec<hir::AdtDef>,
+    /// The module that defines each ADT (field privacy).
+    pub(crate) adt_module: Vec<ModuleId>,
+    pub(crate) statics: Vec<hir::StaticDef>,
+    pub(crate) static_exprs: Vec<(Option<&'a ast::Expr>, ModuleId)>,
+    pub(crate) consts: Vec<ConstDef<'a>>,
+    pub(crate) aliases: Vec<AliasDef<'a>>,
+    pub(crate) inherent: HashMap<AdtId, HashMap<String, (AssocRes, Vis, Span)>>,
+    /// The synthetic `std` module.
+    pub(crate) std_module: ModuleId,
+    /// Local ids for hidden temporaries are never named by users; this counts them for names.
+    pub(crate) tests: Vec<FnId>,
+    /// Bodies already checked, by function.
+    pub(crate) bodies: RefCell<HashMap<FnId, hir::Body>>,
 }
 
 /// Reports a feature that a later part of the compiler implements.
@@ -47,31 +171,49 @@ pub(crate) fn unsupported(what: &str, span: Span) -> Diagnostic {
 /// Checks the crate and returns its typed HIR. Diagnostics go to `sink`; the HIR is complete
 /// (with `Error` types at the failures) even when there are errors, but must not be lowered then.
 pub fn check_crate(file: &ast::SourceFile, sink: &mut DiagnosticSink) -> hir::Crate {
-    let (mut tys, common) = TyInterner::new();
-    let mut env = ItemEnv {
-        modules: vec![Module { parent: None, path: String::new(), children: HashMap::new(), fns: HashMap::new() }],
+    let (tys, common) = TyInterner::new();
+    let mut cx = Cx {
+        tys,
+        common,
+        sink,
+        modules: Vec::new(),
+        fns: Vec::new(),
+        fn_info: Vec::new(),
+        adts: Vec::new(),
+        adt_module: Vec::new(),
+        statics: Vec::new(),
+        static_exprs: Vec::new(),
+        consts: Vec::new(),
+        aliases: Vec::new(),
+        inherent: HashMap::new(),
+        std_module: ModuleId(0),
+        tests: Vec::new(),
+        bodies: RefCell::new(HashMap::new()),
     };
-    let mut pending: Vec<PendingFn> = Vec::new();
-    let mut fns: Vec<hir::FnDef> = Vec::new();
-    collect_module(&file.items, ModuleId(0), &mut env, &mut fns, &mut pending, &mut tys, &common, sink);
-
+    let pending = collect::collect_crate(&mut cx, file);
+    consts::eval_all(&mut cx);
     for p in &pending {
-        let fndef = &fns[p.id.index()];
-        let (params, ret) = (fndef.params.clone(), fndef.ret);
-        let body = expr::BodyChecker::new(&env, &fns, p.module, &mut tys, &common, sink).check_fn(p.decl, &params, ret);
-        fns[p.id.index()].body = Some(body);
+        let body = expr::BodyChecker::new(&mut cx, p.module, p.self_ty).check_fn(p.decl, p.id);
+        cx.bodies.borrow_mut().insert(p.id, body);
+    }
+    let mut bodies = cx.bodies.take();
+    for (i, f) in cx.fns.iter_mut().enumerate() {
+        f.body = bodies.remove(&FnId(i as u32));
     }
 
-    let entry = env.modules[0].fns.get("main").copied();
+    let entry = match cx.modules[0].values.get("main").map(|b| b.res) {
+        Some(Res::Fn(id)) => Some(id),
+        _ => None,
+    };
     match entry {
-        None if !sink.has_errors() => sink.push(
+        None if !cx.sink.has_errors() => cx.sink.push(
             Diagnostic::error("E0601", "`main` function not found in crate", file.span.shrink_to_lo(), "")
                 .with_help("add `fn main() { }` to the file"),
         ),
         Some(id) => {
-            let f = &fns[id.index()];
-            if !f.params.is_empty() || !(tys.is_unit(f.ret) || *tys.kind(f.ret) == TyKind::Never) {
-                sink.push(
+            let f = &cx.fns[id.index()];
+            if !f.params.is_empty() || !(cx.tys.is_unit(f.ret) || *cx.tys.kind(f.ret) == TyKind::Never) {
+                cx.sink.push(
                     Diagnostic::error("E0580", "`main` function has wrong type", f.span, "incorrect signature")
                         .with_note("expected `fn main()`"),
                 );
@@ -79,205 +221,26 @@ pub fn check_crate(file: &ast::SourceFile, sink: &mut DiagnosticSink) -> hir::Cr
         }
         None => {}
     }
-    hir::Crate { fns, adts: Vec::new(), statics: Vec::new(), entry, tests: Vec::new(), tys, common }
+    hir::Crate {
+        fns: cx.fns,
+        adts: cx.adts,
+        statics: cx.statics,
+        entry,
+        tests: cx.tests,
+        tys: cx.tys,
+        common: cx.common,
+    }
 }
 
 /// A function whose body is checked after all signatures are known.
-struct PendingFn<'a> {
-    id: FnId,
-    module: ModuleId,
-    decl: &'a ast::FnDecl,
+pub(crate) struct PendingFn<'a> {
+    pub(crate) id: FnId,
+    pub(crate) module: ModuleId,
+    pub(crate) self_ty: Option<Ty>,
+    pub(crate) decl: &'a ast::FnDecl,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn collect_module<'a>(
-    items: &'a [ast::Item],
-    module: ModuleId,
-    env: &mut ItemEnv,
-    fns: &mut Vec<hir::FnDef>,
-    pending: &mut Vec<PendingFn<'a>>,
-    tys: &mut TyInterner,
-    common: &CommonTypes,
-    sink: &mut DiagnosticSink,
-) {
-    let mut first_def: HashMap<String, Span> = HashMap::new();
-    let mut define = |name: &ast::Ident, sink: &mut DiagnosticSink| -> bool {
-        if let Some(prev) = first_def.get(&name.name) {
-            sink.push(
-                Diagnostic::error(
-                    "E0428",
-                    format!("the name `{}` is defined multiple times", name.name),
-                    name.span,
-                    format!("`{}` redefined here", name.name),
-                )
-                .with_label(*prev, format!("previous definition of `{}` here", name.name))
-                .with_note(format!("`{}` must be defined only once in this module", name.name)),
-            );
-            return false;
-        }
-        first_def.insert(name.name.clone(), name.span);
-        true
-    };
-    for item in items {
-        match &item.kind {
-            ast::ItemKind::Fn(decl) => {
-                if !define(&decl.sig.name, sink) {
-                    continue;
-                }
-                let no_mangle =
-                    item.attrs.iter().any(|a| matches!(&a.meta, ast::Meta::Word(p) if path_is(p, "no_mangle")));
-                let linkage = match (&decl.sig.abi, no_mangle) {
-                    (Some(abi), _) if abi.value != "C" => {
-                        sink.push(unsupported(&format!("the `extern \"{}\"` ABI", abi.value), abi.span));
-                        Linkage::Internal
-                    }
-                    (_, true) => Linkage::ExportC,
-                    _ => Linkage::Internal,
-                };
-                let Some(id) = declare_fn(&decl.sig, module, linkage, env, fns, tys, common, sink) else { continue };
-                if decl.body.is_some() {
-                    pending.push(PendingFn { id, module, decl });
-                }
-            }
-            ast::ItemKind::Mod(m) => {
-                if !define(&m.name, sink) {
-                    continue;
-                }
-                let parent_path = env.modules[module.0 as usize].path.clone();
-                let path = if parent_path.is_empty() {
-                    m.name.name.clone()
-                } else {
-                    format!("{parent_path}::{}", m.name.name)
-                };
-                let child = ModuleId(env.modules.len() as u32);
-                env.modules.push(Module { parent: Some(module), path, children: HashMap::new(), fns: HashMap::new() });
-                env.modules[module.0 as usize].children.insert(m.name.name.clone(), child);
-                if let Some(items) = &m.items {
-                    collect_module(items, child, env, fns, pending, tys, common, sink);
-                }
-            }
-            ast::ItemKind::ExternBlock(block) => {
-                if block.abi.value != "C" {
-                    sink.push(unsupported(&format!("`extern \"{}\"` blocks", block.abi.value), block.abi.span));
-                    continue;
-                }
-                for fi in &block.items {
-                    match &fi.kind {
-                        ast::ForeignItemKind::Fn(sig) => {
-                            if define(&sig.name, sink) {
-                                declare_fn(sig, module, Linkage::ImportC, env, fns, tys, common, sink);
-                            }
-                        }
-                        _ => sink.push(unsupported("this kind of foreign item", fi.span)),
-                    }
-                }
-            }
-            ast::ItemKind::Struct(_) => sink.push(unsupported("`struct`", item.span)),
-            ast::ItemKind::Enum(_) => sink.push(unsupported("`enum`", item.span)),
-            ast::ItemKind::Trait(_) => sink.push(unsupported("`trait`", item.span)),
-            ast::ItemKind::Impl(_) => sink.push(unsupported("`impl`", item.span)),
-            ast::ItemKind::Const(_) => sink.push(unsupported("`const` items", item.span)),
-            ast::ItemKind::Static(_) => sink.push(unsupported("`static` items", item.span)),
-            ast::ItemKind::TypeAlias(_) => sink.push(unsupported("`type` aliases", item.span)),
-            ast::ItemKind::Use(_) => sink.push(unsupported("`use` declarations", item.span)),
-        }
-    }
-}
-
-fn path_is(p: &ast::Path, name: &str) -> bool {
-    p.segments.len() == 1 && p.segments[0].ident.name == name
-}
-
-#[allow(clippy::too_many_arguments)]
-fn declare_fn(
-    sig: &ast::FnSig,
-    module: ModuleId,
-    linkage: Linkage,
-    env: &mut ItemEnv,
-    fns: &mut Vec<hir::FnDef>,
-    tys: &mut TyInterner,
-    common: &CommonTypes,
-    sink: &mut DiagnosticSink,
-) -> Option<FnId> {
-    if sig.is_async {
-        sink.push(unsupported("`async fn`", sig.span));
-        return None;
-    }
-    if !sig.generics.params.is_empty() {
-        sink.push(unsupported("generic functions", sig.generics.span));
-        return None;
-    }
-    let mut params = Vec::new();
-    for p in &sig.params {
-        match &p.kind {
-            ast::ParamKind::Normal { ty, .. } => params.push(lower_ty(ty, tys, common, sink)),
-            ast::ParamKind::SelfParam(_) => {
-                sink.push(unsupported("methods", p.span));
-                return None;
-            }
-        }
-    }
-    let ret = match &sig.ret {
-        Some(t) => lower_ty(t, tys, common, sink),
-        None => common.unit,
-    };
-    let id = FnId(fns.len() as u32);
-    let module_path = &env.modules[module.0 as usize].path;
-    let path = if module_path.is_empty() { sig.name.name.clone() } else { format!("{module_path}::{}", sig.name.name) };
-    fns.push(hir::FnDef {
-        name: sig.name.name.clone(),
-        path,
-        span: sig.name.span,
-        params,
-        ret,
-        linkage,
-        inline: false,
-        body: None,
-    });
-    env.modules[module.0 as usize].fns.insert(sig.name.name.clone(), id);
-    Some(id)
-}
-
-/// Converts a written type to a semantic one.
-pub(crate) fn lower_ty(t: &ast::Ty, tys: &mut TyInterner, common: &CommonTypes, sink: &mut DiagnosticSink) -> Ty {
-    match &t.kind {
-        ast::TyKind::Paren(inner) => lower_ty(inner, tys, common, sink),
-        ast::TyKind::Never => common.never,
-        ast::TyKind::Tuple(elems) => {
-            let elems = elems.iter().map(|e| lower_ty(e, tys, common, sink)).collect();
-            tys.intern(TyKind::Tuple(elems))
-        }
-        ast::TyKind::Ref { mutable, ty, .. } => {
-            let inner = lower_ty(ty, tys, common, sink);
-            if *tys.kind(inner) != TyKind::Str {
-                sink.push(unsupported("references to types other than `str`", t.span));
-                return common.error;
-            }
-            tys.intern(TyKind::Ref(inner, if *mutable { Mutability::Mut } else { Mutability::Not }))
-        }
-        ast::TyKind::Path(p) if p.qself.is_none() && p.segments.len() == 1 && p.segments[0].args.is_none() => {
-            let name = p.segments[0].ident.name.as_str();
-            match primitive_ty(name, common) {
-                Some(ty) => ty,
-                None => {
-                    sink.push(Diagnostic::error(
-                        "E0412",
-                        format!("cannot find type `{name}` in this scope"),
-                        t.span,
-                        "not found in this scope",
-                    ));
-                    common.error
-                }
-            }
-        }
-        _ => {
-            sink.push(unsupported("this type", t.span));
-            common.error
-        }
-    }
-}
-
-fn primitive_ty(name: &str, c: &CommonTypes) -> Option<Ty> {
+pub(crate) fn primitive_ty(name: &str, c: &CommonTypes) -> Option<Ty> {
     Some(match name {
         "bool" => c.bool,
         "char" => c.char,
@@ -300,31 +263,49 @@ fn primitive_ty(name: &str, c: &CommonTypes) -> Option<Ty> {
     })
 }
 
-impl ItemEnv {
-    /// Resolves a path to a function, relative to `module`. Returns the reason on failure.
-    fn resolve_fn_path(&self, module: ModuleId, path: &ast::Path) -> Result<FnId, PathError> {
-        let segs = &path.segments;
-        let mut m = if path.global { ModuleId(0) } else { module };
-        for (i, seg) in segs[..segs.len() - 1].iter().enumerate() {
-            let name = seg.ident.name.as_str();
-            m = match name {
-                "crate" if i == 0 => ModuleId(0),
-                "self" if i == 0 => m,
-                "super" => self.modules[m.0 as usize].parent.ok_or(PathError::TooManySupers(i))?,
-                _ => *self.modules[m.0 as usize].children.get(name).ok_or(PathError::NoModule(i))?,
-            };
+impl Cx<'_> {
+    pub(crate) fn module(&self, m: ModuleId) -> &Module {
+        &self.modules[m.0 as usize]
+    }
+
+    /// Whether code in `from` may use an item with visibility `vis`.
+    pub(crate) fn is_visible(&self, vis: Vis, from: ModuleId) -> bool {
+        match vis {
+            Vis::Public => true,
+            Vis::Module(owner) => {
+                let mut m = Some(from);
+                while let Some(x) = m {
+                    if x == owner {
+                        return true;
+                    }
+                    m = self.modules[x.0 as usize].parent;
+                }
+                false
+            }
         }
-        let last = &segs[segs.len() - 1].ident.name;
-        self.modules[m.0 as usize].fns.get(last).copied().ok_or(PathError::NoItem)
+    }
+
+    pub(crate) fn is_copy(&self, t: Ty) -> bool {
+        match self.tys.kind(t) {
+            TyKind::Bool
+            | TyKind::Char
+            | TyKind::Int(_)
+            | TyKind::Uint(_)
+            | TyKind::Float(_)
+            | TyKind::Never
+            | TyKind::RawPtr(..)
+            | TyKind::FnPtr(..)
+            | TyKind::Error
+            | TyKind::Infer(_)
+            | TyKind::Ref(_, crate::ty::Mutability::Not) => true,
+            TyKind::Tuple(ts) => ts.clone().iter().all(|t| self.is_copy(*t)),
+            TyKind::Array(t, _) => self.is_copy(*t),
+            TyKind::Adt(id, _) => self.adts[id.index()].is_copy,
+            _ => false,
+        }
     }
 }
 
-enum PathError {
-    /// Segment `i` names no module.
-    NoModule(usize),
-    /// `super` at segment `i` goes above the crate root.
-    TooManySupers(usize),
-    /// The last segment names no function.
-    NoItem,
+fn path_is(p: &ast::Path, name: &str) -> bool {
+    p.segments.len() == 1 && p.segments[0].ident.name == name
 }
-// x

@@ -1,0 +1,717 @@
+//! Built-in macros: `print!`-style output, `panic!`/`unreachable!`/`todo!`/`unimplemented!`,
+//! `assert!`/`assert_eq!`/`assert_ne!`, `matches!`, and derived `Debug` output.
+//!
+//! Takes parsed macro calls (templates already split into pieces by the parser) and produces
+//! `ExprKind::Print` / `ExprKind::Panic` with typed arguments, reproducing rustc's messages
+//! exactly (`assertion failed: COND`, `assertion `left == right` failed\n  left: L\n right: R`,
+//! ..). `assert!`'s condition text is printed from the AST the way `stringify!` prints tokens.
+//! `{:?}`/`{:#?}` of tuples, arrays, structs and enums with `#[derive(Debug)]` is expanded at
+//! compile time into a sequence of `Print`s over field projections (enums through a `match` on
+//! the variant), with `{:#?}`'s indentation computed from the nesting depth.
+
+use std::collections::HashMap;
+
+use super::expr::{is_place, BodyChecker};
+use super::unsupported;
+use crate::ast::{self, FormatArgRef, FormatMacro, FormatPiece};
+use crate::diagnostics::Diagnostic;
+use crate::hir::{self, ExprKind, FmtCount, Literal, PrintPiece, Stream};
+use crate::span::Span;
+use crate::ty::{InferTy, Mutability, Ty, TyKind};
+
+/// Print statements being assembled for one `print!` with composite `Debug` arguments.
+struct Emit {
+    stream: Stream,
+    stmts: Vec<hir::Stmt>,
+    args: Vec<hir::Expr>,
+    pieces: Vec<PrintPiece>,
+}
+
+impl Emit {
+    fn lit(&mut self, s: &str) {
+        if let Some(PrintPiece::Literal(l)) = self.pieces.last_mut() {
+            l.push_str(s);
+        } else {
+            self.pieces.push(PrintPiece::Literal(s.to_string()));
+        }
+    }
+}
+
+impl BodyChecker<'_, '_> {
+    pub(super) fn check_macro(&mut self, m: &ast::MacroCall, _expected: Option<Ty>, span: Span) -> hir::Expr {
+        let (unit, never) = (self.c().unit, self.c().never);
+        match &m.kind {
+            ast::MacroKind::Format { kind, args, .. }
+                if matches!(
+                    kind,
+                    FormatMacro::Print | FormatMacro::Println | FormatMacro::Eprint | FormatMacro::Eprintln
+                ) =>
+            {
+                let stream = if matches!(kind, FormatMacro::Print | FormatMacro::Println) {
+                    Stream::Stdout
+                } else {
+                    Stream::Stderr
+                };
+                let newline = matches!(kind, FormatMacro::Println | FormatMacro::Eprintln);
+                let (args, mut pieces) = match args {
+                    Some(fa) => self.check_format_args(fa),
+                    None => (Vec::new(), Vec::new()),
+                };
+                if newline {
+                    pieces.push(PrintPiece::Literal("\n".to_string()));
+                }
+                self.lower_print(stream, args, pieces, span, unit)
+            }
+            ast::MacroKind::Format { kind, args, .. }
+                if matches!(
+                    kind,
+                    FormatMacro::Panic | FormatMacro::Unreachable | FormatMacro::Todo | FormatMacro::Unimplemented
+                ) =>
+            {
+                let (prefix, bare) = match kind {
+                    FormatMacro::Panic => ("", "explicit panic"),
+                    FormatMacro::Unreachable => {
+                        ("internal error: entered unreachable code: ", "internal error: entered unreachable code")
+                    }
+                    FormatMacro::Todo => ("not yet implemented: ", "not yet implemented"),
+                    _ => ("not implemented: ", "not implemented"),
+                };
+                let (args, pieces) = match args {
+                    Some(fa) => {
+                        let (a, mut p) = self.check_format_args(fa);
+                        if !prefix.is_empty() {
+                            p.insert(0, PrintPiece::Literal(prefix.to_string()));
+                        }
+                        (a, p)
+                    }
+                    None => (Vec::new(), vec![PrintPiece::Literal(bare.to_string())]),
+                };
+                self.check_panic_args(&args, &pieces);
+                self.mk(ExprKind::Panic { args, pieces }, never, span)
+            }
+            ast::MacroKind::Assert { cond, msg } => {
+                let b = self.c().bool;
+                let c = self.check_expr(cond, Some(b));
+                self.demand(b, c.ty, c.span);
+                let (args, pieces) = match msg {
+                    Some(fa) => self.check_format_args(fa),
+                    None => (Vec::new(), vec![PrintPiece::Literal(format!("assertion failed: {}", expr_text(cond)))]),
+                };
+                self.check_panic_args(&args, &pieces);
+                let panic = self.mk(ExprKind::Panic { args, pieces }, never, span);
+                let not = self.mk(ExprKind::Unary { op: hir::UnOp::Not, operand: Box::new(c) }, b, cond.span);
+                self.mk(ExprKind::If { cond: Box::new(not), then: Box::new(panic), else_: None }, unit, span)
+            }
+            ast::MacroKind::AssertCmp { eq, left, right, msg } => {
+                self.check_assert_cmp(*eq, left, right, msg.as_ref(), span)
+            }
+            ast::MacroKind::Matches { expr, pat, guard } => {
+                let b = self.c().bool;
+                let s = self.check_expr(expr, None);
+                self.scopes.push(Default::default());
+                let p = self.check_pat_top(pat, s.ty);
+                let g = guard.as_ref().map(|g| {
+                    let e = self.check_expr(g, Some(b));
+                    self.demand(b, e.ty, e.span);
+                    e
+                });
+                self.scopes.pop();
+                let t = self.mk(ExprKind::Lit(Literal::Bool(true)), b, span);
+                let f = self.mk(ExprKind::Lit(Literal::Bool(false)), b, span);
+                let st = s.ty;
+                let arms = vec![
+                    hir::Arm { pat: p, guard: g, body: t, span },
+                    hir::Arm { pat: hir::Pat { kind: hir::PatKind::Wild, ty: st, span }, guard: None, body: f, span },
+                ];
+                self.mk(ExprKind::Match { scrutinee: Box::new(s), arms }, b, span)
+            }
+            ast::MacroKind::Format { kind, .. } => {
+                self.err(unsupported(&format!("`{}!`", kind.name()), m.name_span));
+                self.error_expr(span)
+            }
+            _ => {
+                self.err(unsupported("this macro", m.name_span));
+                self.error_expr(span)
+            }
+        }
+    }
+
+    /// Panic messages are formatted by the runtime in one go: composite `Debug` arguments,
+    /// which need expansion into several prints, are not possible there yet.
+    fn check_panic_args(&mut self, args: &[hir::Expr], pieces: &[PrintPiece]) {
+        for p in pieces {
+            if let PrintPiece::Arg { index, spec, .. } = p {
+                if matches!(spec.ty, ast::FormatType::Debug) && self.is_composite(args[*index].ty) {
+                    self.err(unsupported("`{:?}` of compound values in panic messages", args[*index].span));
+                }
+            }
+        }
+    }
+
+    fn check_assert_cmp(
+        &mut self,
+        eq: bool,
+        left: &ast::Expr,
+        right: &ast::Expr,
+        msg: Option<&ast::FormatArgs>,
+        span: Span,
+    ) -> hir::Expr {
+        let (unit, never, b) = (self.c().unit, self.c().never, self.c().bool);
+        let l = self.check_expr(left, None);
+        let r = self.check_expr(right, Some(l.ty));
+        let (lt, rt) = (l.ty, r.ty);
+        let lv = self.new_local("<left_val>", lt, false, left.span, true);
+        let rv = self.new_local("<right_val>", rt, false, right.span, true);
+        let mut stmts = vec![self.hidden_let(lv, l), self.hidden_let(rv, r)];
+        let le = self.mk(ExprKind::Local(lv), lt, left.span);
+        let re = self.mk(ExprKind::Local(rv), rt, right.span);
+        let str_cmp = self.is_str_ref(lt);
+        let (le2, re2) = if str_cmp { (le, re) } else { (self.auto_deref_operand(le), self.auto_deref_operand(re)) };
+        let op = if eq { ast::BinOp::Eq } else { ast::BinOp::Ne };
+        let hop = if eq { hir::BinOp::Eq } else { hir::BinOp::Ne };
+        let cmp = self.binop(op, hop, le2, re2, span);
+        let sym = if eq { "==" } else { "!=" };
+        let head = format!("assertion `left {sym} right` failed");
+        let (mut args, mut pieces) = match msg {
+            Some(fa) => {
+                let (a, mut p) = self.check_format_args(fa);
+                p.insert(0, PrintPiece::Literal(format!("{head}: ")));
+                (a, p)
+            }
+            None => (Vec::new(), vec![PrintPiece::Literal(head)]),
+        };
+        let debug = ast::FormatSpec { ty: ast::FormatType::Debug, ..Default::default() };
+        for (label, local, ty, sp) in [("\n  left: ", lv, lt, left.span), ("\n right: ", rv, rt, right.span)] {
+            pieces.push(PrintPiece::Literal(label.to_string()));
+            let mut e = self.mk(ExprKind::Local(local), ty, sp);
+            if !self.is_str_ref(ty) {
+                e = self.auto_deref_operand(e);
+            }
+            pieces.push(PrintPiece::Arg { index: args.len(), spec: debug.clone(), width: None, precision: None });
+            args.push(e);
+        }
+        let n = args.len();
+        self.check_formattable(&args[n - 2], ast::FormatType::Debug);
+        self.check_formattable(&args[n - 1], ast::FormatType::Debug);
+        self.check_panic_args(&args, &pieces);
+        let panic = self.mk(ExprKind::Panic { args, pieces }, never, span);
+        let not = self.mk(ExprKind::Unary { op: hir::UnOp::Not, operand: Box::new(cmp) }, b, span);
+        let iff = self.mk(ExprKind::If { cond: Box::new(not), then: Box::new(panic), else_: None }, unit, span);
+        stmts.push(hir::Stmt::Expr(iff));
+        self.mk(ExprKind::Block(hir::Block { stmts, expr: None }), unit, span)
+    }
+
+    pub(super) fn is_composite(&self, t: Ty) -> bool {
+        match self.kind(t) {
+            TyKind::Ref(inner, _) => self.is_composite(inner),
+            TyKind::Tuple(ts) => !ts.is_empty() || true,
+            TyKind::Array(..) | TyKind::Adt(..) => true,
+            _ => false,
+        }
+    }
+
+    /// A `Print`, expanded into several when a `{:?}` argument is a tuple, array or ADT.
+    fn lower_print(
+        &mut self,
+        stream: Stream,
+        args: Vec<hir::Expr>,
+        pieces: Vec<PrintPiece>,
+        span: Span,
+        unit: Ty,
+    ) -> hir::Expr {
+        let needs = pieces.iter().any(|p| matches!(p, PrintPiece::Arg { index, spec, .. } if matches!(spec.ty, ast::FormatType::Debug) && self.is_composite(args[*index].ty)));
+        if !needs {
+            return self.mk(ExprKind::Print { stream, args, pieces }, unit, span);
+        }
+        // Evaluate every argument once, in order, into a temporary (a reference for places).
+        let mut em = Emit { stream, stmts: Vec::new(), args: Vec::new(), pieces: Vec::new() };
+        let mut access: Vec<hir::Expr> = Vec::new();
+        for (i, a) in args.into_iter().enumerate() {
+            let (ty, sp) = (a.ty, a.span);
+            if is_place(&a) {
+                let rt = self.intern(TyKind::Ref(ty, Mutability::Not));
+                let l = self.new_local(&format!("<arg{i}>"), rt, false, sp, true);
+                let r = self.mk(ExprKind::Ref { mutable: false, place: Box::new(a) }, rt, sp);
+                em.stmts.push(self.hidden_let(l, r));
+                let le = self.mk(ExprKind::Local(l), rt, sp);
+                access.push(self.mk(ExprKind::Deref(Box::new(le)), ty, sp));
+            } else {
+                let l = self.new_local(&format!("<arg{i}>"), ty, false, sp, true);
+                em.stmts.push(self.hidden_let(l, a));
+                access.push(self.mk(ExprKind::Local(l), ty, sp));
+            }
+        }
+        for p in pieces {
+            match p {
+                PrintPiece::Literal(s) => em.lit(&s),
+                PrintPiece::Arg { index, spec, width, precision } => {
+                    let fix = |this: &mut Emit, c: Option<FmtCount>| match c {
+                        Some(FmtCount::Arg(j)) => {
+                            this.args.push(copy_access(&access[j]));
+                            Some(FmtCount::Arg(this.args.len() - 1))
+                        }
+                        other => other,
+                    };
+                    let (width, precision) = (fix(&mut em, width), fix(&mut em, precision));
+                    let e = copy_access(&access[index]);
+                    if matches!(spec.ty, ast::FormatType::Debug) && self.is_composite(e.ty) {
+                        self.debug(&mut em, e, &spec, 0);
+                    } else {
+                        em.pieces.push(PrintPiece::Arg { index: em.args.len(), spec, width, precision });
+                        em.args.push(e);
+                    }
+                }
+            }
+        }
+        self.flush(&mut em, span);
+        self.mk(ExprKind::Block(hir::Block { stmts: em.stmts, expr: None }), unit, span)
+    }
+
+    fn flush(&mut self, em: &mut Emit, span: Span) {
+        if em.pieces.is_empty() {
+            return;
+        }
+        let unit = self.c().unit;
+        let p = self.mk(
+            ExprKind::Print {
+                stream: em.stream,
+                args: std::mem::take(&mut em.args),
+                pieces: std::mem::take(&mut em.pieces),
+            },
+            unit,
+            span,
+        );
+        em.stmts.push(hir::Stmt::Expr(p));
+    }
+
+    /// Appends the derived-`Debug` output of the place `e` (indentation level `depth`).
+    fn debug(&mut self, em: &mut Emit, e: hir::Expr, spec: &ast::FormatSpec, depth: usize) {
+        let span = e.span;
+        match self.kind(e.ty) {
+            TyKind::Ref(inner, _) if !matches!(self.kind(inner), TyKind::Str) => {
+                let d = self.mk(ExprKind::Deref(Box::new(e)), inner, span);
+                self.debug(em, d, spec, depth)
+            }
+            TyKind::Tuple(ts) if !ts.is_empty() => {
+                let items: Vec<hir::Expr> = ts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| {
+                        self.mk(
+                            ExprKind::Field {
+                                base: Box::new(copy_access(&e)),
+                                variant: hir::VariantIdx(0),
+                                field: i as u32,
+                            },
+                            *t,
+                            span,
+                        )
+                    })
+                    .collect();
+                self.debug_list(
+                    em,
+                    "",
+                    "(",
+                    ")",
+                    items.into_iter().map(|x| (None, x)).collect(),
+                    spec,
+                    depth,
+                    ts.len() == 1,
+                );
+            }
+            TyKind::Array(t, n) => {
+                let usize_ty = self.c().usize;
+                let items: Vec<hir::Expr> = (0..n)
+                    .map(|i| {
+                        let idx = self.mk(ExprKind::Lit(Literal::Int(i as u128)), usize_ty, span);
+                        self.mk(ExprKind::Index { base: Box::new(copy_access(&e)), index: Box::new(idx) }, t, span)
+                    })
+                    .collect();
+                self.debug_list(em, "", "[", "]", items.into_iter().map(|x| (None, x)).collect(), spec, depth, false);
+            }
+            TyKind::Adt(a, _) => {
+                let adt = &self.cx.adts[a.index()];
+                if !adt.derives.iter().any(|d| d == "Debug") {
+                    let name = adt.name.clone();
+                    self.err(
+                        Diagnostic::error(
+                            "E0277",
+                            format!("`{name}` doesn't implement `Debug`"),
+                            span,
+                            format!("`{name}` cannot be formatted using `{{:?}}`"),
+                        )
+                        .with_help(format!("the trait `Debug` is not implemented for `{name}`"))
+                        .with_note(format!("add `#[derive(Debug)]` to `{name}` or manually `impl Debug for {name}`")),
+                    );
+                    return;
+                }
+                if !adt.is_enum {
+                    let var = &adt.variants[0];
+                    let (name, ctor) = (var.name.clone(), var.ctor);
+                    let fields: Vec<(String, Ty)> = var.fields.iter().map(|f| (f.name.clone(), f.ty)).collect();
+                    let items = fields
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (n, t))| {
+                            (
+                                Some(n.clone()),
+                                self.mk(
+                                    ExprKind::Field {
+                                        base: Box::new(copy_access(&e)),
+                                        variant: hir::VariantIdx(0),
+                                        field: i as u32,
+                                    },
+                                    *t,
+                                    span,
+                                ),
+                            )
+                        })
+                        .collect();
+                    self.debug_fields(em, &name, ctor, items, spec, depth);
+                    return;
+                }
+                // Enums: a `match` with one arm per variant, fields bound by reference.
+                let variants: Vec<(String, hir::CtorKind, Vec<(String, Ty)>)> = adt
+                    .variants
+                    .iter()
+                    .map(|v| (v.name.clone(), v.ctor, v.fields.iter().map(|f| (f.name.clone(), f.ty)).collect()))
+                    .collect();
+                self.flush(em, span);
+                let unit = self.c().unit;
+                let mut arms = Vec::new();
+                for (vi, (vname, ctor, fields)) in variants.into_iter().enumerate() {
+                    let mut sub = Emit { stream: em.stream, stmts: Vec::new(), args: Vec::new(), pieces: Vec::new() };
+                    let mut pfields = Vec::new();
+                    let mut items = Vec::new();
+                    for (fi, (fname, fty)) in fields.iter().enumerate() {
+                        let rt = self.intern(TyKind::Ref(*fty, Mutability::Not));
+                        let l = self.new_local(&format!("<field{fi}>"), rt, false, span, true);
+                        pfields.push((
+                            fi as u32,
+                            hir::Pat {
+                                kind: hir::PatKind::Binding { local: l, by_ref: Some(false), sub: None },
+                                ty: *fty,
+                                span,
+                            },
+                        ));
+                        let le = self.mk(ExprKind::Local(l), rt, span);
+                        items.push((Some(fname.clone()), self.mk(ExprKind::Deref(Box::new(le)), *fty, span)));
+                    }
+                    self.debug_fields(&mut sub, &vname, ctor, items, spec, depth);
+                    self.flush(&mut sub, span);
+                    let body = self.mk(ExprKind::Block(hir::Block { stmts: sub.stmts, expr: None }), unit, span);
+                    let pat = hir::Pat {
+                        kind: hir::PatKind::Adt { adt: a, variant: hir::VariantIdx(vi as u32), fields: pfields },
+                        ty: e.ty,
+                        span,
+                    };
+                    arms.push(hir::Arm { pat, guard: None, body, span });
+                }
+                let m = self.mk(ExprKind::Match { scrutinee: Box::new(e), arms }, unit, span);
+                em.stmts.push(hir::Stmt::Expr(m));
+            }
+            _ => {
+                em.pieces.push(PrintPiece::Arg {
+                    index: em.args.len(),
+                    spec: spec.clone(),
+                    width: None,
+                    precision: None,
+                });
+                em.args.push(e);
+            }
+        }
+    }
+
+    fn debug_fields(
+        &mut self,
+        em: &mut Emit,
+        name: &str,
+        ctor: hir::CtorKind,
+        items: Vec<(Option<String>, hir::Expr)>,
+        spec: &ast::FormatSpec,
+        depth: usize,
+    ) {
+        if items.is_empty() {
+            em.lit(name);
+            return;
+        }
+        match ctor {
+            hir::CtorKind::Named => self.debug_list(em, name, " {", "}", items, spec, depth, false),
+            _ => self.debug_list(
+                em,
+                name,
+                "(",
+                ")",
+                items.into_iter().map(|(_, x)| (None, x)).collect(),
+                spec,
+                depth,
+                false,
+            ),
+        }
+    }
+
+    /// `name open item, item close`, or the pretty form with one item per line.
+    #[allow(clippy::too_many_arguments)]
+    fn debug_list(
+        &mut self,
+        em: &mut Emit,
+        name: &str,
+        open: &str,
+        close: &str,
+        items: Vec<(Option<String>, hir::Expr)>,
+        spec: &ast::FormatSpec,
+        depth: usize,
+        one_tuple: bool,
+    ) {
+        let pad = |d: usize| "    ".repeat(d);
+        em.lit(name);
+        if items.is_empty() {
+            em.lit(open.trim());
+            em.lit(close);
+            return;
+        }
+        if spec.alternate {
+            em.lit(&format!("{open}\n"));
+            for (label, x) in items {
+                em.lit(&pad(depth + 1));
+                if let Some(l) = label {
+                    em.lit(&format!("{l}: "));
+                }
+                self.debug(em, x, spec, depth + 1);
+                em.lit(",\n");
+            }
+            em.lit(&format!("{}{close}", pad(depth)));
+        } else {
+            let named = open == " {";
+            em.lit(if named { " { " } else { open });
+            let n = items.len();
+            for (i, (label, x)) in items.into_iter().enumerate() {
+                if let Some(l) = label {
+                    em.lit(&format!("{l}: "));
+                }
+                self.debug(em, x, spec, depth);
+                if i + 1 < n {
+                    em.lit(", ");
+                }
+            }
+            if one_tuple {
+                em.lit(",");
+            }
+            em.lit(if named { " }" } else { close });
+        }
+    }
+
+    pub(super) fn check_format_args(&mut self, fa: &ast::FormatArgs) -> (Vec<hir::Expr>, Vec<hir::PrintPiece>) {
+        let mut args: Vec<hir::Expr> = fa.args.iter().map(|a| self.check_expr(&a.expr, None)).collect();
+        let mut captured: HashMap<String, usize> = HashMap::new();
+        let mut pieces = Vec::new();
+        for piece in &fa.pieces {
+            match piece {
+                FormatPiece::Literal(s) => pieces.push(hir::PrintPiece::Literal(s.clone())),
+                FormatPiece::Placeholder(ph) => {
+                    let Some(index) = self.format_arg_index(fa, &ph.arg, ph.span, &mut args, &mut captured) else {
+                        continue;
+                    };
+                    let mut count = |this: &mut Self, c: &Option<ast::FormatCount>| -> Option<hir::FmtCount> {
+                        match c {
+                            None => None,
+                            Some(ast::FormatCount::Literal(n)) => Some(hir::FmtCount::Literal(*n)),
+                            Some(ast::FormatCount::Arg(r)) => {
+                                this.format_count_arg(fa, r, ph.span, &mut args, &mut captured)
+                            }
+                            Some(ast::FormatCount::Star(i)) => {
+                                this.format_count_arg(fa, &FormatArgRef::Next(*i), ph.span, &mut args, &mut captured)
+                            }
+                        }
+                    };
+                    let width = count(self, &ph.spec.width);
+                    let precision = count(self, &ph.spec.precision);
+                    pieces.push(hir::PrintPiece::Arg { index, spec: ph.spec.clone(), width, precision });
+                }
+            }
+        }
+        for p in &pieces {
+            if let hir::PrintPiece::Arg { index, spec, .. } = p {
+                self.check_formattable(&args[*index], spec.ty);
+            }
+        }
+        (args, pieces)
+    }
+
+    /// The argument a placeholder or count refers to; a name not among the named arguments is
+    /// an identifier captured from the scope (appended to `args` once).
+    fn format_arg_index(
+        &mut self,
+        fa: &ast::FormatArgs,
+        r: &FormatArgRef,
+        span: Span,
+        args: &mut Vec<hir::Expr>,
+        captured: &mut HashMap<String, usize>,
+    ) -> Option<usize> {
+        let explicit = fa.args.len();
+        match r {
+            FormatArgRef::Next(i) | FormatArgRef::Index(i) => {
+                // The parser reported references past the arguments already.
+                if *i >= explicit {
+                    return None;
+                }
+                Some(*i)
+            }
+            FormatArgRef::Name(n) => {
+                if let Some(i) = fa.args.iter().position(|a| a.name.as_ref().is_some_and(|x| &x.name == n)) {
+                    Some(i)
+                } else if let Some(&i) = captured.get(n) {
+                    Some(i)
+                } else if let Some(id) = self.lookup_local(n) {
+                    args.push(self.mk(ExprKind::Local(id), self.locals[id.index()].ty, span));
+                    captured.insert(n.clone(), args.len() - 1);
+                    Some(args.len() - 1)
+                } else {
+                    self.cx.sink.push(Diagnostic::error(
+                        "E0425",
+                        format!("cannot find value `{n}` in this scope"),
+                        span,
+                        "not found in this scope",
+                    ));
+                    None
+                }
+            }
+        }
+    }
+
+    /// A `width$`/`.prec$`/`.*` argument: it must be a `usize`.
+    fn format_count_arg(
+        &mut self,
+        fa: &ast::FormatArgs,
+        r: &FormatArgRef,
+        span: Span,
+        args: &mut Vec<hir::Expr>,
+        captured: &mut HashMap<String, usize>,
+    ) -> Option<hir::FmtCount> {
+        let i = self.format_arg_index(fa, r, span, args, captured)?;
+        let usize_ty = self.c().usize;
+        let (t, s) = (args[i].ty, args[i].span);
+        self.demand(usize_ty, t, s);
+        Some(hir::FmtCount::Arg(i))
+    }
+
+    /// Reports E0277 when a value cannot be formatted with the placeholder's trait.
+    pub(super) fn check_formattable(&mut self, arg: &hir::Expr, ty: ast::FormatType) {
+        use ast::FormatType as F;
+        let t = self.resolved(arg.ty);
+        let k = self.cx.tys.kind(t).clone();
+        let is_str = matches!(&k, TyKind::Ref(inner, _) if *self.cx.tys.kind(*inner) == TyKind::Str);
+        let int = matches!(k, TyKind::Int(_) | TyKind::Uint(_) | TyKind::Infer(InferTy::Int(_)));
+        let float = matches!(k, TyKind::Float(_) | TyKind::Infer(InferTy::Float(_)));
+        if self.is_error(t) || matches!(ty, F::Debug | F::DebugLowerHex | F::DebugUpperHex) && self.is_composite(t) {
+            // Checked (derive present) when the output is expanded.
+            return;
+        }
+        let (ok, trait_name) = match ty {
+            F::Display => (int || float || is_str || matches!(k, TyKind::Bool | TyKind::Char), "std::fmt::Display"),
+            F::Debug | F::DebugLowerHex | F::DebugUpperHex => {
+                (int || float || is_str || matches!(k, TyKind::Bool | TyKind::Char), "std::fmt::Debug")
+            }
+            F::LowerHex => (int, "std::fmt::LowerHex"),
+            F::UpperHex => (int, "std::fmt::UpperHex"),
+            F::Octal => (int, "std::fmt::Octal"),
+            F::Binary => (int, "std::fmt::Binary"),
+            F::LowerExp => (int || float, "std::fmt::LowerExp"),
+            F::UpperExp => (int || float, "std::fmt::UpperExp"),
+        };
+        if matches!(k, TyKind::Error | TyKind::Never) {
+            return;
+        }
+        if !ok {
+            let tn = self.display(t);
+            self.cx.sink.push(
+                Diagnostic::error(
+                    "E0277",
+                    format!("`{tn}` doesn't implement `{trait_name}`"),
+                    arg.span,
+                    format!(
+                        "`{tn}` cannot be formatted with `{}`",
+                        trait_name.rsplit("::").next().unwrap_or(trait_name)
+                    ),
+                )
+                .with_help(format!("the trait `{trait_name}` is not implemented for `{tn}`")),
+            );
+        }
+    }
+}
+
+/// A copy of an argument access path (a local, or a dereference of one, with projections).
+fn copy_access(e: &hir::Expr) -> hir::Expr {
+    let kind = match &e.kind {
+        ExprKind::Local(l) => ExprKind::Local(*l),
+        ExprKind::Deref(x) => ExprKind::Deref(Box::new(copy_access(x))),
+        ExprKind::Field { base, variant, field } => {
+            ExprKind::Field { base: Box::new(copy_access(base)), variant: *variant, field: *field }
+        }
+        ExprKind::Index { base, index } => {
+            ExprKind::Index { base: Box::new(copy_access(base)), index: Box::new(copy_access(index)) }
+        }
+        ExprKind::Lit(l) => ExprKind::Lit(l.clone()),
+        _ => unreachable!("argument accesses are built from locals and projections"),
+    };
+    hir::Expr { kind, ty: e.ty, span: e.span }
+}
+
+/// The source text of an expression as `stringify!` prints it (for `assert!` messages).
+pub(super) fn expr_text(e: &ast::Expr) -> String {
+    use ast::ExprKind as K;
+    let path = |p: &ast::Path| {
+        let s = p.segments.iter().map(|s| s.ident.name.as_str()).collect::<Vec<_>>().join("::");
+        if p.global {
+            format!("::{s}")
+        } else {
+            s
+        }
+    };
+    let list = |xs: &[ast::Expr]| xs.iter().map(expr_text).collect::<Vec<_>>().join(", ");
+    match &e.kind {
+        K::Lit(l) => match &l.kind {
+            ast::LitKind::Int { value, suffix } => {
+                format!("{value}{}", suffix.map(|s| format!("{s:?}").to_lowercase()).unwrap_or_default())
+            }
+            ast::LitKind::Float { text, suffix } => {
+                format!("{text}{}", suffix.map(|s| format!("{s:?}").to_lowercase()).unwrap_or_default())
+            }
+            ast::LitKind::Bool(b) => b.to_string(),
+            ast::LitKind::Char(c) => format!("{c:?}"),
+            ast::LitKind::Byte(b) => format!("b{:?}", *b as char),
+            ast::LitKind::Str(s) => format!("{s:?}"),
+            ast::LitKind::ByteStr(_) => "b\"..\"".into(),
+        },
+        K::Path(p) => path(p),
+        K::Unary(op, x) => format!(
+            "{}{}",
+            match op {
+                ast::UnOp::Neg => "-",
+                ast::UnOp::Not => "!",
+                ast::UnOp::Deref => "*",
+            },
+            expr_text(x)
+        ),
+        K::Binary(op, l, r) => format!("{} {} {}", expr_text(l), op.as_str(), expr_text(r)),
+        K::Assign(l, r) => format!("{} = {}", expr_text(l), expr_text(r)),
+        K::AssignOp(op, l, r) => format!("{} {}= {}", expr_text(l), op.as_str(), expr_text(r)),
+        K::Cast(x, _) => format!("{} as _", expr_text(x)),
+        K::Call(f, args) => format!("{}({})", expr_text(f), list(args)),
+        K::MethodCall { receiver, method, args } => {
+            format!("{}.{}({})", expr_text(receiver), method.ident.name, list(args))
+        }
+        K::Field(b, n) => format!("{}.{}", expr_text(b), n.name),
+        K::TupleField(b, i, _) => format!("{}.{i}", expr_text(b)),
+        K::Index(b, i) => format!("{}[{}]", expr_text(b), expr_text(i)),
+        K::Paren(x) => format!("({})", expr_text(x)),
+        K::Tuple(xs) => format!("({})", list(xs)),
+        K::Array(xs) => format!("[{}]", list(xs)),
+        K::Ref { mutable, expr } => format!("&{}{}", if *mutable { "mut " } else { "" }, expr_text(expr)),
+        K::Macro(m) => match &m.kind {
+            ast::MacroKind::Matches { expr, .. } => format!("matches!({}, ..)", expr_text(expr)),
+            _ => "..!(..)".into(),
+        },
+        _ => "..".into(),
+    }
+}

@@ -1,0 +1,435 @@
+//! Method calls and associated items: `recv.m(args)`, `Type::f(args)`, `Type::CONST`.
+//!
+//! Method lookup follows Rust's autoderef: starting from the receiver's type it steps through
+//! references (`&&T` to `&T` to `T`) and at each step looks for an inherent method of an ADT
+//! (or a built-in method of a primitive, array, slice or `str`); the receiver is then adjusted
+//! by derefs and an auto-ref (`&`/`&mut`) to the method's `self` type, and the call becomes an
+//! ordinary `ExprKind::Call` with the adjusted receiver first. Built-ins (`abs`, `pow`, `min`,
+//! `max`, `sqrt`, `len`, `wrapping_*`, ..) map to `ExprKind::Intrinsic` or to ordinary HIR; the
+//! primitive associated consts (`u64::MAX`, `i32::MIN`, `f64::EPSILON`) become constants.
+//! Unknown methods are E0599 with rustc's wording.
+
+use super::expr::BodyChecker;
+use super::{unsupported, AssocRes, SelfKind};
+use crate::ast;
+use crate::diagnostics::Diagnostic;
+use crate::hir::{self, ConstVal, ExprKind, IntrinsicFn, Literal};
+use crate::span::Span;
+use crate::ty::{FloatTy, Mutability, Ty, TyKind};
+
+/// Methods of generic library types that come with a later stage.
+const LATER: &[&str] = &[
+    "iter",
+    "iter_mut",
+    "into_iter",
+    "to_string",
+    "clone",
+    "as_ref",
+    "push",
+    "pop",
+    "map",
+    "unwrap",
+    "collect",
+    "chars",
+    "bytes",
+    "enumerate",
+    "as_str",
+    "to_owned",
+    "rev",
+    "sum",
+    "checked_add",
+    "checked_sub",
+    "checked_mul",
+    "checked_div",
+    "checked_rem",
+    "checked_pow",
+    "to_digit",
+    "from_u32",
+    "count",
+];
+
+impl BodyChecker<'_, '_> {
+    pub(super) fn check_method_call(
+        &mut self,
+        receiver: &ast::Expr,
+        method: &ast::PathSegment,
+        args: &[ast::Expr],
+        span: Span,
+    ) -> hir::Expr {
+        let recv = self.check_expr(receiver, None);
+        let name = method.ident.name.as_str();
+        if method.args.is_some() {
+            self.err(unsupported("generic arguments on methods", method.ident.span));
+            return self.error_expr(span);
+        }
+        if self.is_error(recv.ty) {
+            for a in args {
+                self.check_expr(a, None);
+            }
+            return self.error_expr(span);
+        }
+        // Autoderef: try the receiver, then `*recv`, `**recv`, ..
+        let recv_ty = recv.ty;
+        let mut recv = recv;
+        loop {
+            let t = recv.ty;
+            if let TyKind::Adt(adt, _) = self.kind(t) {
+                let found = self.cx.inherent.get(&adt).and_then(|m| m.get(name)).copied();
+                if let Some((AssocRes::Fn(fid), vis, _)) = found {
+                    if let Some(sk) = self.cx.fn_info[fid.index()].self_kind {
+                        if !self.cx.is_visible(vis, self.module) {
+                            self.err(Diagnostic::error(
+                                "E0624",
+                                format!("method `{name}` is private"),
+                                method.ident.span,
+                                "private method",
+                            ));
+                        }
+                        let adjusted = self.adjust_receiver(recv, sk, receiver.span);
+                        return self.call_fn(fid, vec![adjusted], args, method.ident.span, span);
+                    }
+                }
+            }
+            recv = match self.builtin_method(recv, name, args, method.ident.span, span) {
+                Ok(e) => return e,
+                Err(r) => r,
+            };
+            match self.kind(recv.ty) {
+                TyKind::Ref(t, _) => {
+                    let s = recv.span;
+                    recv = self.mk(ExprKind::Deref(Box::new(recv)), t, s);
+                }
+                _ => break,
+            }
+        }
+        let base = recv.ty;
+        for a in args {
+            self.check_expr(a, None);
+        }
+        if LATER.contains(&name) {
+            self.err(unsupported(&format!("the method `{name}`"), method.ident.span));
+            return self.error_expr(span);
+        }
+        let tn = self.display(recv_ty);
+        let what = match self.kind(base) {
+            TyKind::Adt(a, _) if self.cx.adts[a.index()].is_enum => "enum",
+            TyKind::Adt(..) => "struct",
+            _ => "type",
+        };
+        let mut d = Diagnostic::error(
+            "E0599",
+            format!("no method named `{name}` found for {what} `{tn}` in the current scope"),
+            method.ident.span,
+            format!("method not found in `{tn}`"),
+        );
+        if let TyKind::Adt(a, _) = self.kind(base) {
+            if let Some(items) = self.cx.inherent.get(&a) {
+                let best = items
+                    .keys()
+                    .filter(|k| super::expr::edit_distance(k, name) <= 3)
+                    .min_by_key(|k| super::expr::edit_distance(k, name));
+                if let Some(b) = best {
+                    d = d.with_help(format!("there is a method `{b}` with a similar name"));
+                }
+            }
+        }
+        self.err(d);
+        self.error_expr(span)
+    }
+
+    /// Adjusts the (already dereferenced) receiver to the method's `self`.
+    fn adjust_receiver(&mut self, recv: hir::Expr, sk: SelfKind, span: Span) -> hir::Expr {
+        match sk {
+            SelfKind::Value => recv,
+            SelfKind::Ref | SelfKind::RefMut => {
+                let mutable = sk == SelfKind::RefMut;
+                // `(*r).m()` with `r: &T` and `&self`: pass `r` itself (a reborrow).
+                if let ExprKind::Deref(inner) = &recv.kind {
+                    if let TyKind::Ref(_, m) = self.kind(inner.ty) {
+                        if !mutable || m == Mutability::Mut {
+                            let ExprKind::Deref(inner) = recv.kind else { unreachable!("matched") };
+                            let it = inner.ty;
+                            let target = self
+                                .intern(TyKind::Ref(recv.ty, if mutable { Mutability::Mut } else { Mutability::Not }));
+                            return if it == target { *inner } else { self.mk(ExprKind::PtrCast(inner), target, span) };
+                        }
+                    }
+                }
+                if mutable && super::expr::is_place(&recv) {
+                    if let Err((why, help)) = self.place_mutable(&recv) {
+                        let text = self.place_text(&recv);
+                        let why = why.replace("which is behind", "as it is behind");
+                        let mut d = Diagnostic::error(
+                            "E0596",
+                            format!("cannot borrow `{text}` as mutable, {why}"),
+                            span,
+                            "cannot borrow as mutable",
+                        );
+                        if let Some(h) = help {
+                            d = d.with_help(h);
+                        }
+                        self.err(d);
+                    }
+                }
+                let t = self.intern(TyKind::Ref(recv.ty, if mutable { Mutability::Mut } else { Mutability::Not }));
+                self.mk(ExprKind::Ref { mutable, place: Box::new(recv) }, t, span)
+            }
+        }
+    }
+
+    /// Built-in methods of primitives, arrays, slices and `str`.
+    fn builtin_method(
+        &mut self,
+        recv: hir::Expr,
+        name: &str,
+        args: &[ast::Expr],
+        name_span: Span,
+        span: Span,
+    ) -> Result<hir::Expr, hir::Expr> {
+        let t = self.resolved(recv.ty);
+        let k = self.kind(t);
+        let c = self.c();
+        let int = matches!(k, TyKind::Int(_) | TyKind::Uint(_) | TyKind::Infer(crate::ty::InferTy::Int(_)));
+        let signed = matches!(k, TyKind::Int(_) | TyKind::Infer(crate::ty::InferTy::Int(_)));
+        let float = matches!(k, TyKind::Float(_) | TyKind::Infer(crate::ty::InferTy::Float(_)));
+        let (f, arg_tys, ret): (IntrinsicFn, Vec<Ty>, Ty) = match name {
+            "len" => match k {
+                TyKind::Array(_, n) => {
+                    self.expect_args(name, 0, args, name_span);
+                    return Ok(self.mk(ExprKind::Lit(Literal::Int(n as u128)), c.usize, span));
+                }
+                TyKind::Slice(_) | TyKind::Str => {
+                    self.expect_args(name, 0, args, name_span);
+                    let rt = self.intern(TyKind::Ref(t, Mutability::Not));
+                    let rs = recv.span;
+                    // `(*r).len()`: pass the reference itself (`&mut [T]` is cast to `&[T]`).
+                    let r = match recv.kind {
+                        ExprKind::Deref(inner) => {
+                            if self.kind(inner.ty) == TyKind::Ref(t, Mutability::Not) {
+                                *inner
+                            } else {
+                                self.mk(ExprKind::PtrCast(inner), rt, rs)
+                            }
+                        }
+                        kind => self.mk(
+                            ExprKind::Ref { mutable: false, place: Box::new(hir::Expr { kind, ty: t, span: rs }) },
+                            rt,
+                            rs,
+                        ),
+                    };
+                    return Ok(self.mk(
+                        ExprKind::Intrinsic { name: IntrinsicFn::SliceLen, args: vec![r] },
+                        c.usize,
+                        span,
+                    ));
+                }
+                _ => return Err(recv),
+            },
+            "abs" if signed || float => (IntrinsicFn::Abs, vec![], t),
+            "pow" if int => (IntrinsicFn::Pow, vec![c.u32], t),
+            "powi" if float => (IntrinsicFn::Pow, vec![c.i32], t),
+            "powf" if float => (IntrinsicFn::Powf, vec![t], t),
+            "sqrt" if float => {
+                let f = if self.kind(t) == TyKind::Float(FloatTy::F32) {
+                    IntrinsicFn::SqrtF32
+                } else {
+                    IntrinsicFn::SqrtF64
+                };
+                (f, vec![], t)
+            }
+            "min" if int || float => (IntrinsicFn::Min, vec![t], t),
+            "max" if int || float => (IntrinsicFn::Max, vec![t], t),
+            "wrapping_add" if int => (IntrinsicFn::WrappingAdd, vec![t], t),
+            "wrapping_sub" if int => (IntrinsicFn::WrappingSub, vec![t], t),
+            "wrapping_mul" if int => (IntrinsicFn::WrappingMul, vec![t], t),
+            "saturating_add" if int => (IntrinsicFn::SaturatingAdd, vec![t], t),
+            "saturating_sub" if int => (IntrinsicFn::SaturatingSub, vec![t], t),
+            "floor" if float => (IntrinsicFn::Floor, vec![], t),
+            "ceil" if float => (IntrinsicFn::Ceil, vec![], t),
+            "round" if float => (IntrinsicFn::Round, vec![], t),
+            "trunc" if float => (IntrinsicFn::Trunc, vec![], t),
+            _ => return Err(recv),
+        };
+        if matches!(k, TyKind::Infer(_)) && name != "min" && name != "max" {
+            // rustc needs the literal's type to pick the method; so do we.
+            let tn = self.display(t);
+            self.err(
+                Diagnostic::error(
+                    "E0689",
+                    format!("can't call method `{name}` on ambiguous numeric type `{tn}`"),
+                    name_span,
+                    "",
+                )
+                .with_help("you must specify a concrete type for this numeric value, like `i32`"),
+            );
+            return Ok(self.error_expr(span));
+        }
+        self.expect_args(name, arg_tys.len(), args, name_span);
+        let mut hargs = vec![recv];
+        for (a, at) in args.iter().zip(arg_tys) {
+            let e = self.check_expr(a, Some(at));
+            hargs.push(self.coerce(e, at));
+        }
+        Ok(self.mk(ExprKind::Intrinsic { name: f, args: hargs }, ret, span))
+    }
+
+    fn expect_args(&mut self, what: &str, n: usize, args: &[ast::Expr], at: Span) {
+        if args.len() != n {
+            let _ = what;
+            self.arg_count_error("method", n, args.len(), at, None);
+        }
+    }
+
+    /// `Type::NAME`: an associated constant (user or primitive).
+    pub(super) fn check_assoc_value(&mut self, self_ty: Ty, name: &ast::Ident, span: Span) -> hir::Expr {
+        if let TyKind::Adt(adt, _) = self.kind(self_ty) {
+            match self.cx.inherent.get(&adt).and_then(|m| m.get(&name.name)).copied() {
+                Some((AssocRes::Const(id), _, _)) => return self.const_expr(id, span),
+                Some((AssocRes::Fn(_), _, _)) => {
+                    self.err(unsupported("functions used as values", span));
+                    return self.error_expr(span);
+                }
+                None => {}
+            }
+        }
+        if let Some(v) = self.prim_const(self_ty, &name.name) {
+            return self.mk(ExprKind::Const(v), self_ty, span);
+        }
+        self.no_assoc(self_ty, name, "associated item");
+        self.error_expr(span)
+    }
+
+    fn no_assoc(&mut self, self_ty: Ty, name: &ast::Ident, what: &str) {
+        let tn = self.display(self_ty);
+        let kind = match self.kind(self_ty) {
+            TyKind::Adt(a, _) if self.cx.adts[a.index()].is_enum => "variant or associated item",
+            _ => what,
+        };
+        let label = if kind.starts_with("variant") {
+            format!("variant or associated item not found in `{tn}`")
+        } else {
+            format!("{what} not found in `{tn}`")
+        };
+        self.err(Diagnostic::error(
+            "E0599",
+            format!(
+                "no {kind} named `{}` found for {} `{tn}` in the current scope",
+                name.name,
+                self.kind_word(self_ty)
+            ),
+            name.span,
+            label,
+        ));
+    }
+
+    fn kind_word(&self, t: Ty) -> &'static str {
+        match self.kind(t) {
+            TyKind::Adt(a, _) if self.cx.adts[a.index()].is_enum => "enum",
+            TyKind::Adt(..) => "struct",
+            _ => "type",
+        }
+    }
+
+    fn prim_const(&self, t: Ty, name: &str) -> Option<ConstVal> {
+        Some(match (self.kind(t), name) {
+            (TyKind::Int(i), "MAX") => ConstVal::Int((1u128 << (i.bits(64) - 1)) - 1),
+            (TyKind::Int(i), "MIN") => ConstVal::Int(1u128 << (i.bits(64) - 1)),
+            (TyKind::Uint(u), "MAX") => ConstVal::Int(super::consts::mask(u.bits(64))),
+            (TyKind::Uint(_), "MIN") => ConstVal::Int(0),
+            (TyKind::Int(i), "BITS") => ConstVal::Int(i.bits(64) as u128),
+            (TyKind::Uint(u), "BITS") => ConstVal::Int(u.bits(64) as u128),
+            (TyKind::Float(FloatTy::F64), "MAX") => ConstVal::Float(f64::MAX),
+            (TyKind::Float(FloatTy::F64), "MIN") => ConstVal::Float(f64::MIN),
+            (TyKind::Float(FloatTy::F64), "EPSILON") => ConstVal::Float(f64::EPSILON),
+            (TyKind::Float(_), "NAN") => ConstVal::Float(f64::NAN),
+            (TyKind::Float(FloatTy::F64), "INFINITY") => ConstVal::Float(f64::INFINITY),
+            (TyKind::Float(FloatTy::F64), "NEG_INFINITY") => ConstVal::Float(f64::NEG_INFINITY),
+            (TyKind::Float(FloatTy::F32), "MAX") => ConstVal::Float(f32::MAX as f64),
+            (TyKind::Float(FloatTy::F32), "MIN") => ConstVal::Float(f32::MIN as f64),
+            (TyKind::Float(FloatTy::F32), "EPSILON") => ConstVal::Float(f32::EPSILON as f64),
+            (TyKind::Char, "MAX") => ConstVal::Char(char::MAX),
+            _ => return None,
+        })
+    }
+
+    /// `Type::f(args)`: an associated function, or a method called by path (`f64::sqrt(x)`).
+    pub(super) fn check_assoc_call(
+        &mut self,
+        self_ty: Ty,
+        name: &ast::Ident,
+        args: &[ast::Expr],
+        callee_span: Span,
+        span: Span,
+    ) -> hir::Expr {
+        if let TyKind::Adt(adt, _) = self.kind(self_ty) {
+            if let Some((res, vis, _)) = self.cx.inherent.get(&adt).and_then(|m| m.get(&name.name)).copied() {
+                if !self.cx.is_visible(vis, self.module) {
+                    self.err(Diagnostic::error(
+                        "E0624",
+                        format!("associated function `{}` is private", name.name),
+                        name.span,
+                        "private associated function",
+                    ));
+                }
+                match res {
+                    AssocRes::Fn(fid) => return self.call_fn(fid, Vec::new(), args, callee_span, span),
+                    AssocRes::Const(_) => {
+                        self.err(Diagnostic::error(
+                            "E0618",
+                            format!("expected function, found associated constant `{}`", name.name),
+                            callee_span,
+                            "not a function",
+                        ));
+                        return self.error_expr(span);
+                    }
+                }
+            }
+        }
+        // `f64::sqrt(x)` is `x.sqrt()` on a primitive.
+        if let (Some(first), false) = (args.first(), matches!(self.kind(self_ty), TyKind::Adt(..))) {
+            let recv = self.check_expr(first, Some(self_ty));
+            let recv = self.coerce(recv, self_ty);
+            if let Ok(e) = self.builtin_method(recv, &name.name, &args[1..], name.span, span) {
+                return e;
+            }
+        } else {
+            for a in args {
+                self.check_expr(a, None);
+            }
+        }
+        if ["new", "from", "with_capacity", "default"].contains(&name.name.as_str())
+            && !matches!(self.kind(self_ty), TyKind::Adt(..))
+        {
+            self.err(unsupported(&format!("`{}::{}`", self.display(self_ty), name.name), callee_span));
+            return self.error_expr(span);
+        }
+        self.no_assoc(self_ty, name, "function or associated item");
+        self.error_expr(span)
+    }
+
+    pub(super) fn call_intrinsic_path(
+        &mut self,
+        f: IntrinsicFn,
+        args: &[ast::Expr],
+        callee_span: Span,
+        span: Span,
+    ) -> hir::Expr {
+        match f {
+            IntrinsicFn::ProcessExit => {
+                let i32_ty = self.c().i32;
+                if args.len() != 1 {
+                    self.arg_count_error("function", 1, args.len(), callee_span, None);
+                    return self.error_expr(span);
+                }
+                let e = self.check_expr(&args[0], Some(i32_ty));
+                let e = self.coerce(e, i32_ty);
+                let never = self.c().never;
+                self.mk(ExprKind::Intrinsic { name: f, args: vec![e] }, never, span)
+            }
+            _ => {
+                self.err(unsupported("this intrinsic", callee_span));
+                self.error_expr(span)
+            }
+        }
+    }
+}

@@ -1,0 +1,601 @@
+//! Path resolution: `use` imports, the prelude, visibility, and written types.
+//!
+//! Takes paths as written (`a::b::C`, `self::x`, `super::f`, `crate::m::T`, `Enum::Variant`,
+//! `Type::assoc`, `u64::MAX`) and the module they appear in, and produces a [`PathRes`]: an item,
+//! or an associated name on a type that `methods` looks up. Names are found in the module's own
+//! items and imports, then its glob imports, then the prelude (primitive types, `std`; the
+//! generic prelude items `Option`/`Vec`/.. resolve to "not supported yet"). Private items of
+//! other modules are E0603. `resolve_imports` runs the `use` declarations to a fixed point before
+//! any body is checked; `lower_ty` turns written types into interned ones.
+
+use super::{unsupported, AliasId, Binding, Cx, ModuleId, Res, Vis};
+use crate::ast;
+use crate::diagnostics::Diagnostic;
+use crate::span::Span;
+use crate::ty::{Mutability, Ty, TyKind};
+
+/// One leaf of a `use` tree, with the full path spelled out.
+pub(crate) struct UseImport<'a> {
+    module: ModuleId,
+    global: bool,
+    segments: Vec<&'a ast::Ident>,
+    /// `None` for `use a::*`.
+    name: Option<&'a ast::Ident>,
+    glob: bool,
+    vis: Vis,
+    span: Span,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Ns {
+    Type,
+    Value,
+}
+
+/// What a path names.
+#[derive(Clone, Debug)]
+pub(crate) enum PathRes {
+    Item(Res),
+    /// `T::name` where `T` is a type and `name` is not an enum variant: an associated item.
+    Assoc {
+        self_ty: Ty,
+        name: ast::Ident,
+    },
+}
+
+/// Why a path did not resolve; `report` turns it into a diagnostic.
+#[derive(Debug)]
+pub(crate) enum PathError {
+    /// Segment `seg` was not found (in module `in_module`, or in scope when `None`).
+    NotFound {
+        seg: usize,
+        in_module: Option<ModuleId>,
+    },
+    Private {
+        seg: usize,
+        binding: Binding,
+    },
+    /// Segment `seg` names something that has no items (`f::x`).
+    NotAModule {
+        seg: usize,
+    },
+    TooManySupers {
+        seg: usize,
+    },
+    /// A standard-library path other than the few the compiler provides.
+    Std,
+    Unsupported(&'static str),
+}
+
+pub(crate) fn flatten_use<'a>(
+    cx: &mut Cx<'a>,
+    tree: &'a ast::UseTree,
+    prefix: &[&'a ast::Ident],
+    module: ModuleId,
+    vis: Vis,
+    out: &mut Vec<UseImport<'a>>,
+) {
+    let mut segs: Vec<&ast::Ident> = prefix.to_vec();
+    segs.extend(tree.prefix.segments.iter().map(|s| &s.ident));
+    let global = tree.prefix.global;
+    match &tree.kind {
+        ast::UseTreeKind::Simple { rename } => {
+            let Some(last) = segs.pop() else { return };
+            // `use a::{self}` imports `a` itself.
+            let (last, segs) = if last.name == "self" && !segs.is_empty() {
+                let l = segs.pop().expect("checked non-empty");
+                (l, segs)
+            } else {
+                (last, segs)
+            };
+            let mut full = segs;
+            full.push(last);
+            let name = rename.as_ref().unwrap_or(last);
+            out.push(UseImport { module, global, segments: full, name: Some(name), glob: false, vis, span: tree.span });
+        }
+        ast::UseTreeKind::Glob => {
+            out.push(UseImport { module, global, segments: segs, name: None, glob: true, vis, span: tree.span })
+        }
+        ast::UseTreeKind::Nested(children) => {
+            for c in children {
+                flatten_use(cx, c, &segs, module, vis, out);
+            }
+        }
+    }
+}
+
+/// Resolves the imports to a fixed point (an import may name what another one brings), then
+/// reports the ones that never resolved (E0432).
+pub(crate) fn resolve_imports(cx: &mut Cx, mut pending: Vec<UseImport>) {
+    loop {
+        let before = pending.len();
+        let mut still = Vec::new();
+        for imp in pending {
+            if !try_import(cx, &imp, false) {
+                still.push(imp);
+            }
+        }
+        pending = still;
+        if pending.is_empty() || pending.len() == before {
+            break;
+        }
+    }
+    for imp in &pending {
+        try_import(cx, imp, true);
+    }
+}
+
+fn try_import(cx: &mut Cx, imp: &UseImport, report: bool) -> bool {
+    let idents: Vec<ast::Ident> = imp.segments.iter().map(|i| (*i).clone()).collect();
+    if imp.glob {
+        match walk(cx, imp.module, imp.global, &idents, Ns::Type, None) {
+            Ok(PathRes::Item(r @ (Res::Mod(_) | Res::Adt(_)))) => {
+                cx.modules[imp.module.0 as usize].globs.push((r, imp.vis));
+                true
+            }
+            Ok(_) => {
+                if report {
+                    cx.sink.push(Diagnostic::error(
+                        "E0432",
+                        "unresolved import",
+                        imp.span,
+                        "cannot glob-import this item",
+                    ));
+                }
+                report
+            }
+            Err(e) => {
+                if report {
+                    report_import_error(cx, imp, &idents, e);
+                }
+                report
+            }
+        }
+    } else {
+        let name = imp.name.expect("simple imports have a name");
+        let mut found = false;
+        let mut first_err = None;
+        for ns in [Ns::Type, Ns::Value] {
+            match walk(cx, imp.module, imp.global, &idents, ns, None) {
+                Ok(PathRes::Item(res)) => {
+                    found = true;
+                    let m = &mut cx.modules[imp.module.0 as usize];
+                    let map = if ns == Ns::Type { &mut m.types } else { &mut m.values };
+                    if let Some(prev) = map.get(&name.name) {
+                        if prev.res != res {
+                            let prev = prev.span;
+                            cx.sink.push(
+                                Diagnostic::error(
+                                    "E0252",
+                                    format!("the name `{}` is defined multiple times", name.name),
+                                    name.span,
+                                    format!("`{}` reimported here", name.name),
+                                )
+                                .with_label(prev, format!("previous definition of `{}` here", name.name))
+                                .with_help(format!(
+                                    "you can use `as` to change the binding name of the import: `{} as Other{}`",
+                                    name.name, name.name
+                                )),
+                            );
+                        }
+                    } else {
+                        map.insert(name.name.clone(), Binding { res, vis: imp.vis, span: name.span });
+                    }
+                }
+                Ok(PathRes::Assoc { .. }) => {}
+                Err(e) => {
+                    if first_err.is_none() || matches!(e, PathError::Private { .. }) {
+                        first_err = Some(e);
+                    }
+                }
+            }
+        }
+        if found {
+            return true;
+        }
+        if report {
+            match first_err {
+                Some(e) => report_import_error(cx, imp, &idents, e),
+                None => cx.sink.push(Diagnostic::error(
+                    "E0432",
+                    "unresolved import",
+                    imp.span,
+                    "associated items cannot be imported",
+                )),
+            }
+        }
+        report
+    }
+}
+
+fn report_import_error(cx: &mut Cx, imp: &UseImport, idents: &[ast::Ident], e: PathError) {
+    let path_text = idents.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join("::");
+    match e {
+        PathError::NotFound { seg, .. } => {
+            let at = &idents[seg];
+            let label = if seg + 1 == idents.len() {
+                let parent =
+                    if seg == 0 { "the crate root".to_string() } else { format!("`{}`", idents[seg - 1].name) };
+                format!("no `{}` in {parent}", at.name)
+            } else {
+                format!("use of undeclared crate or module `{}`", at.name)
+            };
+            cx.sink.push(Diagnostic::error("E0432", format!("unresolved import `{path_text}`"), at.span, label));
+        }
+        other => report(cx, other, idents, imp.span, Ns::Type),
+    }
+}
+
+fn describe(res: Res) -> &'static str {
+    match res {
+        Res::Mod(_) => "module",
+        Res::Adt(_) => "type",
+        Res::Variant(..) => "variant",
+        Res::Fn(_) => "function",
+        Res::Const(_) => "constant",
+        Res::Static(_) => "static",
+        Res::Alias(_) => "type alias",
+        Res::Prim(_) => "builtin type",
+        Res::Intrinsic(_) => "function",
+        Res::Unsupported(_) => "item",
+    }
+}
+
+/// Reports a failed resolution of the path `idents` (written at `span`).
+pub(crate) fn report(cx: &mut Cx, e: PathError, idents: &[ast::Ident], span: Span, ns: Ns) {
+    let text = idents.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join("::");
+    let d = match e {
+        PathError::NotFound { seg, in_module } => {
+            let at = &idents[seg];
+            let last = seg + 1 == idents.len();
+            let scope = match in_module {
+                None => "this scope".to_string(),
+                Some(m) if m == ModuleId(0) => "the crate root".to_string(),
+                Some(m) => format!("module `{}`", cx.module(m).path.rsplit("::").next().unwrap_or("")),
+            };
+            if !last {
+                let capital = at.name.starts_with(|c: char| c.is_uppercase());
+                let what = if capital { "type" } else { "crate or module" };
+                let msg = match in_module {
+                    Some(_) => format!("failed to resolve: could not find `{}` in `{}`", at.name, idents[seg - 1].name),
+                    None => format!("failed to resolve: use of undeclared {what} `{}`", at.name),
+                };
+                let label = match in_module {
+                    Some(_) => format!("could not find `{}` in `{}`", at.name, idents[seg - 1].name),
+                    None => format!("use of undeclared {what} `{}`", at.name),
+                };
+                Diagnostic::error("E0433", msg, at.span, label)
+            } else if ns == Ns::Type {
+                Diagnostic::error(
+                    "E0412",
+                    format!("cannot find type `{}` in {scope}", at.name),
+                    at.span,
+                    format!("not found in {scope}"),
+                )
+            } else {
+                Diagnostic::error(
+                    "E0425",
+                    format!("cannot find value `{}` in {scope}", at.name),
+                    at.span,
+                    format!("not found in {scope}"),
+                )
+            }
+        }
+        PathError::Private { seg, binding } => {
+            let at = &idents[seg];
+            let what = describe(binding.res);
+            Diagnostic::error("E0603", format!("{what} `{}` is private", at.name), at.span, format!("private {what}"))
+                .with_label(binding.span, format!("the {what} `{}` is defined here", at.name))
+                .with_help(format!("consider making `{}` public with `pub`", at.name))
+        }
+        PathError::NotAModule { seg } => {
+            let at = &idents[seg];
+            Diagnostic::error(
+                "E0433",
+                format!("failed to resolve: `{}` is not a module or type", at.name),
+                at.span,
+                format!("`{}` is not a module or type", at.name),
+            )
+        }
+        PathError::TooManySupers { seg } => Diagnostic::error(
+            "E0433",
+            "failed to resolve: there are too many leading `super` keywords",
+            idents[seg].span,
+            "there are too many leading `super` keywords",
+        ),
+        PathError::Std => unsupported(&format!("`{text}` from the standard library"), span),
+        PathError::Unsupported(name) => unsupported(&format!("`{name}`"), span),
+    };
+    cx.sink.push(d);
+}
+
+/// The binding of `name` in `module` (its own items and imports, then its globs), if any.
+pub(crate) fn lookup_in(cx: &Cx, module: ModuleId, name: &str, ns: Ns, depth: u32) -> Option<Binding> {
+    let m = cx.module(module);
+    let map = if ns == Ns::Type { &m.types } else { &m.values };
+    if let Some(b) = map.get(name) {
+        return Some(*b);
+    }
+    if depth > 8 {
+        return None;
+    }
+    for &(g, vis) in &m.globs {
+        match g {
+            Res::Mod(gm) => {
+                if let Some(b) = lookup_in(cx, gm, name, ns, depth + 1) {
+                    if cx.is_visible(b.vis, module) {
+                        return Some(Binding { vis, ..b });
+                    }
+                }
+            }
+            Res::Adt(a) => {
+                let adt = &cx.adts[a.index()];
+                if let Some(i) = adt.variants.iter().position(|v| v.name == name).filter(|_| adt.is_enum) {
+                    return Some(Binding {
+                        res: Res::Variant(a, crate::hir::VariantIdx(i as u32)),
+                        vis,
+                        span: adt.variants[i].span,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn prelude(name: &str, ns: Ns) -> Option<&'static str> {
+    let types = ["Option", "Result", "Vec", "String", "Box", "HashMap", "Rc", "Arc", "RefCell", "Cell"];
+    let values = ["Some", "None", "Ok", "Err"];
+    let list: &[&'static str] = if ns == Ns::Type { &types } else { &values };
+    list.iter().find(|n| **n == name).copied()
+}
+
+/// Resolves `segments` from `module`. `self_ty` is the `Self` type inside an `impl`.
+pub(crate) fn walk(
+    cx: &Cx,
+    module: ModuleId,
+    global: bool,
+    segments: &[ast::Ident],
+    ns: Ns,
+    self_ty: Option<Ty>,
+) -> Result<PathRes, PathError> {
+    let n = segments.len();
+    let mut cur: Res;
+    let first = &segments[0];
+    let mut start = 1;
+    if global {
+        cur = Res::Mod(ModuleId(0));
+        start = 0;
+    } else {
+        cur = match first.name.as_str() {
+            "crate" => Res::Mod(ModuleId(0)),
+            "self" if n > 1 => Res::Mod(module),
+            "super" => Res::Mod(cx.module(module).parent.ok_or(PathError::TooManySupers { seg: 0 })?),
+            "Self" if self_ty.is_some() => Res::Prim(self_ty.expect("checked")),
+            name => {
+                let this_ns = if n == 1 { ns } else { Ns::Type };
+                if let Some(b) = lookup_in(cx, module, name, this_ns, 0) {
+                    b.res
+                } else if this_ns == Ns::Type && name == "std" {
+                    Res::Mod(cx.std_module)
+                } else if let Some(t) = super::primitive_ty(name, &cx.common).filter(|_| this_ns == Ns::Type) {
+                    Res::Prim(t)
+                } else if let Some(p) = prelude(name, this_ns) {
+                    return Err(PathError::Unsupported(p));
+                } else {
+                    return Err(PathError::NotFound { seg: 0, in_module: None });
+                }
+            }
+        };
+    }
+    for i in start..n {
+        let seg = &segments[i];
+        let last = i + 1 == n;
+        let this_ns = if last { ns } else { Ns::Type };
+        cur = match cur {
+            Res::Mod(m) => {
+                if seg.name == "super" {
+                    Res::Mod(cx.module(m).parent.ok_or(PathError::TooManySupers { seg: i })?)
+                } else if seg.name == "self" && i == 0 {
+                    Res::Mod(module)
+                } else {
+                    match lookup_in(cx, m, &seg.name, this_ns, 0) {
+                        Some(b) => {
+                            if !cx.is_visible(b.vis, module) {
+                                return Err(PathError::Private { seg: i, binding: b });
+                            }
+                            b.res
+                        }
+                        None if m == cx.std_module || cx.module(m).path.starts_with("std::") => {
+                            return Err(PathError::Std)
+                        }
+                        None => return Err(PathError::NotFound { seg: i, in_module: Some(m) }),
+                    }
+                }
+            }
+            Res::Adt(a) => {
+                let adt = &cx.adts[a.index()];
+                if adt.is_enum {
+                    if let Some(v) = adt.variants.iter().position(|v| v.name == seg.name) {
+                        if !last {
+                            return Err(PathError::NotAModule { seg: i });
+                        }
+                        return Ok(PathRes::Item(Res::Variant(a, crate::hir::VariantIdx(v as u32))));
+                    }
+                }
+                if !last {
+                    return Err(PathError::NotAModule { seg: i });
+                }
+                let t = adt_ty(cx, a);
+                return Ok(PathRes::Assoc { self_ty: t, name: seg.clone() });
+            }
+            Res::Prim(_) | Res::Alias(_) if last => {
+                let t = match cur {
+                    Res::Alias(al) => cx.aliases[al.0 as usize].ty.unwrap_or(cx.common.error),
+                    Res::Prim(t) => t,
+                    _ => unreachable!("matched above"),
+                };
+                if let TyKind::Adt(a, _) = cx.tys.kind(t) {
+                    let a = *a;
+                    let adt = &cx.adts[a.index()];
+                    if let Some(v) = adt.variants.iter().position(|v| v.name == seg.name).filter(|_| adt.is_enum) {
+                        return Ok(PathRes::Item(Res::Variant(a, crate::hir::VariantIdx(v as u32))));
+                    }
+                }
+                return Ok(PathRes::Assoc { self_ty: t, name: seg.clone() });
+            }
+            Res::Unsupported(p) => return Err(PathError::Unsupported(p)),
+            _ => return Err(PathError::NotAModule { seg: i - 1 }),
+        };
+    }
+    Ok(PathRes::Item(cur))
+}
+
+fn adt_ty(cx: &Cx, a: crate::ty::AdtId) -> Ty {
+    cx.tys.lookup(&TyKind::Adt(a, Vec::new())).unwrap_or(cx.common.error)
+}
+
+/// Resolves a written path and reports failures; `None` after an error.
+pub(crate) fn resolve_path(
+    cx: &mut Cx,
+    module: ModuleId,
+    path: &ast::Path,
+    ns: Ns,
+    self_ty: Option<Ty>,
+) -> Option<PathRes> {
+    if path.qself.is_some() {
+        cx.sink.push(unsupported("qualified paths (`<T as Trait>::x`)", path.span));
+        return None;
+    }
+    if let Some(s) = path.segments.iter().find(|s| s.args.is_some()) {
+        cx.sink.push(unsupported("generic arguments", s.ident.span));
+        return None;
+    }
+    let idents: Vec<ast::Ident> = path.segments.iter().map(|s| s.ident.clone()).collect();
+    match walk(cx, module, path.global, &idents, ns, self_ty) {
+        Ok(r) => Some(r),
+        Err(e) => {
+            report(cx, e, &idents, path.span, ns);
+            None
+        }
+    }
+}
+
+/// The type an alias stands for, lowering it on first use (E0391 on a cycle).
+pub(crate) fn alias_ty(cx: &mut Cx, id: AliasId) -> Ty {
+    let a = &cx.aliases[id.0 as usize];
+    if let Some(t) = a.ty {
+        return t;
+    }
+    if a.in_progress {
+        let span = a.ast.span;
+        cx.sink.push(Diagnostic::error(
+            "E0391",
+            "cycle detected when expanding type alias",
+            span,
+            "the alias refers to itself",
+        ));
+        return cx.common.error;
+    }
+    cx.aliases[id.0 as usize].in_progress = true;
+    let (ast, module) = (cx.aliases[id.0 as usize].ast, cx.aliases[id.0 as usize].module);
+    let t = lower_ty(cx, ast, module, None);
+    cx.aliases[id.0 as usize].ty = Some(t);
+    t
+}
+
+/// Converts a written type to a semantic one (outside bodies: `_` is not allowed).
+pub(crate) fn lower_ty(cx: &mut Cx, t: &ast::Ty, module: ModuleId, self_ty: Option<Ty>) -> Ty {
+    lower_ty_with(cx, t, module, self_ty, &mut |cx, span| {
+        cx.sink.push(Diagnostic::error(
+            "E0121",
+            "the placeholder `_` is not allowed within types on item signatures",
+            span,
+            "not allowed in type signatures",
+        ));
+        cx.common.error
+    })
+}
+
+/// Converts a written type; `infer` supplies the type of each `_`.
+pub(crate) fn lower_ty_with(
+    cx: &mut Cx,
+    t: &ast::Ty,
+    module: ModuleId,
+    self_ty: Option<Ty>,
+    infer: &mut dyn FnMut(&mut Cx, Span) -> Ty,
+) -> Ty {
+    let rec = |cx: &mut Cx, x: &ast::Ty, infer: &mut dyn FnMut(&mut Cx, Span) -> Ty| {
+        lower_ty_with(cx, x, module, self_ty, infer)
+    };
+    match &t.kind {
+        ast::TyKind::Paren(inner) => rec(cx, inner, infer),
+        ast::TyKind::Never => cx.common.never,
+        ast::TyKind::Infer => infer(cx, t.span),
+        ast::TyKind::Tuple(elems) => {
+            let elems = elems.iter().map(|e| rec(cx, e, infer)).collect();
+            cx.tys.intern(TyKind::Tuple(elems))
+        }
+        ast::TyKind::Ref { mutable, ty, .. } => {
+            let inner = rec(cx, ty, infer);
+            cx.tys.intern(TyKind::Ref(inner, if *mutable { Mutability::Mut } else { Mutability::Not }))
+        }
+        ast::TyKind::Ptr { mutable, ty } => {
+            let inner = rec(cx, ty, infer);
+            cx.tys.intern(TyKind::RawPtr(inner, if *mutable { Mutability::Mut } else { Mutability::Not }))
+        }
+        ast::TyKind::Slice(ty) => {
+            let inner = rec(cx, ty, infer);
+            cx.tys.intern(TyKind::Slice(inner))
+        }
+        ast::TyKind::Array(ty, len) => {
+            let inner = rec(cx, ty, infer);
+            let usize_ty = cx.common.usize;
+            match super::consts::eval_standalone(cx, len, module, usize_ty) {
+                Some(crate::hir::ConstVal::Int(n)) => cx.tys.intern(TyKind::Array(inner, n as u64)),
+                _ => cx.common.error,
+            }
+        }
+        ast::TyKind::BareFn(f) => {
+            if f.abi.is_some() || f.variadic {
+                cx.sink.push(unsupported("`extern` function pointer types", t.span));
+                return cx.common.error;
+            }
+            let params = f.params.iter().map(|p| rec(cx, p, infer)).collect();
+            let ret = match &f.ret {
+                Some(r) => rec(cx, r, infer),
+                None => cx.common.unit,
+            };
+            cx.tys.intern(TyKind::FnPtr(params, ret))
+        }
+        ast::TyKind::Path(p) => match resolve_path(cx, module, p, Ns::Type, self_ty) {
+            Some(PathRes::Item(Res::Prim(t))) => t,
+            Some(PathRes::Item(Res::Adt(a))) => cx.tys.intern(TyKind::Adt(a, Vec::new())),
+            Some(PathRes::Item(Res::Alias(a))) => alias_ty(cx, a),
+            Some(PathRes::Item(r)) => {
+                let last = p.segments.last().expect("paths have a segment");
+                cx.sink.push(Diagnostic::error(
+                    "E0573",
+                    format!("expected type, found {} `{}`", describe(r), last.ident.name),
+                    p.span,
+                    "not a type",
+                ));
+                cx.common.error
+            }
+            Some(PathRes::Assoc { .. }) => {
+                cx.sink.push(unsupported("associated types", p.span));
+                cx.common.error
+            }
+            None => cx.common.error,
+        },
+        ast::TyKind::ImplTrait(_) => {
+            cx.sink.push(unsupported("`impl Trait` types", t.span));
+            cx.common.error
+        }
+        ast::TyKind::DynTrait(_) => {
+            cx.sink.push(unsupported("trait objects", t.span));
+            cx.common.error
+        }
+    }
+}
