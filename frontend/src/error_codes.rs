@@ -62,7 +62,9 @@ Erroneous example:
     }
 
 The valid escapes are `\\n \\r \\t \\\\ \\0 \\' \\\" \\x7f \\u{1F600}`; the integer suffixes are \
-`i8`..`i128`, `isize`, `u8`..`u128`, `usize`, and the float suffixes `f32` and `f64`.",
+`i8`..`i128`, `isize`, `u8`..`u128`, `usize`, and the float suffixes `f32` and `f64`.
+
+In the type checker, E0004 has rustc's meaning: a `match` is not exhaustive (\"non-exhaustive patterns: `X` not covered\"). Add arms for the missing patterns named in the message, or a `_` arm.",
     ),
     (
         "E0005",
@@ -76,7 +78,9 @@ Erroneous example:
         let y = (1 + 2;
     }
 
-The `(` is never closed before the `}`: write `(1 + 2);`.",
+The `(` is never closed before the `}`: write `(1 + 2);`.
+
+In the type checker, E0005 has rustc's meaning: a `let` pattern is refutable (\"refutable pattern in local binding\"), for example `let Some(x) = opt;`. Use `let ... else { .. }`, `if let`, or `match`.",
     ),
     (
         "E0006",
@@ -146,6 +150,101 @@ Erroneous example:
 Write the field index as a decimal number without suffix: `t.1`.",
     ),
     (
+        "E0013",
+        "A constant refers to a `static`. Constants are values computed at compile time and copied into each use; a static is one memory location, which a constant cannot read.
+
+Erroneous example:
+
+    static LIMIT: u32 = 10;
+    const TWICE: u32 = LIMIT * 2;
+
+Make `LIMIT` a `const`, or compute `TWICE` at run time.",
+    ),
+    (
+        "E0015",
+        "A constant initializer calls a function. Constants are evaluated by the compiler, which can only fold literals, operators, casts, constructors and other constants.
+
+Erroneous example:
+
+    fn ten() -> u32 { 10 }
+    const N: u32 = ten();
+
+Write the value directly (`const N: u32 = 10;`) or compute it at run time.",
+    ),
+    (
+        "E0023",
+        "A tuple-struct or tuple-variant pattern has a different number of fields than the constructor.
+
+Erroneous example:
+
+    enum Shape { Rect(u32, u32) }
+    match s { Shape::Rect(w) => w }
+
+Give one pattern per field, or use `..` for the rest: `Shape::Rect(w, _)` or `Shape::Rect(w, ..)`.",
+    ),
+    (
+        "E0025",
+        "A field is named twice in the same struct pattern.
+
+Erroneous example:
+
+    let Point { x, x: other } = p;
+
+Name each field once.",
+    ),
+    (
+        "E0026",
+        "A struct pattern names a field that the struct or variant does not have.
+
+Erroneous example:
+
+    struct Point { x: i32, y: i32 }
+    let Point { x, z } = p;
+
+Use the field names of the definition.",
+    ),
+    (
+        "E0027",
+        "A struct pattern does not mention every field and has no `..`.
+
+Erroneous example:
+
+    struct Point { x: i32, y: i32 }
+    let Point { x } = p;
+
+Mention the missing fields or end the pattern with `..`: `Point { x, .. }`.",
+    ),
+    (
+        "E0029",
+        "A range pattern is used on a type other than `char` or an integer type.
+
+Erroneous example:
+
+    match s { \"a\"..=\"z\" => {} _ => {} }
+
+Ranges in patterns only work on integers and `char`.",
+    ),
+    (
+        "E0030",
+        "The lower bound of an inclusive range pattern is larger than its upper bound, so the range matches nothing.
+
+Erroneous example:
+
+    match n { 10..=1 => {} _ => {} }
+
+Swap the bounds: `1..=10`.",
+    ),
+    (
+        "E0054",
+        "A value is cast to `bool` with `as`. Only integers can be compared with zero to get a boolean.
+
+Erroneous example:
+
+    let b = 1 as bool;
+
+Write `x != 0` instead.",
+    ),
+    (
         "E0061",
         "A function was called with a different number of arguments than it declares.
 
@@ -160,6 +259,27 @@ Erroneous example:
 Pass exactly one argument per parameter: `add(1, 2)`.",
     ),
     (
+        "E0062",
+        "A struct literal gives the same field twice.
+
+Erroneous example:
+
+    let p = Point { x: 1, x: 2, y: 3 };
+
+Give each field once.",
+    ),
+    (
+        "E0063",
+        "A struct literal does not give every field and has no `..base`.
+
+Erroneous example:
+
+    struct Point { x: i32, y: i32 }
+    let p = Point { x: 1 };
+
+Give the missing fields, or take them from another value with `..other`.",
+    ),
+    (
         "E0070",
         "The left-hand side of an assignment is not a place that can be assigned to (a variable, a field, an index or a dereference).
 
@@ -170,6 +290,78 @@ Erroneous example:
     }
 
 Assign to a variable: `let mut x = 1; x = 2;`.",
+    ),
+    (
+        "E0072",
+        "A struct or enum contains itself directly, so its size would be infinite.
+
+Erroneous example:
+
+    struct List { value: i32, next: List }
+
+Put the recursive field behind a reference or a pointer.",
+    ),
+    (
+        "E0080",
+        "Evaluating a constant failed at compile time: an arithmetic overflow, a division by zero, a shift too large for the type, or an index out of bounds.
+
+Erroneous example:
+
+    const BIG: u8 = 200 + 100;
+
+Use a wider type or a value in range.",
+    ),
+    (
+        "E0081",
+        "Two variants of an enum have the same discriminant value.
+
+Erroneous example:
+
+    enum E { A = 1, B = 1 }
+
+Give each variant its own value.",
+    ),
+    (
+        "E0121",
+        "The placeholder `_` is used in the type of an item (a function signature, a field, a `const` or `static`). Item types must be written out; only local variables can leave types to inference.
+
+Erroneous example:
+
+    fn f() -> _ { 1 }
+
+Write the type: `fn f() -> i32`.",
+    ),
+    (
+        "E0124",
+        "A struct declares two fields with the same name.
+
+Erroneous example:
+
+    struct P { x: i32, x: i32 }
+
+Rename one of the fields.",
+    ),
+    (
+        "E0133",
+        "An unsafe operation is used outside an `unsafe` block or function: dereferencing a raw pointer, calling an `unsafe fn` or a foreign function, or using a `static mut`.
+
+Erroneous example:
+
+    let p: *const i32 = &x;
+    let v = *p;
+
+Wrap the operation in `unsafe { .. }` after checking that it is sound.",
+    ),
+    (
+        "E0252",
+        "Two `use` declarations bring different items under the same name into one module.
+
+Erroneous example:
+
+    use a::thing;
+    use b::thing;
+
+Rename one of them: `use b::thing as other_thing;`.",
     ),
     (
         "E0268",
@@ -257,6 +449,37 @@ Erroneous example:
 Declare the variable as mutable: `let mut x = 5;`.",
     ),
     (
+        "E0390",
+        "An inherent `impl` block is written for a primitive type. Methods can only be added directly to structs and enums of the crate.
+
+Erroneous example:
+
+    impl u32 { fn double(self) -> u32 { self * 2 } }
+
+Write a function, or a struct wrapping the value.",
+    ),
+    (
+        "E0391",
+        "A constant or a type alias is defined in terms of itself.
+
+Erroneous example:
+
+    const A: u32 = B;
+    const B: u32 = A;
+
+Break the cycle by writing one of the values directly.",
+    ),
+    (
+        "E0408",
+        "An or-pattern binds a variable in some alternatives but not in others, so the variable would be undefined for some values.
+
+Erroneous example:
+
+    match p { (x, 0) | (0, y) => {} _ => {} }
+
+Bind the same names in every alternative: `(x, 0) | (0, x)`.",
+    ),
+    (
         "E0412",
         "A type name is not defined in this scope.
 
@@ -265,6 +488,37 @@ Erroneous example:
     fn f(x: Integer) {}
 
 Use a type that exists (`i32`, a struct you defined), or bring it into scope with `use`.",
+    ),
+    (
+        "E0416",
+        "A pattern binds the same name twice.
+
+Erroneous example:
+
+    let (x, x) = (1, 2);
+
+Use different names.",
+    ),
+    (
+        "E0423",
+        "A type or module name is used where a value is expected.
+
+Erroneous example:
+
+    struct Point { x: i32 }
+    let p = Point;
+
+Build a value: `Point { x: 0 }`.",
+    ),
+    (
+        "E0424",
+        "A `self` parameter is declared in a function that is not inside an `impl` block.
+
+Erroneous example:
+
+    fn area(&self) -> u32 { 0 }
+
+Move the function into `impl Type { .. }`, or take the value as an ordinary parameter.",
     ),
     (
         "E0425",
@@ -305,6 +559,17 @@ Erroneous example:
 Rename one of the items, or move it into another module.",
     ),
     (
+        "E0432",
+        "A `use` declaration names a path that does not exist.
+
+Erroneous example:
+
+    mod a { pub fn f() {} }
+    use a::g;
+
+Check the path: each segment must name a module (or enum) and the last one an item in it.",
+    ),
+    (
         "E0433",
         "A path names a module that does not exist (or `super` goes above the crate root).
 
@@ -317,6 +582,69 @@ Erroneous example:
 Declare the module (`mod missing;` or `mod missing { .. }`) or fix the path.",
     ),
     (
+        "E0527",
+        "A slice pattern without `..` has a different number of elements than the array it matches.
+
+Erroneous example:
+
+    let [a, b] = [1, 2, 3];
+
+Match every element, or add `..`: `let [a, b, ..] = arr;`.",
+    ),
+    (
+        "E0528",
+        "A slice pattern with `..` needs more elements than the array has.
+
+Erroneous example:
+
+    let [a, b, c, ..] = [1, 2];
+
+Remove elements from the pattern.",
+    ),
+    (
+        "E0529",
+        "A slice pattern is used on a value that is not an array or a slice.
+
+Erroneous example:
+
+    let [a, b] = (1, 2);
+
+Use a tuple pattern for tuples: `let (a, b) = ..`.",
+    ),
+    (
+        "E0532",
+        "A pattern uses a path of the wrong kind: a tuple-struct pattern `P(..)` with something that is not a tuple struct or variant, or a plain path with a tuple variant.
+
+Erroneous example:
+
+    enum E { A(i32) }
+    match e { E::A => {} }
+
+Use the constructor's own syntax: `E::A(_)`.",
+    ),
+    (
+        "E0533",
+        "A struct-like variant is used where a value or unit pattern is expected.
+
+Erroneous example:
+
+    enum E { S { x: i32 } }
+    let v = E::S;
+
+Use the struct syntax: `E::S { x: 1 }` / `E::S { .. }`.",
+    ),
+    (
+        "E0560",
+        "A struct literal names a field that the struct or variant does not have.
+
+Erroneous example:
+
+    struct Point { x: i32 }
+    let p = Point { x: 1, z: 2 };
+
+Use the field names of the definition.",
+    ),
+    (
         "E0571",
         "`break` with a value was used in a `while` or `for` loop. Only `loop` can produce a value through `break`.
 
@@ -327,6 +655,38 @@ Erroneous example:
     }
 
 Use `loop { .. break 5; }` to return a value, or `break` without a value.",
+    ),
+    (
+        "E0573",
+        "A path that names something other than a type is used as a type.
+
+Erroneous example:
+
+    fn f() {}
+    let x: f = 1;
+
+Use a type name.",
+    ),
+    (
+        "E0574",
+        "A struct literal or struct pattern uses a path that is not a struct or a struct-like variant.
+
+Erroneous example:
+
+    enum E { A }
+    let x = E { a: 1 };
+
+Name a struct or a variant with named fields.",
+    ),
+    (
+        "E0579",
+        "An exclusive range pattern `a..b` has `a >= b`, so it matches nothing.
+
+Erroneous example:
+
+    match n { 5..5 => {} _ => {} }
+
+Use an inclusive range `5..=5`, or fix the bounds.",
     ),
     (
         "E0580",
@@ -351,6 +711,49 @@ Erroneous example:
 Create the file, or write the module inline: `mod helpers { .. }`.",
     ),
     (
+        "E0592",
+        "An `impl` block defines two associated items with the same name for one type.
+
+Erroneous example:
+
+    impl P { fn f(&self) {} fn f(&self) {} }
+
+Rename one of them.",
+    ),
+    (
+        "E0594",
+        "A place is assigned through a shared reference, or a field of an immutable binding is assigned.
+
+Erroneous example:
+
+    fn reset(p: &Point) { p.x = 0; }
+
+Take `&mut Point`, or declare the binding `mut`.",
+    ),
+    (
+        "E0596",
+        "A place is borrowed mutably (`&mut`, or a `&mut self` method call) but it is not mutable: an immutable binding, or a value behind `&`.
+
+Erroneous example:
+
+    let v = Counter { n: 0 };
+    v.incr(); // fn incr(&mut self)
+
+Declare the binding `let mut v`, or pass a `&mut` reference.",
+    ),
+    (
+        "E0599",
+        "A method or associated item is called that the type does not have (rustc: \"no method named `m` found for struct `T` in the current scope\").
+
+Erroneous example:
+
+    struct Counter { n: u32 }
+    impl Counter { fn incr(&mut self) { self.n += 1; } }
+    c.decrement();
+
+Call a method the type defines, or add it to an `impl` block.",
+    ),
+    (
         "E0600",
         "A unary operator was applied to a type that does not support it: `-` on an unsigned integer or `bool`, `!` on a float.
 
@@ -372,6 +775,27 @@ Erroneous example:
     fn helper() {}
 
 Add `fn main() { .. }` at the top level of the root file.",
+    ),
+    (
+        "E0603",
+        "A path names a private item of another module. Items are private to their module (and its descendants) unless marked `pub`.
+
+Erroneous example:
+
+    mod m { fn secret() {} }
+    fn main() { m::secret(); }
+
+Mark the item `pub` (or `pub(crate)`), or use it only inside its module.",
+    ),
+    (
+        "E0604",
+        "An integer other than `u8` is cast to `char`; not every integer is a valid character.
+
+Erroneous example:
+
+    let c = 66u32 as char;
+
+Cast from `u8`, or convert with a check.",
     ),
     (
         "E0605",
@@ -398,6 +822,50 @@ Erroneous example:
 Cast between numeric types, or from `bool`/`char` to an integer.",
     ),
     (
+        "E0608",
+        "A value is indexed with `[]` but its type is not an array or a slice (or a reference to one).
+
+Erroneous example:
+
+    let n = 5;
+    let x = n[0];
+
+Index arrays and slices only.",
+    ),
+    (
+        "E0609",
+        "A field access names a field the type does not have.
+
+Erroneous example:
+
+    struct Point { x: i32 }
+    let y = p.y;
+
+Use one of the fields of the definition.",
+    ),
+    (
+        "E0614",
+        "The dereference operator `*` is applied to a value that is not a reference or a pointer.
+
+Erroneous example:
+
+    let n = 5;
+    let m = *n;
+
+Remove the `*`.",
+    ),
+    (
+        "E0616",
+        "A private field of a struct is accessed from outside the struct's module.
+
+Erroneous example:
+
+    mod m { pub struct P { x: i32 } }
+    fn f(p: m::P) -> i32 { p.x }
+
+Mark the field `pub`, or add a public method that returns it.",
+    ),
+    (
         "E0618",
         "Something that is not a function was called.
 
@@ -409,6 +877,37 @@ Erroneous example:
     }
 
 Call a function; to use the value, remove the parentheses.",
+    ),
+    (
+        "E0624",
+        "A private method or associated function is called from outside the module of its `impl` block.
+
+Erroneous example:
+
+    mod m { pub struct P; impl P { fn f(&self) {} } }
+    fn g(p: m::P) { p.f(); }
+
+Mark the method `pub`.",
+    ),
+    (
+        "E0689",
+        "A method is called on a number literal whose type is not decided yet, so the method cannot be chosen.
+
+Erroneous example:
+
+    let x = 2.0.sqrt();
+
+Give the literal a type: `2.0_f64.sqrt()`.",
+    ),
+    (
+        "E0696",
+        "`continue` names a labelled block. Only loops can be continued.
+
+Erroneous example:
+
+    'a: { continue 'a; }
+
+Use `break 'a` to leave the block.",
     ),
     (
         "E9001",
@@ -431,6 +930,66 @@ Erroneous example:
     }
 
 Use a wider type (`u16`), or a value in range (`0..=255` for `u8`).",
+    ),
+    (
+        "E9004",
+        "A `const` or `static` item has no value. Outside traits, constants and statics must be given their value where they are declared.
+
+Erroneous example:
+
+    const N: u32;
+
+Write the value: `const N: u32 = 3;`.",
+    ),
+    (
+        "E9005",
+        "A function in an inherent `impl` block has no body.
+
+Erroneous example:
+
+    impl P { fn f(&self); }
+
+Give the function a body.",
+    ),
+    (
+        "E9006",
+        "A `let` expression is used outside the condition of an `if` or `while` (or a `let ... else` has no initializer).
+
+Erroneous example:
+
+    let b = (let x = 1);
+
+Use `matches!(value, pattern)` for a boolean test.",
+    ),
+    (
+        "E9007",
+        "A `..` rest pattern appears where it is not allowed: only inside tuple, tuple-struct and slice patterns.
+
+Erroneous example:
+
+    let .. = 1;
+
+Use `_` to ignore a value.",
+    ),
+    (
+        "E9008",
+        "A pattern contains an expression that is neither a literal nor a constant.
+
+Erroneous example:
+
+    match n { 1 + 1 => {} _ => {} }
+
+Compute the value in a `const` and use its name in the pattern.",
+    ),
+    (
+        "W0001",
+        "Warning: a `match` arm can never be reached because earlier arms match every value it would match (rustc's `unreachable_patterns` lint).
+
+Erroneous example:
+
+    match n { _ => 1, 0 => 2 }
+
+Remove the arm, or move it before the arm that covers it.",
     ),
 ];
 

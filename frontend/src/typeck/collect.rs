@@ -153,7 +153,7 @@ fn derives(attrs: &[ast::Attribute]) -> Vec<String> {
     out
 }
 
-fn new_fn(cx: &mut Cx, name: &ast::Ident, path: String, module: ModuleId, linkage: Linkage, inline: bool) -> FnId {
+fn new_fn(cx: &mut Cx, name: &ast::Ident, path: String, linkage: Linkage, inline: bool) -> FnId {
     let id = FnId(cx.fns.len() as u32);
     let error = cx.common.error;
     cx.fns.push(hir::FnDef {
@@ -166,7 +166,7 @@ fn new_fn(cx: &mut Cx, name: &ast::Ident, path: String, module: ModuleId, linkag
         inline,
         body: None,
     });
-    cx.fn_info.push(FnInfo { module, self_kind: None, self_ty: None, is_unsafe: false });
+    cx.fn_info.push(FnInfo { self_kind: None, self_ty: None, is_unsafe: false });
     id
 }
 
@@ -186,7 +186,7 @@ fn declare_items<'a>(cx: &mut Cx<'a>, items: &'a [ast::Item], module: ModuleId, 
                     _ => Linkage::Internal,
                 };
                 let path = child_path(cx, module, &sig.name.name);
-                let id = new_fn(cx, &sig.name, path, module, linkage, has_attr(&item.attrs, "inline"));
+                let id = new_fn(cx, &sig.name, path, linkage, has_attr(&item.attrs, "inline"));
                 if has_attr(&item.attrs, "test") {
                     cx.tests.push(id);
                 }
@@ -212,7 +212,7 @@ fn declare_items<'a>(cx: &mut Cx<'a>, items: &'a [ast::Item], module: ModuleId, 
                     let fvis = vis_of(&fi.vis, module, cx);
                     match &fi.kind {
                         ast::ForeignItemKind::Fn(sig) => {
-                            let id = new_fn(cx, &sig.name, sig.name.name.clone(), module, Linkage::ImportC, false);
+                            let id = new_fn(cx, &sig.name, sig.name.name.clone(), Linkage::ImportC, false);
                             cx.fn_info[id.index()].is_unsafe = true;
                             let b = Binding { res: Res::Fn(id), vis: fvis, span: sig.name.span };
                             if define(cx, module, false, &sig.name, b) {
@@ -569,7 +569,6 @@ fn collect_impl<'a>(
                     cx,
                     &decl.sig.name,
                     format!("{type_path}::{}", decl.sig.name.name),
-                    module,
                     Linkage::Internal,
                     has_attr(&ai.attrs, "inline"),
                 );

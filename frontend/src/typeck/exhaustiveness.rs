@@ -407,7 +407,6 @@ fn show(cx: &Cx, w: &Witness) -> String {
                 (_, Ctor::Slice { var, .. }) => {
                     if *var {
                         let mut x = s;
-                        x.pop();
                         x.push("..".into());
                         format!("[{}]", x.join(", "))
                     } else {

@@ -406,6 +406,39 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
 
     pub(super) fn resolve_value_path(&mut self, path: &ast::Path) -> Option<PathRes> {
         let self_ty = self.self_ty;
+        // An unknown single name: suggest a similar local or item, as rustc does.
+        if path.segments.len() == 1 && !path.global && path.qself.is_none() {
+            let id = &path.segments[0].ident;
+            let idents = [id.clone()];
+            if let Err(resolve::PathError::NotFound { .. }) =
+                resolve::walk(self.cx, self.module, false, &idents, Ns::Value, self_ty)
+            {
+                let m = &self.cx.modules[self.module.0 as usize];
+                let best = self
+                    .scopes
+                    .iter()
+                    .flat_map(|s| s.keys())
+                    .chain(m.values.keys())
+                    .filter(|c| {
+                        c.as_str() != id.name
+                            && !c.starts_with('<')
+                            && edit_distance(c, &id.name) <= 2.min(id.name.len() / 2 + 1)
+                    })
+                    .min_by_key(|c| edit_distance(c, &id.name))
+                    .cloned();
+                let mut d = Diagnostic::error(
+                    "E0425",
+                    format!("cannot find value `{}` in this scope", id.name),
+                    id.span,
+                    "not found in this scope",
+                );
+                if let Some(b) = best {
+                    d = d.with_help(format!("a local variable or item with a similar name exists: `{b}`"));
+                }
+                self.err(d);
+                return None;
+            }
+        }
         resolve::resolve_path(self.cx, self.module, path, Ns::Value, self_ty)
     }
 

@@ -182,7 +182,10 @@ impl BodyChecker<'_, '_> {
         };
         let debug = ast::FormatSpec { ty: ast::FormatType::Debug, ..Default::default() };
         for (label, local, ty, sp) in [("\n  left: ", lv, lt, left.span), ("\n right: ", rv, rt, right.span)] {
-            pieces.push(PrintPiece::Literal(label.to_string()));
+            match pieces.last_mut() {
+                Some(PrintPiece::Literal(l)) => l.push_str(label),
+                _ => pieces.push(PrintPiece::Literal(label.to_string())),
+            }
             let mut e = self.mk(ExprKind::Local(local), ty, sp);
             if !self.is_str_ref(ty) {
                 e = self.auto_deref_operand(e);

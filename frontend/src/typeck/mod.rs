@@ -59,8 +59,6 @@ pub(crate) enum Res {
     Prim(Ty),
     /// A function of the standard library implemented by the compiler (`std::process::exit`).
     Intrinsic(IntrinsicFn),
-    /// A standard-library item that a later stage brings (`Option`, `Vec`, ..).
-    Unsupported(&'static str),
 }
 
 /// Who may name an item: everyone, or the code inside a module (and its descendants).
@@ -104,7 +102,6 @@ pub(crate) enum SelfKind {
 /// Facts about a function the HIR does not keep.
 #[derive(Clone, Debug)]
 pub(crate) struct FnInfo {
-    pub(crate) module: ModuleId,
     /// For methods: how `self` is taken.
     pub(crate) self_kind: Option<SelfKind>,
     /// The `Self` type inside an `impl`.
@@ -282,26 +279,6 @@ impl Cx<'_> {
                 }
                 false
             }
-        }
-    }
-
-    pub(crate) fn is_copy(&self, t: Ty) -> bool {
-        match self.tys.kind(t) {
-            TyKind::Bool
-            | TyKind::Char
-            | TyKind::Int(_)
-            | TyKind::Uint(_)
-            | TyKind::Float(_)
-            | TyKind::Never
-            | TyKind::RawPtr(..)
-            | TyKind::FnPtr(..)
-            | TyKind::Error
-            | TyKind::Infer(_)
-            | TyKind::Ref(_, crate::ty::Mutability::Not) => true,
-            TyKind::Tuple(ts) => ts.clone().iter().all(|t| self.is_copy(*t)),
-            TyKind::Array(t, _) => self.is_copy(*t),
-            TyKind::Adt(id, _) => self.adts[id.index()].is_copy,
-            _ => false,
         }
     }
 }

@@ -237,7 +237,6 @@ fn describe(res: Res) -> &'static str {
         Res::Alias(_) => "type alias",
         Res::Prim(_) => "builtin type",
         Res::Intrinsic(_) => "function",
-        Res::Unsupported(_) => "item",
     }
 }
 
@@ -445,7 +444,6 @@ pub(crate) fn walk(
                 }
                 return Ok(PathRes::Assoc { self_ty: t, name: seg.clone() });
             }
-            Res::Unsupported(p) => return Err(PathError::Unsupported(p)),
             _ => return Err(PathError::NotAModule { seg: i - 1 }),
         };
     }
