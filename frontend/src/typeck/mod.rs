@@ -14,11 +14,13 @@
 //! All shared state lives in one [`Cx`] so that a body being checked can evaluate a constant it
 //! meets on demand.
 
+mod aggregate;
 mod collect;
 mod consts;
 mod control;
 mod exhaustiveness;
 mod expr;
+mod finalize;
 mod infer;
 mod macros;
 mod methods;
