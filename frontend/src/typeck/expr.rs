@@ -4,11 +4,9 @@
 //! that literals and empty blocks get the right type without a later fix-up, then `coerce`
 //! applies Rust's coercions at coercion sites (`!` to anything, `&mut T` to `&T`, `&[T; N]` to
 //! `&[T]`) and otherwise unifies, reporting E0308. This file has the state of a body and the
-//! value expressions (paths, calls, operators, casts, places, aggregates, assignment); control
-//! flow is in `control`, patterns in `pat`, method calls in `methods`, macros in `macros`. When
-//! the body is done, `finalize` replaces inference variables by their values, applies the
-//! literal defaults, checks that integer literals fit, and runs the exhaustiveness checks on the
-//! final types.
+//! value expressions (paths, calls, operators, casts, places and assignment with their
+//! mutability errors); aggregates are in `aggregate`, control flow in `control`, patterns in
+//! `pat`, method calls in `methods`, macros in `macros`, and the end-of-body pass in `finalize`.
 
 use std::collections::HashMap;
 
