@@ -67,9 +67,24 @@ pub fn parse_text(file: FileId, src: &str) -> (ast::SourceFile, Vec<Diagnostic>)
         })
         .collect();
     let tokens = &skeleton;
+    // See `RECOVERY_BUDGET`: the nesting depth is a measure of the parser's stack.
+    let (mut depth, mut recoveries, mut work) = (0usize, 0usize, 0usize);
+    let mut stopped_at: Option<Token> = None;
     let result = grammar::FileParser::new().parse(
         &ctx,
         lexed.tokens.into_iter().map(|t| {
+            match t.tok {
+                Tok::OpenParen | Tok::OpenBracket | Tok::OpenBrace => depth += 1,
+                Tok::CloseParen | Tok::CloseBracket | Tok::CloseBrace => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            let n = ctx.recovered.borrow().len();
+            work += (n - recoveries) * (depth + 1);
+            recoveries = n;
+            if work > RECOVERY_BUDGET {
+                stopped_at = Some(t);
+                return Err(());
+            }
             let (lo, hi) = (t.lo, t.hi);
             Ok((lo, t, hi))
         }),
@@ -81,6 +96,12 @@ pub fn parse_text(file: FileId, src: &str) -> (ast::SourceFile, Vec<Diagnostic>)
             (Vec::new(), Vec::new())
         }
     };
+    if let Some(t) = stopped_at {
+        diags.push(
+            Diagnostic::error("E0001", "too many syntax errors in nested code: parsing stopped here", ctx.tsp(&t), "")
+                .with_note("the errors before this point are likely the cause; fix them first"),
+        );
+    }
     let mut syntax: Vec<Diagnostic> = Vec::new();
     let recovered = ctx.recovered.into_inner();
     // Sorted, so that "was a character dropped just here" is a binary search: garbage input can
@@ -122,6 +143,13 @@ pub fn parse_text(file: FileId, src: &str) -> (ast::SourceFile, Vec<Diagnostic>)
     let file_span = Span::new(file, 0, src.len());
     (ast::SourceFile { attrs, items, span: file_span }, diags)
 }
+
+/// How much error recovery one file may cost before parsing stops, in errors times the nesting
+/// depth at each. lalrpop's cost per error is proportional to the depth of its stack (it lists
+/// the tokens it expected by trying each of the ~120 terminals on a copy of the whole stack), so
+/// thousands of errors inside thousands of open braces were quadratic: 20,000 of each took 15 s.
+/// Real files stay far below: 10,000 errors at depth 100 are 1,000,000.
+const RECOVERY_BUDGET: usize = 20_000_000;
 
 /// For each token index (and one past the last), the end of the top-level item holding that
 /// token: the next `;` or `}` back at depth 0, or `usize::MAX`. Recovery inside nested groups

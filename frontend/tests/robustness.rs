@@ -93,6 +93,44 @@ fn pathological_inputs_are_reported_quickly() {
 }
 
 #[test]
+fn errors_deep_inside_nested_code_are_handled_quickly() {
+    // Error recovery used to cost time proportional to the parser's stack for each dropped token
+    // and each error (the first case took 72 s), and the lexer searched its whole stack of open
+    // delimiters for each stray closer.
+    let n = 10_000;
+    let braces =
+        |inner: &str, depth: usize| format!("fn main() {{ {}{inner}{} }}", "{".repeat(depth), "}".repeat(depth));
+    let cases: Vec<(&str, String)> = vec![
+        ("tokens nothing accepts, in deep blocks", braces(&" =".repeat(n), n)),
+        ("an error in deep parentheses in deep blocks", braces(&format!("{} = {}", "(".repeat(n), ")".repeat(n)), n)),
+        ("stray closers in deep blocks", braces(&" ) ]".repeat(3 * n), 3 * n)),
+        ("an error per statement in deep blocks", braces(&" x y".repeat(2 * n), 2 * n)),
+        ("junk in deep modules", format!("{}{}{}", "mod a { ".repeat(n), " let = x ; ( ) ".repeat(n), "}".repeat(n))),
+        ("junk in an impl", format!("impl X {{ {} }}", " let = x ; ( ) ".repeat(n))),
+    ];
+    for (name, src) in cases {
+        let size = src.len();
+        let (diags, report, took) = check(src);
+        eprintln!("{name}: {size} bytes, {diags} diagnostics, {report}-byte report in {took:?}");
+        assert!(diags > 0, "{name}: no diagnostic");
+        assert!(took < Duration::from_secs(10), "{name}: {took:?}");
+    }
+}
+
+#[test]
+fn parsing_stops_after_too_many_errors_in_deep_code() {
+    let depth = 20_000;
+    let src = format!("fn main() {{ {}{}{} }}", "{".repeat(depth), " x y".repeat(depth), "}".repeat(depth));
+    let mut sources = SourceMap::new();
+    let file = sources.add("bad.ae", src);
+    let mut sink = DiagnosticSink::new();
+    parse_file(&sources, file, &mut sink);
+    let messages: Vec<&str> = sink.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(messages[0], "expected `;` or `}`, found identifier `y`");
+    assert_eq!(messages[1], "too many syntax errors in nested code: parsing stopped here");
+}
+
+#[test]
 fn at_most_a_hundred_diagnostics_per_file() {
     let src = format!("fn main() {{}}\n{}", "}\n".repeat(3000));
     let mut sources = SourceMap::new();
