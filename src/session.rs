@@ -95,6 +95,7 @@ impl Session {
                 }
             }
         }
+        let overflow_checks = matches!(args.opt, crate::OptArg::O0);
         Ok(Session {
             file,
             output: args.output,
@@ -104,6 +105,7 @@ impl Session {
                 target: args.target,
                 cpu,
                 debug_info: args.debug,
+                overflow_checks,
                 test_harness: false,
             },
         })
@@ -187,7 +189,7 @@ impl Session {
         if self.emit.contains(&EmitKind::Ast) {
             self.write_output(EmitKind::Ast, aether_frontend::ast_pretty::print_ast(&ast, &sources).as_bytes())?;
         }
-        let overflow_checks = self.backend.opt_level == backend::OptLevel::O0;
+        let overflow_checks = self.backend.overflow_checks;
         let mir = aether_middle::mir_build::build_program(
             &mut krate,
             aether_middle::mir_build::BuildOptions { overflow_checks },

@@ -9,7 +9,8 @@ fn emit(kind: &str, level: &str, file: &str) -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/ir").join(file);
     let out = Command::new(env!("CARGO_BIN_EXE_aetherc"))
         .args([level, &format!("--emit={kind}"), "--target", "x86_64-unknown-linux-gnu"])
-        .arg(&path)
+        // A relative path, so that panic locations in the IR do not depend on the checkout.
+        .arg(file)
         .current_dir(path.parent().unwrap())
         .output()
         .expect("run aetherc");

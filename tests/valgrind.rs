@@ -21,8 +21,11 @@ fn run_pass_programs_are_clean_under_valgrind() {
         return;
     }
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/run-pass");
-    let mut sources: Vec<PathBuf> =
-        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|x| x == "ae")).collect();
+    let mut sources: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ae"))
+        .collect();
     sources.sort();
     assert!(!sources.is_empty());
     let tmp = tempfile::tempdir().unwrap();
@@ -30,10 +33,16 @@ fn run_pass_programs_are_clean_under_valgrind() {
     for src in &sources {
         for level in ["-O0", "-O3"] {
             let exe = tmp.path().join("prog");
-            let out = Command::new(env!("CARGO_BIN_EXE_aetherc")).arg(level).arg(src).arg("-o").arg(&exe).output().unwrap();
+            let out =
+                Command::new(env!("CARGO_BIN_EXE_aetherc")).arg(level).arg(src).arg("-o").arg(&exe).output().unwrap();
             assert!(out.status.success(), "{}: {}", src.display(), String::from_utf8_lossy(&out.stderr));
             let run = Command::new("valgrind")
-                .args(["--quiet", "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite,indirect"])
+                .args([
+                    "--quiet",
+                    "--error-exitcode=99",
+                    "--leak-check=full",
+                    "--errors-for-leak-kinds=definite,indirect",
+                ])
                 .arg(&exe)
                 .output()
                 .unwrap();

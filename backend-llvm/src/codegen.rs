@@ -48,6 +48,8 @@ pub struct CodegenCx<'ctx, 'a> {
     pub(crate) debug: Option<DebugCx<'ctx>>,
     /// The target triple, for the C ABI's rules.
     pub(crate) triple: String,
+    /// Whether integer intrinsics (`abs`, `pow`) panic on overflow.
+    pub(crate) overflow_checks: bool,
 }
 
 /// The LLVM symbol of an internal function: unique per crate path, and never clashing with C
@@ -94,6 +96,7 @@ impl<'ctx, 'a> CodegenCx<'ctx, 'a> {
             const_globals: Vec::new(),
             debug,
             triple: triple.to_string(),
+            overflow_checks: false,
         }
     }
 

@@ -5,12 +5,10 @@
 //! runtime's (stream 0, buf) destination. `Panic` and `PanicBuf` call `aether_rt_panic` /
 //! `aether_rt_panic_buf` with the call's source location; they unwind, so they are `invoke`d
 //! when the frame has cleanups. `StrEq` compares lengths, then bytes with `memcmp`; the HIR's
-//! math intrinsics are LLVM's (`llvm.sqrt`), `SliceLen` reads a fat pointer's length.
+//! numeric intrinsics are in `math.rs`.
 
-use aether_frontend::hir::IntrinsicFn;
 use aether_frontend::span::Span;
 use aether_middle::mir::{self, *};
-use inkwell::intrinsics::Intrinsic as LlvmIntrinsic;
 use inkwell::module::Linkage;
 use inkwell::values::{BasicValueEnum, IntValue, PointerValue};
 use inkwell::IntPredicate;
@@ -52,8 +50,10 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
                 return self.store_result(destination, v.into());
             }
             mir::Intrinsic::Hir(h) => {
-                let v = self.hir_intrinsic(h, args)?;
-                return self.store_result(destination, v);
+                return match self.hir_intrinsic(h, args, span, unwind)? {
+                    Some(v) => self.store_result(destination, v),
+                    None => Ok(()),
+                };
             }
             mir::Intrinsic::Panic => {
                 let msg = self.sized_operand(&args[0])?.into_struct_value();
@@ -193,22 +193,6 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
         let phi = self.b().build_phi(self.cg.cx.bool_type(), "streq")?;
         phi.add_incoming(&[(&self.cg.cx.bool_type().const_zero(), start), (&bytes_eq, cmp_end)]);
         Ok(phi.as_basic_value().into_int_value())
-    }
-
-    fn hir_intrinsic(&mut self, h: IntrinsicFn, args: &[Operand]) -> Result<BasicValueEnum<'ctx>, BackendError> {
-        let v = self.sized_operand(&args[0])?;
-        match h {
-            IntrinsicFn::SqrtF64 | IntrinsicFn::SqrtF32 => {
-                let intr = LlvmIntrinsic::find("llvm.sqrt")
-                    .ok_or_else(|| BackendError::Internal("no intrinsic llvm.sqrt".into()))?;
-                let f = intr
-                    .get_declaration(&self.cg.module, &[v.get_type()])
-                    .ok_or_else(|| BackendError::Internal("cannot declare llvm.sqrt".into()))?;
-                let r = self.b().build_call(f, &[v.into()], "")?;
-                r.try_as_basic_value().basic().ok_or_else(|| BackendError::Internal("sqrt returns".into()))
-            }
-            IntrinsicFn::SliceLen => Ok(self.b().build_extract_value(v.into_struct_value(), 1, "")?),
-        }
     }
 
     /// A pointer to the runtime's `AetherFmtSpec` for `spec` (layout in aether_rt.h: fill u32,

@@ -13,6 +13,7 @@ mod debuginfo;
 mod intrinsic;
 pub mod layout;
 pub mod link;
+mod math;
 pub mod pipeline;
 mod place;
 pub mod runtime_fn;
@@ -64,6 +65,8 @@ pub struct Options {
     pub cpu: Option<String>,
     /// `-g`: emit DWARF debug info (line tables, functions, named locals).
     pub debug_info: bool,
+    /// Integer overflow panics (Rust's debug assertions); must match the MIR's build option.
+    pub overflow_checks: bool,
     /// Build the `#[test]` runner (`aetherc test`): the C `main` runs the crate's tests instead
     /// of `fn main`.
     pub test_harness: bool,
@@ -110,6 +113,7 @@ pub fn compile(
         &triple,
         opts.debug_info,
     );
+    cg.overflow_checks = opts.overflow_checks;
     cg.codegen_program(opts.test_harness)?;
     let module = &cg.module;
     module.set_triple(&tm.get_triple());

@@ -533,6 +533,22 @@ impl BodyChecker<'_, '_> {
                 }
             }
         }
+        // `&T` formats as `T` (the standard library's `impl Display for &T`): read through
+        // references to scalars; composite values are expanded through references already.
+        for a in args.iter_mut() {
+            loop {
+                let t = self.resolved(a.ty);
+                let TyKind::Ref(inner, _) = self.cx.tys.kind(t).clone() else { break };
+                let inner = self.resolved(inner);
+                if matches!(self.cx.tys.kind(inner), TyKind::Str) || self.is_composite(inner) {
+                    break;
+                }
+                let span = a.span;
+                let placeholder = hir::Expr { kind: hir::ExprKind::Lit(hir::Literal::Unit), ty: t, span };
+                let e = std::mem::replace(a, placeholder);
+                *a = hir::Expr { kind: hir::ExprKind::Deref(Box::new(e)), ty: inner, span };
+            }
+        }
         for p in &pieces {
             if let hir::PrintPiece::Arg { index, spec, .. } = p {
                 self.check_formattable(&args[*index], spec.ty);
