@@ -133,7 +133,8 @@ fn explain_prints_every_code_the_compiler_emits() {
                 let p = e.unwrap().path();
                 if p.is_dir() {
                     stack.push(p);
-                } else if p.extension().is_some_and(|x| x == "rs" || x == "lalrpop") {
+                } else if p.extension().is_some_and(|x| x == "rs" || x == "lalrpop") && !p.ends_with("error_codes.rs") {
+                    // (error_codes.rs is the table itself, and its tests name unknown codes.)
                     let text = std::fs::read_to_string(&p).unwrap();
                     for (i, _) in text.match_indices("\"E") {
                         let code = &text[i + 1..];
