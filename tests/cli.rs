@@ -250,3 +250,42 @@ fn debug_info_build_runs_and_has_line_tables() {
     };
     assert!(String::from_utf8_lossy(&dump.stdout).contains("g.ae"), "no line table for g.ae");
 }
+
+/// Integer overflow panics at -O0 and wraps at -O1 and above, as in Rust; `pow` and `abs` follow
+/// the same rule.
+#[test]
+fn overflow_checks_depend_on_the_level() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "fn add(a: u8, b: u8) -> u8 { a + b }\nfn main() { println!(\"{}\", add(200, 100)); }\n",
+            "attempt to add with overflow",
+            "44\n",
+        ),
+        (
+            "fn p(b: i32) -> i32 { b.pow(31) }\nfn main() { println!(\"{}\", p(2)); }\n",
+            "attempt to multiply with overflow",
+            "-2147483648\n",
+        ),
+        (
+            "fn a(x: i8) -> i8 { x.abs() }\nfn main() { println!(\"{}\", a(-128)); }\n",
+            "attempt to negate with overflow",
+            "-128\n",
+        ),
+        (
+            "fn n(x: i64) -> i64 { -x }\nfn main() { println!(\"{}\", n(-9223372036854775807 - 1)); }\n",
+            "attempt to negate with overflow",
+            "-9223372036854775808\n",
+        ),
+    ];
+    for (i, (src, msg, wrapped)) in cases.iter().enumerate() {
+        let file = format!("o{i}.ae");
+        write(dir.path(), &file, src.as_bytes());
+        let o = aetherc(&["run", "-O0", &file], dir.path());
+        assert_eq!(o.status.code(), Some(101), "{src}: {}", stderr(&o));
+        assert!(stderr(&o).contains(msg), "{src}: {}", stderr(&o));
+        let o = aetherc(&["run", "-O2", &file], dir.path());
+        assert_eq!(o.status.code(), Some(0), "{src}: {}", stderr(&o));
+        assert_eq!(String::from_utf8_lossy(&o.stdout), *wrapped, "{src}");
+    }
+}

@@ -237,6 +237,11 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
     pub(crate) fn constant(&mut self, c: &Constant) -> Result<Option<BasicValueEnum<'ctx>>, BackendError> {
         let Some(lt) = self.cg.layouts.imm_type(c.ty) else { return Ok(None) };
         Ok(Some(match &c.value {
+            // A raw pointer constant is an address (null for 0).
+            ConstValue::Scalar(v) if lt.is_pointer_type() => {
+                let addr = self.cg.usize_const(*v as u64);
+                self.b().build_int_to_ptr(addr, lt.into_pointer_type(), "")?.into()
+            }
             ConstValue::Scalar(v) => {
                 if !lt.is_int_type() {
                     return Err(BackendError::Internal(format!("scalar constant of type {lt:?}")));
