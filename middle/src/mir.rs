@@ -45,6 +45,26 @@ impl Local {
     pub const RETURN_PLACE: Local = Local(0);
 }
 
+/// A program point: statement `statement_index` of `block`, or the block's terminator when
+/// `statement_index` equals the number of statements. Dataflow results are queried "before" or
+/// "after" a location.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Location {
+    pub block: BasicBlock,
+    pub statement_index: usize,
+}
+
+impl Location {
+    /// The first statement (or terminator) of the entry block.
+    pub const START: Location = Location { block: BasicBlock(0), statement_index: 0 };
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}[{}]", self.block, self.statement_index)
+    }
+}
+
 /// All MIR of a program.
 #[derive(Debug)]
 pub struct Program {
