@@ -1,5 +1,10 @@
 //! AetherLang mid-level IR: MIR data structures, MIR building from typed HIR, and MIR passes.
 
+pub mod bitset;
+pub mod dataflow;
+pub mod liveness;
 pub mod mir;
 pub mod mir_build;
 pub mod pretty;
+pub mod storage;
+pub mod storage_conflicts;
