@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use aether_backend_llvm as backend;
-use aether_frontend::diagnostics::DiagnosticSink;
+use aether_frontend::diagnostics::{Diagnostic, DiagnosticSink};
 use aether_frontend::span::SourceMap;
 use clap::ValueEnum;
 
@@ -150,6 +150,12 @@ impl Session {
         let ast = self.parse(sources)?;
         let mut sink = DiagnosticSink::new();
         let krate = aether_frontend::typeck::check_crate(&ast, &mut sink);
+        if krate.entry.is_none() && !self.backend.test_harness && !sink.has_errors() {
+            sink.push(
+                Diagnostic::error("E0601", "`main` function not found in crate", ast.span.shrink_to_lo(), "")
+                    .with_help("add `fn main() { }` to the file"),
+            );
+        }
         if !sink.diagnostics.is_empty() {
             sink.emit_all(sources);
         }

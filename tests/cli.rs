@@ -289,3 +289,26 @@ fn overflow_checks_depend_on_the_level() {
         assert_eq!(String::from_utf8_lossy(&o.stdout), *wrapped, "{src}");
     }
 }
+
+/// `aetherc test` runs the `#[test]` functions (no `main` needed) and reports like libtest.
+#[test]
+fn test_subcommand_runs_test_functions() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = "fn double(x: i32) -> i32 { x * 2 }\n\
+               #[test]\nfn doubles() { assert_eq!(double(21), 42); }\n\
+               #[test]\nfn fails() { assert!(double(1) == 3, \"double(1) was {}\", double(1)); }\n";
+    write(dir.path(), "t.ae", src.as_bytes());
+    let o = aetherc(&["test", "t.ae"], dir.path());
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(101), "{out}{}", stderr(&o));
+    assert!(out.contains("running 2 tests"), "{out}");
+    assert!(out.contains("test doubles ... ok"), "{out}");
+    assert!(out.contains("test fails ... FAILED"), "{out}");
+    assert!(out.contains("test result: FAILED. 1 passed; 1 failed"), "{out}");
+    assert!(stderr(&o).contains("thread 'fails' panicked at"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("double(1) was 2"), "{}", stderr(&o));
+    let ok = "#[test]\nfn t() { assert_eq!(1 + 1, 2); }\n";
+    write(dir.path(), "ok.ae", ok.as_bytes());
+    let o = aetherc(&["test", "ok.ae"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

@@ -204,11 +204,8 @@ pub fn check_crate(file: &ast::SourceFile, sink: &mut DiagnosticSink) -> hir::Cr
         Some(Res::Fn(id)) => Some(id),
         _ => None,
     };
+    // A missing `main` is the driver's to report: a test build needs none.
     match entry {
-        None if !cx.sink.has_errors() => cx.sink.push(
-            Diagnostic::error("E0601", "`main` function not found in crate", file.span.shrink_to_lo(), "")
-                .with_help("add `fn main() { }` to the file"),
-        ),
         Some(id) => {
             let f = &cx.fns[id.index()];
             if !f.params.is_empty() || !(cx.tys.is_unit(f.ret) || *cx.tys.kind(f.ret) == TyKind::Never) {
