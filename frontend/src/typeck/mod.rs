@@ -162,7 +162,7 @@ pub(crate) struct Cx<'a> {
 
 /// Reports a feature that a later part of the compiler implements.
 pub(crate) fn unsupported(what: &str, span: Span) -> Diagnostic {
-    Diagnostic::error("E9001", format!("{what} is not supported yet"), span, "not supported yet").with_note(
+    Diagnostic::error("E9001", format!("not supported yet: {what}"), span, "not supported yet").with_note(
         "aetherc implements the language in stages; this construct is planned but not available in this version",
     )
 }
