@@ -505,170 +505,99 @@ pub enum IntrinsicFn {
     Trunc,
 }
 
+/// The one definition of an expression's children, for the shared and mutable visitors.
+macro_rules! visit_children {
+    ($kind:expr, $f:ident, $iter:ident $(, $m:tt)?) => {
+            match $kind {
+                ExprKind::Lit(_)
+                | ExprKind::Local(_)
+                | ExprKind::Continue { .. }
+                | ExprKind::Const(_)
+                | ExprKind::Static(_) => {}
+                ExprKind::Call { args, .. }
+                | ExprKind::Print { args, .. }
+                | ExprKind::Panic { args, .. }
+                | ExprKind::Tuple(args)
+                | ExprKind::Array(args)
+                | ExprKind::Intrinsic { args, .. } => args.$iter().for_each($f),
+                ExprKind::Binary { lhs, rhs, .. } | ExprKind::Logical { lhs, rhs, .. } => {
+                    $f(lhs);
+                    $f(rhs);
+                }
+                ExprKind::Assign { place, value } | ExprKind::AssignOp { place, value, .. } => {
+                    $f(place);
+                    $f(value);
+                }
+                ExprKind::Index { base, index } => {
+                    $f(base);
+                    $f(index);
+                }
+                ExprKind::Unary { operand: x, .. }
+                | ExprKind::Cast(x)
+                | ExprKind::Deref(x)
+                | ExprKind::PtrCast(x)
+                | ExprKind::Field { base: x, .. }
+                | ExprKind::Ref { place: x, .. }
+                | ExprKind::Repeat { value: x, .. }
+                | ExprKind::Loop { body: x, .. }
+                | ExprKind::Let { scrutinee: x, .. } => $f(x),
+                ExprKind::Break { value, .. } | ExprKind::Return(value) => {
+                    if let Some(v) = value {
+                        $f(v);
+                    }
+                }
+                ExprKind::Block(b) => {
+                    for s in &$($m)? b.stmts {
+                        match s {
+                            Stmt::Let { init, else_block, .. } => {
+                                if let Some(i) = init {
+                                    $f(i);
+                                }
+                                if let Some(e) = else_block {
+                                    $f(e);
+                                }
+                            }
+                            Stmt::Expr(x) => $f(x),
+                        }
+                    }
+                    if let Some(x) = &$($m)? b.expr {
+                        $f(x);
+                    }
+                }
+                ExprKind::If { cond, then, else_ } => {
+                    $f(cond);
+                    $f(then);
+                    if let Some(x) = else_ {
+                        $f(x);
+                    }
+                }
+                ExprKind::Adt { fields, base, .. } => {
+                    fields.$iter().for_each(|(_, x)| $f(x));
+                    if let Some(b) = base {
+                        $f(b);
+                    }
+                }
+                ExprKind::Match { scrutinee, arms } => {
+                    $f(scrutinee);
+                    for a in arms {
+                        if let Some(g) = &$($m)? a.guard {
+                            $f(g);
+                        }
+                        $f(&$($m)? a.body);
+                    }
+                }
+            }
+    };
+}
+
 impl Expr {
     /// Calls `f` on each direct sub-expression, in evaluation order.
     pub fn for_each_child<'a>(&'a self, mut f: impl FnMut(&'a Expr)) {
-        match &self.kind {
-            ExprKind::Lit(_)
-            | ExprKind::Local(_)
-            | ExprKind::Continue { .. }
-            | ExprKind::Const(_)
-            | ExprKind::Static(_) => {}
-            ExprKind::Call { args, .. }
-            | ExprKind::Print { args, .. }
-            | ExprKind::Panic { args, .. }
-            | ExprKind::Tuple(args)
-            | ExprKind::Array(args)
-            | ExprKind::Intrinsic { args, .. } => args.iter().for_each(f),
-            ExprKind::Binary { lhs, rhs, .. } | ExprKind::Logical { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            ExprKind::Assign { place, value } | ExprKind::AssignOp { place, value, .. } => {
-                f(place);
-                f(value);
-            }
-            ExprKind::Index { base, index } => {
-                f(base);
-                f(index);
-            }
-            ExprKind::Unary { operand: x, .. }
-            | ExprKind::Cast(x)
-            | ExprKind::Deref(x)
-            | ExprKind::PtrCast(x)
-            | ExprKind::Field { base: x, .. }
-            | ExprKind::Ref { place: x, .. }
-            | ExprKind::Repeat { value: x, .. }
-            | ExprKind::Loop { body: x, .. }
-            | ExprKind::Let { scrutinee: x, .. } => f(x),
-            ExprKind::Break { value, .. } | ExprKind::Return(value) => {
-                if let Some(v) = value {
-                    f(v);
-                }
-            }
-            ExprKind::Block(b) => {
-                for s in &b.stmts {
-                    match s {
-                        Stmt::Let { init, else_block, .. } => {
-                            if let Some(i) = init {
-                                f(i);
-                            }
-                            if let Some(e) = else_block {
-                                f(e);
-                            }
-                        }
-                        Stmt::Expr(x) => f(x),
-                    }
-                }
-                if let Some(x) = &b.expr {
-                    f(x);
-                }
-            }
-            ExprKind::If { cond, then, else_ } => {
-                f(cond);
-                f(then);
-                if let Some(x) = else_ {
-                    f(x);
-                }
-            }
-            ExprKind::Adt { fields, base, .. } => {
-                fields.iter().for_each(|(_, x)| f(x));
-                if let Some(b) = base {
-                    f(b);
-                }
-            }
-            ExprKind::Match { scrutinee, arms } => {
-                f(scrutinee);
-                for a in arms {
-                    if let Some(g) = &a.guard {
-                        f(g);
-                    }
-                    f(&a.body);
-                }
-            }
-        }
+        visit_children!(&self.kind, f, iter)
     }
 
     /// Calls `f` on each direct sub-expression, mutably, in evaluation order.
     pub fn for_each_child_mut(&mut self, mut f: impl FnMut(&mut Expr)) {
-        match &mut self.kind {
-            ExprKind::Lit(_)
-            | ExprKind::Local(_)
-            | ExprKind::Continue { .. }
-            | ExprKind::Const(_)
-            | ExprKind::Static(_) => {}
-            ExprKind::Call { args, .. }
-            | ExprKind::Print { args, .. }
-            | ExprKind::Panic { args, .. }
-            | ExprKind::Tuple(args)
-            | ExprKind::Array(args)
-            | ExprKind::Intrinsic { args, .. } => args.iter_mut().for_each(f),
-            ExprKind::Binary { lhs, rhs, .. } | ExprKind::Logical { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            ExprKind::Assign { place, value } | ExprKind::AssignOp { place, value, .. } => {
-                f(place);
-                f(value);
-            }
-            ExprKind::Index { base, index } => {
-                f(base);
-                f(index);
-            }
-            ExprKind::Unary { operand: x, .. }
-            | ExprKind::Cast(x)
-            | ExprKind::Deref(x)
-            | ExprKind::PtrCast(x)
-            | ExprKind::Field { base: x, .. }
-            | ExprKind::Ref { place: x, .. }
-            | ExprKind::Repeat { value: x, .. }
-            | ExprKind::Loop { body: x, .. }
-            | ExprKind::Let { scrutinee: x, .. } => f(x),
-            ExprKind::Break { value, .. } | ExprKind::Return(value) => {
-                if let Some(v) = value {
-                    f(v);
-                }
-            }
-            ExprKind::Block(b) => {
-                for s in &mut b.stmts {
-                    match s {
-                        Stmt::Let { init, else_block, .. } => {
-                            if let Some(i) = init {
-                                f(i);
-                            }
-                            if let Some(e) = else_block {
-                                f(e);
-                            }
-                        }
-                        Stmt::Expr(x) => f(x),
-                    }
-                }
-                if let Some(x) = &mut b.expr {
-                    f(x);
-                }
-            }
-            ExprKind::If { cond, then, else_ } => {
-                f(cond);
-                f(then);
-                if let Some(x) = else_ {
-                    f(x);
-                }
-            }
-            ExprKind::Adt { fields, base, .. } => {
-                fields.iter_mut().for_each(|(_, x)| f(x));
-                if let Some(b) = base {
-                    f(b);
-                }
-            }
-            ExprKind::Match { scrutinee, arms } => {
-                f(scrutinee);
-                for a in arms {
-                    if let Some(g) = &mut a.guard {
-                        f(g);
-                    }
-                    f(&mut a.body);
-                }
-            }
-        }
+        visit_children!(&mut self.kind, f, iter_mut, mut)
     }
 }

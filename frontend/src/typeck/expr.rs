@@ -815,6 +815,28 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
     }
 
     /// Whether a place may be written or mutably borrowed; otherwise the reason and a help.
+    /// E0596 when `e` is a place that cannot be borrowed mutably (an immutable binding, or
+    /// behind a `&` reference).
+    pub(super) fn check_mut_borrow(&mut self, e: &hir::Expr, span: Span) {
+        if !is_place(e) {
+            return;
+        }
+        if let Err((why, help)) = self.place_mutable(e) {
+            let text = self.place_text(e);
+            let why = why.replace("which is behind", "as it is behind");
+            let mut d = Diagnostic::error(
+                "E0596",
+                format!("cannot borrow `{text}` as mutable, {why}"),
+                span,
+                "cannot borrow as mutable",
+            );
+            if let Some(h) = help {
+                d = d.with_help(h);
+            }
+            self.err(d);
+        }
+    }
+
     pub(super) fn place_mutable(&self, p: &hir::Expr) -> Result<(), (String, Option<String>)> {
         match &p.kind {
             ExprKind::Local(id) => {
@@ -1268,21 +1290,8 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
         if self.is_error(e.ty) {
             return self.error_expr(span);
         }
-        if mutable && is_place(&e) {
-            if let Err((why, help)) = self.place_mutable(&e) {
-                let text = self.place_text(&e);
-                let why = why.replace("which is behind", "as it is behind");
-                let mut d = Diagnostic::error(
-                    "E0596",
-                    format!("cannot borrow `{text}` as mutable, {why}"),
-                    span,
-                    "cannot borrow as mutable",
-                );
-                if let Some(h) = help {
-                    d = d.with_help(h);
-                }
-                self.err(d);
-            }
+        if mutable {
+            self.check_mut_borrow(&e, span);
         }
         let m = if mutable { Mutability::Mut } else { Mutability::Not };
         let ty = self.intern(TyKind::Ref(e.ty, m));

@@ -155,21 +155,8 @@ impl BodyChecker<'_, '_> {
                         }
                     }
                 }
-                if mutable && super::expr::is_place(&recv) {
-                    if let Err((why, help)) = self.place_mutable(&recv) {
-                        let text = self.place_text(&recv);
-                        let why = why.replace("which is behind", "as it is behind");
-                        let mut d = Diagnostic::error(
-                            "E0596",
-                            format!("cannot borrow `{text}` as mutable, {why}"),
-                            span,
-                            "cannot borrow as mutable",
-                        );
-                        if let Some(h) = help {
-                            d = d.with_help(h);
-                        }
-                        self.err(d);
-                    }
+                if mutable {
+                    self.check_mut_borrow(&recv, span);
                 }
                 let t = self.intern(TyKind::Ref(recv.ty, if mutable { Mutability::Mut } else { Mutability::Not }));
                 self.mk(ExprKind::Ref { mutable, place: Box::new(recv) }, t, span)
