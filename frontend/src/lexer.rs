@@ -22,8 +22,7 @@ pub struct LexOutput {
 pub fn lex(file: FileId, src: &str) -> LexOutput {
     let mut lx = Lexer { file, src, bytes: src.as_bytes(), pos: 0, tokens: Vec::new(), diags: Vec::new() };
     lx.run();
-    let Lexer { mut tokens, mut diags, .. } = lx;
-    fuse_macro_names(&mut tokens);
+    let Lexer { tokens, mut diags, .. } = lx;
     let (mut tokens, repair_from) = balance(file, src.len(), tokens, &mut diags);
     collapse_unknown_macros(file, &mut tokens, &mut diags);
     LexOutput { tokens, diags, repair_from }
@@ -75,6 +74,16 @@ impl<'a> Lexer<'a> {
     }
 
     fn push(&mut self, tok: Tok, lo: usize) {
+        // An identifier followed by `!` is always a macro call: fuse the two into one token.
+        if tok == Tok::Not {
+            if let Some(last) = self.tokens.last_mut() {
+                if let Tok::Ident(name) = &mut last.tok {
+                    last.tok = macro_token(std::mem::take(name));
+                    last.hi = self.pos;
+                    return;
+                }
+            }
+        }
         self.tokens.push(Token { tok, lo, hi: self.pos });
     }
 
@@ -100,6 +109,13 @@ impl<'a> Lexer<'a> {
             b'0'..=b'9' => self.number(),
             b'"' => {
                 self.pos += 1;
+                // Most strings have no escapes: their value is their text.
+                let plain = self.bytes[lo + 1..].iter().position(|&b| b == b'"' || b == b'\\');
+                if let Some(n) = plain.filter(|&n| self.bytes[lo + 1 + n] == b'"') {
+                    self.pos = lo + 2 + n;
+                    self.push(Tok::Str(self.src[lo + 1..lo + 1 + n].to_string()), lo);
+                    return;
+                }
                 let s = self.quoted(lo, '"', false);
                 self.push(Tok::Str(s.into_iter().map(|u| char::from_u32(u).unwrap_or('\u{FFFD}')).collect()), lo);
             }
@@ -143,8 +159,10 @@ impl<'a> Lexer<'a> {
                 self.push(Tok::Byte(v.first().copied().unwrap_or(0) as u8), lo);
             }
             _ if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 && self.peek().is_some_and(is_ident_start) => {
-                let name = self.ident_text();
-                let tok = keyword(&name).unwrap_or(Tok::Ident(name));
+                self.pos = self.ident_end(lo);
+                let text = &self.src[lo..self.pos];
+                // Keywords are looked up before allocating: only identifiers need a `String`.
+                let tok = keyword(text).unwrap_or_else(|| Tok::Ident(text.to_string()));
                 self.push(tok, lo);
             }
             _ => self.punct(),
@@ -158,14 +176,24 @@ impl<'a> Lexer<'a> {
         self.byte_at(i) == b'"'
     }
 
-    fn ident_text(&mut self) -> String {
-        let start = self.pos;
-        while let Some(c) = self.peek() {
-            if !is_ident_continue(c) {
+    /// The end of the identifier characters from byte `i`: ASCII a byte at a time, the rest by
+    /// decoding.
+    fn ident_end(&self, mut i: usize) -> usize {
+        while let Some(&b) = self.bytes.get(i) {
+            if b.is_ascii_alphanumeric() || b == b'_' {
+                i += 1;
+            } else if b >= 0x80 && self.src[i..].chars().next().is_some_and(is_ident_continue) {
+                i += self.src[i..].chars().next().map_or(1, char::len_utf8);
+            } else {
                 break;
             }
-            self.pos += c.len_utf8();
         }
+        i
+    }
+
+    fn ident_text(&mut self) -> String {
+        let start = self.pos;
+        self.pos = self.ident_end(start);
         self.src[start..self.pos].to_string()
     }
 
@@ -318,9 +346,12 @@ impl<'a> Lexer<'a> {
             }
         }
         let body_end = self.pos;
-        let suffix = self.ident_text();
-        let digits: String = self.src[digits_start..body_end].chars().filter(|&c| c != '_').collect();
-        let float_suffix = match suffix.as_str() {
+        self.pos = self.ident_end(body_end);
+        let suffix = &self.src[body_end..self.pos];
+        let written = &self.src[digits_start..body_end];
+        let digits: std::borrow::Cow<str> =
+            if written.contains('_') { written.replace('_', "").into() } else { written.into() };
+        let float_suffix = match suffix {
             "f32" => Some(FloatSuffix::F32),
             "f64" => Some(FloatSuffix::F64),
             _ => None,
@@ -335,10 +366,10 @@ impl<'a> Lexer<'a> {
                     "invalid suffix",
                 );
             }
-            self.push(Tok::Float(digits, float_suffix), lo);
+            self.push(Tok::Float(digits.into_owned(), float_suffix), lo);
             return;
         }
-        let int_suffix = match suffix.as_str() {
+        let int_suffix = match suffix {
             "" => None,
             "i8" => Some(IntSuffix::I8),
             "i16" => Some(IntSuffix::I16),
@@ -540,43 +571,30 @@ impl<'a> Lexer<'a> {
     }
 }
 
-/// Fuses `name` `!` into one macro token (an identifier followed by `!` is always a macro call).
-fn fuse_macro_names(tokens: &mut Vec<Token>) {
-    let mut out = Vec::with_capacity(tokens.len());
-    let mut it = std::mem::take(tokens).into_iter().peekable();
-    while let Some(t) = it.next() {
-        if let Tok::Ident(name) = &t.tok {
-            if it.peek().is_some_and(|n| n.tok == Tok::Not) {
-                let bang = it.next().unwrap();
-                let tok = match name.as_str() {
-                    "println" => Tok::MacFormat(FormatMacro::Println),
-                    "print" => Tok::MacFormat(FormatMacro::Print),
-                    "eprintln" => Tok::MacFormat(FormatMacro::Eprintln),
-                    "eprint" => Tok::MacFormat(FormatMacro::Eprint),
-                    "format" => Tok::MacFormat(FormatMacro::Format),
-                    "panic" => Tok::MacFormat(FormatMacro::Panic),
-                    "unreachable" => Tok::MacFormat(FormatMacro::Unreachable),
-                    "todo" => Tok::MacFormat(FormatMacro::Todo),
-                    "unimplemented" => Tok::MacFormat(FormatMacro::Unimplemented),
-                    "write" => Tok::MacWrite(FormatMacro::Write),
-                    "writeln" => Tok::MacWrite(FormatMacro::Writeln),
-                    "assert" => Tok::MacAssert,
-                    "assert_eq" => Tok::MacAssertEq,
-                    "assert_ne" => Tok::MacAssertNe,
-                    "vec" => Tok::MacVec,
-                    "join" => Tok::MacJoin,
-                    "select" => Tok::MacSelect,
-                    "defer" => Tok::MacDefer,
-                    "matches" => Tok::MacMatches,
-                    _ => Tok::MacUnknown(name.clone(), false),
-                };
-                out.push(Token { tok, lo: t.lo, hi: bang.hi });
-                continue;
-            }
-        }
-        out.push(t);
+/// The token for the macro `name!`.
+fn macro_token(name: String) -> Tok {
+    match name.as_str() {
+        "println" => Tok::MacFormat(FormatMacro::Println),
+        "print" => Tok::MacFormat(FormatMacro::Print),
+        "eprintln" => Tok::MacFormat(FormatMacro::Eprintln),
+        "eprint" => Tok::MacFormat(FormatMacro::Eprint),
+        "format" => Tok::MacFormat(FormatMacro::Format),
+        "panic" => Tok::MacFormat(FormatMacro::Panic),
+        "unreachable" => Tok::MacFormat(FormatMacro::Unreachable),
+        "todo" => Tok::MacFormat(FormatMacro::Todo),
+        "unimplemented" => Tok::MacFormat(FormatMacro::Unimplemented),
+        "write" => Tok::MacWrite(FormatMacro::Write),
+        "writeln" => Tok::MacWrite(FormatMacro::Writeln),
+        "assert" => Tok::MacAssert,
+        "assert_eq" => Tok::MacAssertEq,
+        "assert_ne" => Tok::MacAssertNe,
+        "vec" => Tok::MacVec,
+        "join" => Tok::MacJoin,
+        "select" => Tok::MacSelect,
+        "defer" => Tok::MacDefer,
+        "matches" => Tok::MacMatches,
+        _ => Tok::MacUnknown(name, false),
     }
-    *tokens = out;
 }
 
 fn closer_of(t: &Tok) -> Option<Tok> {
@@ -598,8 +616,39 @@ fn is_closer(t: &Tok) -> bool {
 /// wall of labels help anyone find the missing closer. rustc uses the same limit.
 const UNCLOSED_LABELS: usize = 5;
 
+/// Whether every delimiter is closed by the matching closer: then the stream needs no repair.
+fn balanced(tokens: &[Token]) -> bool {
+    let mut open: Vec<&Tok> = Vec::new();
+    for t in tokens {
+        match &t.tok {
+            Tok::OpenParen | Tok::OpenBracket | Tok::OpenBrace => open.push(&t.tok),
+            Tok::CloseParen => {
+                if open.pop() != Some(&Tok::OpenParen) {
+                    return false;
+                }
+            }
+            Tok::CloseBracket => {
+                if open.pop() != Some(&Tok::OpenBracket) {
+                    return false;
+                }
+            }
+            Tok::CloseBrace => {
+                if open.pop() != Some(&Tok::OpenBrace) {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    open.is_empty()
+}
+
 /// Checks delimiter nesting, reports problems and returns a balanced stream.
 fn balance(file: FileId, len: usize, tokens: Vec<Token>, diags: &mut Vec<Diagnostic>) -> (Vec<Token>, Option<usize>) {
+    // The usual case: nothing to report or repair, and no copy of the tokens to make.
+    if balanced(&tokens) {
+        return (tokens, None);
+    }
     let mut out = Vec::with_capacity(tokens.len() + 4);
     // Open delimiters: (index in `out`, expected closer).
     let mut stack: Vec<(usize, Tok)> = Vec::new();
