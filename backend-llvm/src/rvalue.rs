@@ -30,6 +30,26 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
                 let dest = self.place(place)?;
                 self.repeat(dest, op, *n)
             }
+            Rvalue::CheckedBinaryOp(op, l, r) => {
+                // The `(T, bool)` result is stored field by field: an aggregate `store` is one
+                // of the instructions FastISel cannot select, sending the whole block through
+                // SelectionDAG at -O0.
+                let (value, flag) = self.checked_binary(*op, l, r)?;
+                let dest = self.place(place)?;
+                let flag = self.b().build_int_z_extend(flag, self.cg.cx.i8_type(), "")?;
+                for (i, v) in [(0, value), (1, flag)] {
+                    let (st, idx) = self
+                        .cg
+                        .layouts
+                        .field(dest_ty, None, i)
+                        .ok_or_else(|| BackendError::Internal("checked result field is zero-sized".into()))?;
+                    let p = self.b().build_struct_gep(st, dest.ptr, idx, "")?;
+                    let align = if i == 0 { self.cg.layouts.align_of(self.operand_ty(l)) } else { 1 };
+                    let st = self.b().build_store(p, v)?;
+                    st.set_alignment(align).map_err(|e| BackendError::Internal(format!("{e:?}")))?;
+                }
+                Ok(())
+            }
             Rvalue::Use(op) => {
                 if self.cg.layouts.is_zst(dest_ty) {
                     return Ok(());
@@ -60,43 +80,7 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
                 let rv = self.sized_operand(r)?;
                 Ok(Some(self.binary(*op, lv, rv, ty, rty)?))
             }
-            Rvalue::CheckedBinaryOp(op, l, r) => {
-                let ty = self.operand_ty(l);
-                let signed = self.cg.krate.tys.is_signed(ty);
-                let lv = self.int_operand(l)?;
-                let rv = self.int_operand(r)?;
-                let name = match op {
-                    BinOp::Add => "add",
-                    BinOp::Sub => "sub",
-                    BinOp::Mul => "mul",
-                    _ => unreachable!("only + - * are checked this way"),
-                };
-                let name = format!("llvm.{}{name}.with.overflow", if signed { "s" } else { "u" });
-                let intr =
-                    LlvmIntrinsic::find(&name).ok_or_else(|| BackendError::Internal(format!("no intrinsic {name}")))?;
-                let f = intr
-                    .get_declaration(&self.cg.module, &[lv.get_type().into()])
-                    .ok_or_else(|| BackendError::Internal(format!("cannot declare {name}")))?;
-                let r = self.b().build_call(f, &[lv.into(), rv.into()], "")?;
-                let r = r
-                    .try_as_basic_value()
-                    .basic()
-                    .ok_or_else(|| BackendError::Internal("overflow intrinsic returns a value".into()))?
-                    .into_struct_value();
-                // `{ iN, i1 }` to the memory form of `(T, bool)`: `{ iN, i8 }`.
-                let value = self.b().build_extract_value(r, 0, "")?;
-                let flag = self.b().build_extract_value(r, 1, "")?.into_int_value();
-                let flag = self.b().build_int_z_extend(flag, self.cg.cx.i8_type(), "")?;
-                let st = self
-                    .cg
-                    .layouts
-                    .llvm_type(dest_ty)
-                    .ok_or_else(|| BackendError::Internal("checked result is zero-sized".into()))?
-                    .into_struct_type();
-                let agg = self.b().build_insert_value(st.get_undef(), value, 0, "")?;
-                let agg = self.b().build_insert_value(agg, flag, 1, "")?;
-                Ok(Some(agg.into_struct_value().into()))
-            }
+            Rvalue::CheckedBinaryOp(..) => unreachable!("checked operations are stored field by field by `assign`"),
             Rvalue::UnaryOp(op, o) => {
                 let ty = self.operand_ty(o);
                 let v = self.sized_operand(o)?;
@@ -131,6 +115,39 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
                 unreachable!("aggregates are built in place by `assign`")
             }
         }
+    }
+
+    /// `l op r` with Rust's overflow check: the wrapped result and the `i1` overflow flag.
+    fn checked_binary(
+        &mut self,
+        op: BinOp,
+        l: &Operand,
+        r: &Operand,
+    ) -> Result<(IntValue<'ctx>, IntValue<'ctx>), BackendError> {
+        let ty = self.operand_ty(l);
+        let signed = self.cg.krate.tys.is_signed(ty);
+        let lv = self.int_operand(l)?;
+        let rv = self.int_operand(r)?;
+        let name = match op {
+            BinOp::Add => "add",
+            BinOp::Sub => "sub",
+            BinOp::Mul => "mul",
+            _ => unreachable!("only + - * are checked this way"),
+        };
+        let name = format!("llvm.{}{name}.with.overflow", if signed { "s" } else { "u" });
+        let intr = LlvmIntrinsic::find(&name).ok_or_else(|| BackendError::Internal(format!("no intrinsic {name}")))?;
+        let f = intr
+            .get_declaration(&self.cg.module, &[lv.get_type().into()])
+            .ok_or_else(|| BackendError::Internal(format!("cannot declare {name}")))?;
+        let r = self.b().build_call(f, &[lv.into(), rv.into()], "")?;
+        let r = r
+            .try_as_basic_value()
+            .basic()
+            .ok_or_else(|| BackendError::Internal("overflow intrinsic returns a value".into()))?
+            .into_struct_value();
+        let value = self.b().build_extract_value(r, 0, "")?.into_int_value();
+        let flag = self.b().build_extract_value(r, 1, "")?.into_int_value();
+        Ok((value, flag))
     }
 
     /// An integer resized to the integer type `to` (sign- or zero-extending by `signed`).

@@ -23,6 +23,7 @@ use aether_frontend::span::Span;
 use aether_middle::mir::*;
 use inkwell::basic_block::BasicBlock as LlvmBlock;
 use inkwell::values::{BasicValueEnum, CallSiteValue, FunctionValue, IntValue};
+use inkwell::IntPredicate;
 
 use crate::codegen::{FnCx, UnwindTarget};
 use crate::layout::const_u128;
@@ -41,6 +42,22 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
             TerminatorKind::SwitchInt { discr, targets, otherwise } => {
                 let v = self.int_operand(discr)?;
                 let it = v.get_type();
+                // A two-way switch (every `if` and `while`) is a `br`: at -O0 FastISel selects
+                // `br` but hands each `switch` block to SelectionDAG, which is several times
+                // slower, and the optimizer turns such a `switch` into this `br` anyway.
+                if let [(val, b)] = targets.as_slice() {
+                    let case = self.blocks[b.index()];
+                    let other = self.blocks[otherwise.index()];
+                    let is_bool = it.get_bit_width() == 1;
+                    let (cond, on_true, on_false) = match (is_bool, *val) {
+                        // `switchInt(c) -> [0: else, otherwise: then]`: branch on `c` itself.
+                        (true, 0) => (v, other, case),
+                        (true, _) => (v, case, other),
+                        _ => (self.b().build_int_compare(IntPredicate::EQ, v, const_u128(it, *val), "")?, case, other),
+                    };
+                    self.b().build_conditional_branch(cond, on_true, on_false)?;
+                    return Ok(());
+                }
                 let cases: Vec<(IntValue, LlvmBlock)> =
                     targets.iter().map(|(val, b)| (const_u128(it, *val), self.blocks[b.index()])).collect();
                 self.b().build_switch(v, self.blocks[otherwise.index()], &cases)?;
