@@ -20,7 +20,10 @@ pub struct LexOutput {
 }
 
 pub fn lex(file: FileId, src: &str) -> LexOutput {
-    let mut lx = Lexer { file, src, bytes: src.as_bytes(), pos: 0, tokens: Vec::new(), diags: Vec::new() };
+    // About one token per four bytes of code: reserving that spares most of the vector's
+    // regrowth (each a copy of all tokens so far).
+    let tokens = Vec::with_capacity(src.len() / 4 + 16);
+    let mut lx = Lexer { file, src, bytes: src.as_bytes(), pos: 0, tokens, diags: Vec::new() };
     lx.run();
     let Lexer { tokens, mut diags, .. } = lx;
     let (mut tokens, repair_from) = balance(file, src.len(), tokens, &mut diags);

@@ -53,20 +53,6 @@ pub fn parse_text(file: FileId, src: &str) -> (ast::SourceFile, Vec<Diagnostic>)
     let lexed = lexer::lex(file, src);
     let mut diags = lexed.diags;
     let ctx = Ctx { file, src, diags: RefCell::new(Vec::new()), recovered: RefCell::new(Vec::new()) };
-    // The parser takes the tokens by value; error reporting keeps their positions and delimiters.
-    let skeleton: Vec<Token> = lexed
-        .tokens
-        .iter()
-        .map(|t| {
-            let tok = match t.tok {
-                Tok::OpenParen | Tok::OpenBracket | Tok::OpenBrace => t.tok.clone(),
-                Tok::CloseParen | Tok::CloseBracket | Tok::CloseBrace | Tok::Semi => t.tok.clone(),
-                _ => Tok::Dot,
-            };
-            Token { tok, lo: t.lo, hi: t.hi }
-        })
-        .collect();
-    let tokens = &skeleton;
     // See `RECOVERY_BUDGET`: the nesting depth is a measure of the parser's stack.
     let (mut depth, mut recoveries, mut work) = (0usize, 0usize, 0usize);
     let mut stopped_at: Option<Token> = None;
@@ -104,6 +90,10 @@ pub fn parse_text(file: FileId, src: &str) -> (ast::SourceFile, Vec<Diagnostic>)
     }
     let mut syntax: Vec<Diagnostic> = Vec::new();
     let recovered = ctx.recovered.into_inner();
+    // The parser took the tokens by value. Error reporting needs them again, but only when there
+    // are errors: lexing again then is cheaper than keeping a copy for every file.
+    let relexed = if recovered.is_empty() { Vec::new() } else { lexer::lex(file, src).tokens };
+    let tokens = &relexed;
     // Sorted, so that "was a character dropped just here" is a binary search: garbage input can
     // have many thousands of both stray characters and syntax errors.
     let mut stray: Vec<usize> =
@@ -369,25 +359,42 @@ impl Quals {
 /// One operand of a flat binary-operator chain.
 pub enum ChainItem {
     Expr(Expr),
-    /// `let pat = e` in an `if`/`while` condition; the span is that of `let`.
-    Let(Span, Pat, Expr),
+    /// `let pat = e` in an `if`/`while` condition; the span is that of `let`. Boxed, like every
+    /// value of the grammar larger than an [`Expr`]: see [`ImplHeadT`].
+    Let(Box<(Span, Pat, Expr)>),
 }
 
-/// `a + b * c ..` as written, before precedence is applied.
-pub struct Chain {
-    first: ChainItem,
-    rest: Vec<((BinOp, Span), ChainItem)>,
+/// `a + b * c ..` as written, before precedence is applied. Every operand passes through here,
+/// so a lone operand is kept as small as the operand itself; a chain is boxed.
+pub enum Chain {
+    One(ChainItem),
+    More(Box<(ChainItem, Vec<((BinOp, Span), ChainItem)>)>),
 }
 
 impl Chain {
     pub fn new(first: ChainItem) -> Chain {
-        Chain { first, rest: Vec::new() }
+        Chain::One(first)
     }
-    pub fn push(mut self, op: (BinOp, Span), item: ChainItem) -> Chain {
-        self.rest.push((op, item));
-        self
+    pub fn push(self, op: (BinOp, Span), item: ChainItem) -> Chain {
+        match self {
+            Chain::One(first) => Chain::More(Box::new((first, vec![(op, item)]))),
+            Chain::More(mut chain) => {
+                chain.1.push((op, item));
+                Chain::More(chain)
+            }
+        }
     }
 }
+
+/// The head of an `impl` after its generics: (negative, trait type or self type, self type
+/// after `for`, where clause, items, `}`).
+///
+/// lalrpop keeps the values of the grammar's symbols on a stack whose entries are all as large
+/// as the largest value, and moves them on every shift and reduction: items (416 bytes) and
+/// statements (384) made every entry that large. So every value larger than an [`Expr`]
+/// (144 bytes, about the size of lalrpop's own error value) is boxed while it is on that stack,
+/// including tuples like this one.
+pub type ImplHeadT = (bool, Ty, Option<Ty>, Option<Vec<WherePredicate>>, Vec<AssocItem>, Token);
 
 /// A `select!` arm's head: pattern, future, guard, start.
 pub type SelectHeadT = (Option<Pat>, Option<Expr>, Option<Expr>, Span);
@@ -450,6 +457,11 @@ pub mod h {
             Some(Token { tok: Tok::Str(value), lo, hi }) => StrLit { value, span: ctx.sp(lo, hi) },
             _ => StrLit { value: "C".into(), span: ctx.tsp(ext) },
         }
+    }
+
+    /// Unboxes the elements of a list whose elements were boxed on the parser's stack.
+    pub fn unbox<T>(v: Vec<Box<T>>) -> Vec<T> {
+        v.into_iter().map(|b| *b).collect()
     }
 
     pub fn cons<T>(x: T, mut rest: Vec<T>) -> Vec<T> {
@@ -560,15 +572,15 @@ pub mod h {
         f: &Token,
         params: (Vec<Ty>, bool),
         close: &Token,
-    ) -> (BareFnTy, Span) {
+    ) -> Box<(BareFnTy, Span)> {
         let start = q.as_ref().map_or(ctx.tsp(f), |q| q.2);
         let (is_unsafe, abi) = q.map_or((false, None), |q| (q.0, q.1));
         let b = BareFnTy { is_unsafe, abi, for_lifetimes: Vec::new(), params: params.0, variadic: params.1, ret: None };
-        (b, start.to(ctx.tsp(close)))
+        Box::new((b, start.to(ctx.tsp(close))))
     }
 
-    pub fn bare_fn(head: (BareFnTy, Span), ret: Option<Ty>) -> Ty {
-        let (mut b, mut span) = head;
+    pub fn bare_fn(head: Box<(BareFnTy, Span)>, ret: Option<Ty>) -> Ty {
+        let (mut b, mut span) = *head;
         if let Some(r) = &ret {
             span = span.to(r.span);
         }
@@ -608,8 +620,8 @@ pub mod h {
         Visibility::Restricted(path1(i, false, None), ctx.tsp2(p, close))
     }
 
-    pub fn item(ctx: &Ctx, attrs: Vec<Attribute>, vis: Option<Visibility>, k: (ItemKind, Span)) -> Item {
-        let (kind, mut span) = k;
+    pub fn item(ctx: &Ctx, attrs: Vec<Attribute>, vis: Option<Visibility>, k: Box<(ItemKind, Span)>) -> Box<Item> {
+        let (kind, mut span) = *k;
         if let Some(Visibility::Public(s) | Visibility::Restricted(_, s)) = &vis {
             span = s.to(span);
         }
@@ -617,7 +629,7 @@ pub mod h {
             span = a.span.to(span);
         }
         let _ = ctx;
-        Item { attrs, vis: vis.unwrap_or(Visibility::Private), kind, span }
+        Box::new(Item { attrs, vis: vis.unwrap_or(Visibility::Private), kind, span })
     }
 
     pub fn fn_sig(
@@ -630,13 +642,13 @@ pub mod h {
         close: &Token,
         ret: Option<Ty>,
         w: Option<Vec<WherePredicate>>,
-    ) -> FnSig {
+    ) -> Box<FnSig> {
         let start = if q.is_const || q.is_async || q.is_unsafe || q.abi.is_some() { q.lo } else { f.lo };
         let mut end = ctx.tsp(close);
         if let Some(r) = &ret {
             end = end.to(r.span);
         }
-        FnSig {
+        Box::new(FnSig {
             name,
             is_async: q.is_async,
             is_unsafe: q.is_unsafe,
@@ -647,44 +659,44 @@ pub mod h {
             variadic: params.1,
             ret,
             span: ctx.sp(start, end.hi as usize),
-        }
+        })
     }
 
-    pub fn fn_item(sig: FnSig, body: Option<Block>, semi: Option<Span>) -> (ItemKind, Span) {
+    pub fn fn_item(sig: Box<FnSig>, body: Option<Block>, semi: Option<Span>) -> Box<(ItemKind, Span)> {
         let end = body.as_ref().map(|b| b.span).or(semi).unwrap_or(sig.span);
         let span = sig.span.to(end);
-        (ItemKind::Fn(FnDecl { sig, body }), span)
+        Box::new((ItemKind::Fn(FnDecl { sig: *sig, body }), span))
     }
 
-    pub fn assoc_fn(sig: FnSig, body: Option<Block>, semi: Option<Span>) -> (AssocItemKind, Span) {
+    pub fn assoc_fn(sig: Box<FnSig>, body: Option<Block>, semi: Option<Span>) -> Box<(AssocItemKind, Span)> {
         let end = body.as_ref().map(|b| b.span).or(semi).unwrap_or(sig.span);
         let span = sig.span.to(end);
-        (AssocItemKind::Fn(FnDecl { sig, body }), span)
+        Box::new((AssocItemKind::Fn(FnDecl { sig: *sig, body }), span))
     }
 
-    pub fn assoc_item(attrs: Vec<Attribute>, vis: Visibility, k: (AssocItemKind, Span)) -> AssocItem {
-        let mut span = k.1;
+    pub fn assoc_item(attrs: Vec<Attribute>, vis: Visibility, k: Box<(AssocItemKind, Span)>) -> Box<AssocItem> {
+        let (kind, mut span) = *k;
         if let Visibility::Public(s) | Visibility::Restricted(_, s) = &vis {
             span = s.to(span);
         }
         if let Some(a) = attrs.first() {
             span = a.span.to(span);
         }
-        AssocItem { attrs, vis, kind: k.0, span }
+        Box::new(AssocItem { attrs, vis, kind, span })
     }
 
-    pub fn param(pat: Pat, ty: Ty) -> Param {
+    pub fn param(pat: Pat, ty: Ty) -> Box<Param> {
         let span = pat.span.to(ty.span);
-        Param { attrs: Vec::new(), kind: ParamKind::Normal { pat, ty }, span }
+        Box::new(Param { attrs: Vec::new(), kind: ParamKind::Normal { pat, ty }, span })
     }
 
-    pub fn self_param(ctx: &Ctx, first: &Token, last: &Token, s: SelfParam) -> Param {
-        Param { attrs: Vec::new(), kind: ParamKind::SelfParam(s), span: ctx.tsp2(first, last) }
+    pub fn self_param(ctx: &Ctx, first: &Token, last: &Token, s: SelfParam) -> Box<Param> {
+        Box::new(Param { attrs: Vec::new(), kind: ParamKind::SelfParam(s), span: ctx.tsp2(first, last) })
     }
 
-    pub fn typed_self(ctx: &Ctx, first: &Token, mutable: bool, ty: Ty) -> Param {
+    pub fn typed_self(ctx: &Ctx, first: &Token, mutable: bool, ty: Ty) -> Box<Param> {
         let span = ctx.tsp(first).to(ty.span);
-        Param { attrs: Vec::new(), kind: ParamKind::SelfParam(SelfParam::Typed { mutable, ty }), span }
+        Box::new(Param { attrs: Vec::new(), kind: ParamKind::SelfParam(SelfParam::Typed { mutable, ty }), span })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -696,11 +708,11 @@ pub mod h {
         w: Option<Vec<WherePredicate>>,
         data: VariantData,
         end: &Token,
-    ) -> (ItemKind, Span) {
-        (ItemKind::Struct(StructDef { name, generics: generics(g, w), data }), ctx.tsp2(k, end))
+    ) -> Box<(ItemKind, Span)> {
+        Box::new((ItemKind::Struct(StructDef { name, generics: generics(g, w), data }), ctx.tsp2(k, end)))
     }
 
-    pub fn field(attrs: Vec<Attribute>, vis: Visibility, name: Option<Ident>, ty: Ty) -> FieldDef {
+    pub fn field(attrs: Vec<Attribute>, vis: Visibility, name: Option<Ident>, ty: Ty) -> Box<FieldDef> {
         let mut span = name.as_ref().map_or(ty.span, |n| n.span.to(ty.span));
         if let Visibility::Public(s) | Visibility::Restricted(_, s) = &vis {
             span = s.to(span);
@@ -708,10 +720,15 @@ pub mod h {
         if let Some(a) = attrs.first() {
             span = a.span.to(span);
         }
-        FieldDef { attrs, vis, name, ty, span }
+        Box::new(FieldDef { attrs, vis, name, ty, span })
     }
 
-    pub fn variant(attrs: Vec<Attribute>, name: Ident, d: (VariantData, Option<Span>), disc: Option<Expr>) -> Variant {
+    pub fn variant(
+        attrs: Vec<Attribute>,
+        name: Ident,
+        d: (VariantData, Option<Span>),
+        disc: Option<Expr>,
+    ) -> Box<Variant> {
         let mut span = d.1.map_or(name.span, |e| name.span.to(e));
         if let Some(e) = &disc {
             span = span.to(e.span);
@@ -719,7 +736,7 @@ pub mod h {
         if let Some(a) = attrs.first() {
             span = a.span.to(span);
         }
-        Variant { attrs, name, data: d.0, discriminant: disc, span }
+        Box::new(Variant { attrs, name, data: d.0, discriminant: disc, span })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -733,7 +750,7 @@ pub mod h {
         w: Option<Vec<WherePredicate>>,
         items: Vec<AssocItem>,
         end: &Token,
-    ) -> (ItemKind, Span) {
+    ) -> Box<(ItemKind, Span)> {
         let t = TraitDef {
             is_unsafe,
             is_auto: false,
@@ -742,18 +759,17 @@ pub mod h {
             supertraits: supertraits.unwrap_or_default(),
             items,
         };
-        (ItemKind::Trait(t), ctx.tsp2(k, end))
+        Box::new((ItemKind::Trait(t), ctx.tsp2(k, end)))
     }
 
-    #[allow(clippy::type_complexity)]
     pub fn impl_item(
         ctx: &Ctx,
         k: &Token,
         is_unsafe: bool,
         g: Option<Generics>,
-        head: (bool, Ty, Option<Ty>, Option<Vec<WherePredicate>>, Vec<AssocItem>, Token),
-    ) -> (ItemKind, Span) {
-        let (negative, first, for_ty, w, items, end) = head;
+        head: Box<ImplHeadT>,
+    ) -> Box<(ItemKind, Span)> {
+        let (negative, first, for_ty, w, items, end) = *head;
         let (trait_ref, self_ty) = match for_ty {
             None => (None, first),
             Some(self_ty) => match first.kind {
@@ -765,7 +781,7 @@ pub mod h {
             },
         };
         let def = ImplDef { is_unsafe, generics: generics(g, w), negative, trait_ref, self_ty, items };
-        (ItemKind::Impl(def), ctx.tsp2(k, &end))
+        Box::new((ItemKind::Impl(def), ctx.tsp2(k, &end)))
     }
 
     pub fn inline_mod(
@@ -775,19 +791,19 @@ pub mod h {
         _inner: Vec<Attribute>,
         items: Vec<Item>,
         end: &Token,
-    ) -> (ItemKind, Span) {
-        (ItemKind::Mod(ModDef { name, items: Some(items) }), ctx.tsp2(k, end))
+    ) -> Box<(ItemKind, Span)> {
+        Box::new((ItemKind::Mod(ModDef { name, items: Some(items) }), ctx.tsp2(k, end)))
     }
 
     pub fn extern_block(
         ctx: &Ctx,
         k: &Token,
         abi_tok: Option<Token>,
-        items: Vec<ForeignItem>,
+        items: Vec<Box<ForeignItem>>,
         end: &Token,
-    ) -> (ItemKind, Span) {
+    ) -> Box<(ItemKind, Span)> {
         let abi = abi(ctx, abi_tok, k);
-        (ItemKind::ExternBlock(ExternBlock { abi, items }), ctx.tsp2(k, end))
+        Box::new((ItemKind::ExternBlock(ExternBlock { abi, items: unbox(items) }), ctx.tsp2(k, end)))
     }
 
     pub fn foreign(
@@ -797,7 +813,7 @@ pub mod h {
         kind: ForeignItemKind,
         semi: &Token,
         ctx: &Ctx,
-    ) -> ForeignItem {
+    ) -> Box<ForeignItem> {
         let mut span = start.to(ctx.tsp(semi));
         if let Visibility::Public(s) | Visibility::Restricted(_, s) = &vis {
             span = s.to(span);
@@ -805,7 +821,7 @@ pub mod h {
         if let Some(a) = attrs.first() {
             span = a.span.to(span);
         }
-        ForeignItem { attrs, vis, kind, span }
+        Box::new(ForeignItem { attrs, vis, kind, span })
     }
 
     pub fn use_tree(prefix: Path, kind: UseTreeKind, end: Option<Span>) -> UseTree {
@@ -863,15 +879,15 @@ pub mod h {
         Pat { kind: PatKind::Ref { mutable: false, pat: Box::new(inner) }, span }
     }
 
-    pub fn field_pat(name: Ident, pat: Pat, shorthand: bool) -> FieldPat {
+    pub fn field_pat(name: Ident, pat: Pat, shorthand: bool) -> Box<FieldPat> {
         let span = name.span.to(pat.span);
-        FieldPat { name, pat, shorthand, span }
+        Box::new(FieldPat { name, pat, shorthand, span })
     }
 
-    pub fn field_pat_short(start: Option<Span>, by_ref: bool, mutable: bool, name: Ident) -> FieldPat {
+    pub fn field_pat_short(start: Option<Span>, by_ref: bool, mutable: bool, name: Ident) -> Box<FieldPat> {
         let pat = pat_ident(start, by_ref, mutable, name.clone(), None);
         let span = pat.span;
-        FieldPat { name, pat, shorthand: true, span }
+        Box::new(FieldPat { name, pat, shorthand: true, span })
     }
 
     // ---- statements and blocks
@@ -879,16 +895,23 @@ pub mod h {
     /// Builds a block: a block-like statement followed by `;` takes the `;`, and a block-like
     /// last statement without `;` becomes the block's value.
     pub fn block(ctx: &Ctx, l: &Token, stmts: Vec<Stmt>, expr: Option<Expr>, r: &Token) -> Block {
-        let mut out: Vec<Stmt> = Vec::with_capacity(stmts.len());
-        for s in stmts {
-            if let StmtKind::Empty = s.kind {
-                if let Some(Stmt { kind: StmtKind::Expr { semi: semi @ false, .. }, span }) = out.last_mut() {
-                    *semi = true;
-                    *span = span.to(s.span);
-                    continue;
+        let takes_semi =
+            |w: &[Stmt]| matches!((&w[0].kind, &w[1].kind), (StmtKind::Expr { semi: false, .. }, StmtKind::Empty));
+        // Rebuilt only when a `;` is to be taken: statements are large, and most blocks have none.
+        let mut out = stmts;
+        if out.windows(2).any(takes_semi) {
+            let stmts = std::mem::take(&mut out);
+            out.reserve(stmts.len());
+            for s in stmts {
+                if let StmtKind::Empty = s.kind {
+                    if let Some(Stmt { kind: StmtKind::Expr { semi: semi @ false, .. }, span }) = out.last_mut() {
+                        *semi = true;
+                        *span = span.to(s.span);
+                        continue;
+                    }
                 }
+                out.push(s);
             }
-            out.push(s);
         }
         let mut expr = expr.map(Box::new);
         if expr.is_none() && matches!(out.last(), Some(Stmt { kind: StmtKind::Expr { semi: false, .. }, .. })) {
@@ -903,8 +926,8 @@ pub mod h {
         Expr { span: b.span, kind: ExprKind::Block(b, label) }
     }
 
-    pub fn item_stmt(i: Item) -> Stmt {
-        Stmt { span: i.span, kind: StmtKind::Item(Box::new(i)) }
+    pub fn item_stmt(i: Box<Item>) -> Stmt {
+        Stmt { span: i.span, kind: StmtKind::Item(i) }
     }
 
     pub fn expr_stmt(e: Expr, semi: Option<Span>) -> Stmt {
@@ -921,8 +944,8 @@ pub mod h {
         init: Option<Expr>,
         else_block: Option<Block>,
         semi: &Token,
-    ) -> Stmt {
-        Stmt { kind: StmtKind::Let { pat, ty, init, else_block }, span: ctx.tsp2(k, semi) }
+    ) -> Box<Stmt> {
+        Box::new(Stmt { kind: StmtKind::Let { pat, ty, init, else_block }, span: ctx.tsp2(k, semi) })
     }
 
     // ---- expressions
@@ -1019,22 +1042,23 @@ pub mod h {
                 None => {}
             }
         }
-        if chain.rest.is_empty() {
-            if let ChainItem::Expr(e) = chain.first {
-                return e;
-            }
-        }
+        let (first, rest) = match chain {
+            Chain::One(ChainItem::Expr(e)) => return e,
+            Chain::One(item) => (item, Vec::new()),
+            Chain::More(chain) => *chain,
+        };
         let mut ops: Vec<Op> = Vec::new();
         let mut vals: Vec<Expr> = Vec::new();
         let push_item = |item: ChainItem, ops: &mut Vec<Op>, vals: &mut Vec<Expr>| match item {
             ChainItem::Expr(e) => vals.push(e),
-            ChainItem::Let(kw, pat, e) => {
+            ChainItem::Let(l) => {
+                let (kw, pat, e) = *l;
                 ops.push(Op::Let(kw, pat));
                 vals.push(e);
             }
         };
-        push_item(chain.first, &mut ops, &mut vals);
-        for ((op, span), item) in chain.rest {
+        push_item(first, &mut ops, &mut vals);
+        for ((op, span), item) in rest {
             let p = prec(op);
             // Everything binding at least as tightly is complete (left associativity); a `let`
             // is complete only before `&&` and `||`.
@@ -1129,14 +1153,15 @@ pub mod h {
         Expr { span: first.span.to(s2), kind: ExprKind::TupleField(Box::new(first), j, s2) }
     }
 
-    pub fn struct_lit(ctx: &Ctx, path: Path, body: (Vec<FieldInit>, Option<Expr>), close: &Token) -> Expr {
+    pub fn struct_lit(ctx: &Ctx, path: Path, body: Box<(Vec<FieldInit>, Option<Expr>)>, close: &Token) -> Expr {
         let span = path.span.to(ctx.tsp(close));
-        Expr { span, kind: ExprKind::Struct { path, fields: body.0, base: body.1.map(Box::new) } }
+        let (fields, base) = *body;
+        Expr { span, kind: ExprKind::Struct { path, fields, base: base.map(Box::new) } }
     }
 
-    pub fn field_init(name: Ident, expr: Expr, shorthand: bool) -> FieldInit {
+    pub fn field_init(name: Ident, expr: Expr, shorthand: bool) -> Box<FieldInit> {
         let span = name.span.to(expr.span);
-        FieldInit { name, expr, shorthand, span }
+        Box::new(FieldInit { name, expr, shorthand, span })
     }
 
     pub fn if_expr(ctx: &Ctx, t: &Token, cond: Expr, then: Block, else_: Option<Expr>) -> Expr {
@@ -1148,13 +1173,14 @@ pub mod h {
         ctx: &Ctx,
         m: &Token,
         scrutinee: Expr,
-        arms: Vec<((Pat, Option<Expr>), Expr)>,
+        arms: Vec<(Box<(Pat, Option<Expr>)>, Expr)>,
         close: &Token,
     ) -> Expr {
         let arms = arms
             .into_iter()
             .rev()
-            .map(|((pat, guard), body)| {
+            .map(|(head, body)| {
+                let (pat, guard) = *head;
                 let span = pat.span.to(body.span);
                 Arm { attrs: Vec::new(), pat, guard, body, span }
             })
@@ -1218,9 +1244,10 @@ pub mod h {
         mac_expr(ctx, name, MacroKind::Format { kind, dest: None, args }, close)
     }
 
-    pub fn mac_write(ctx: &Ctx, name: &Token, a: (Expr, Option<FmtRaw>), close: &Token) -> Expr {
+    pub fn mac_write(ctx: &Ctx, name: &Token, a: Box<(Expr, Option<FmtRaw>)>, close: &Token) -> Expr {
         let Tok::MacWrite(kind) = name.tok else { unreachable!("grammar passes a write macro token") };
-        let args = a.1.map(|f| format_args(ctx, f));
+        let (dest, fmt) = *a;
+        let args = fmt.map(|f| format_args(ctx, f));
         if args.is_none() && kind == FormatMacro::Write {
             ctx.error(Diagnostic::error(
                 "E0009",
@@ -1229,17 +1256,25 @@ pub mod h {
                 "",
             ));
         }
-        mac_expr(ctx, name, MacroKind::Format { kind, dest: Some(a.0), args }, close)
+        mac_expr(ctx, name, MacroKind::Format { kind, dest: Some(dest), args }, close)
     }
 
-    pub fn mac_assert(ctx: &Ctx, name: &Token, a: (Expr, Option<FmtRaw>), close: &Token) -> Expr {
-        let msg = a.1.map(|f| format_args(ctx, f));
-        mac_expr(ctx, name, MacroKind::Assert { cond: a.0, msg }, close)
+    pub fn mac_assert(ctx: &Ctx, name: &Token, a: Box<(Expr, Option<FmtRaw>)>, close: &Token) -> Expr {
+        let (cond, msg) = *a;
+        let msg = msg.map(|f| format_args(ctx, f));
+        mac_expr(ctx, name, MacroKind::Assert { cond, msg }, close)
     }
 
-    pub fn mac_assert_cmp(ctx: &Ctx, name: &Token, eq: bool, a: (Expr, Expr, Option<FmtRaw>), close: &Token) -> Expr {
-        let msg = a.2.map(|f| format_args(ctx, f));
-        mac_expr(ctx, name, MacroKind::AssertCmp { eq, left: a.0, right: a.1, msg }, close)
+    pub fn mac_assert_cmp(
+        ctx: &Ctx,
+        name: &Token,
+        eq: bool,
+        a: Box<(Expr, Expr, Option<FmtRaw>)>,
+        close: &Token,
+    ) -> Expr {
+        let (left, right, msg) = *a;
+        let msg = msg.map(|f| format_args(ctx, f));
+        mac_expr(ctx, name, MacroKind::AssertCmp { eq, left, right, msg }, close)
     }
 
     #[allow(clippy::type_complexity)]
@@ -1260,10 +1295,11 @@ pub mod h {
         mac_expr(ctx, name, MacroKind::Select(arms), close)
     }
 
-    pub fn mac_defer(ctx: &Ctx, name: &Token, body: (Vec<Stmt>, Option<Expr>, Span), close: &Token) -> Expr {
+    pub fn mac_defer(ctx: &Ctx, name: &Token, body: Box<(Vec<Stmt>, Option<Expr>, Span)>, close: &Token) -> Expr {
         // The block spans the macro's delimiters: from just after the name to the closer.
         let open = Token { tok: Tok::OpenBrace, lo: name.hi, hi: name.hi };
-        let b = block(ctx, &open, body.0, body.1, close);
+        let (stmts, expr, _) = *body;
+        let b = block(ctx, &open, stmts, expr, close);
         mac_expr(ctx, name, MacroKind::Defer(b), close)
     }
 }
