@@ -623,24 +623,18 @@ const UNCLOSED_LABELS: usize = 5;
 fn balanced(tokens: &[Token]) -> bool {
     let mut open: Vec<&Tok> = Vec::new();
     for t in tokens {
-        match &t.tok {
-            Tok::OpenParen | Tok::OpenBracket | Tok::OpenBrace => open.push(&t.tok),
-            Tok::CloseParen => {
-                if open.pop() != Some(&Tok::OpenParen) {
-                    return false;
-                }
+        let opener = match &t.tok {
+            Tok::OpenParen | Tok::OpenBracket | Tok::OpenBrace => {
+                open.push(&t.tok);
+                continue;
             }
-            Tok::CloseBracket => {
-                if open.pop() != Some(&Tok::OpenBracket) {
-                    return false;
-                }
-            }
-            Tok::CloseBrace => {
-                if open.pop() != Some(&Tok::OpenBrace) {
-                    return false;
-                }
-            }
-            _ => {}
+            Tok::CloseParen => Tok::OpenParen,
+            Tok::CloseBracket => Tok::OpenBracket,
+            Tok::CloseBrace => Tok::OpenBrace,
+            _ => continue,
+        };
+        if open.pop() != Some(&opener) {
+            return false;
         }
     }
     open.is_empty()

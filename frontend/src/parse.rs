@@ -368,8 +368,14 @@ pub enum ChainItem {
 /// so a lone operand is kept as small as the operand itself; a chain is boxed.
 pub enum Chain {
     One(ChainItem),
-    More(Box<(ChainItem, Vec<((BinOp, Span), ChainItem)>)>),
+    More(Box<(ChainItem, ChainRest)>),
 }
+
+/// The operators and operands after the first operand of a chain.
+pub type ChainRest = Vec<((BinOp, Span), ChainItem)>;
+
+/// A match arm's head: its pattern and guard.
+pub type MatchHeadT = (Pat, Option<Expr>);
 
 impl Chain {
     pub fn new(first: ChainItem) -> Chain {
@@ -579,8 +585,8 @@ pub mod h {
         Box::new((b, start.to(ctx.tsp(close))))
     }
 
-    pub fn bare_fn(head: Box<(BareFnTy, Span)>, ret: Option<Ty>) -> Ty {
-        let (mut b, mut span) = *head;
+    pub fn bare_fn(head: (BareFnTy, Span), ret: Option<Ty>) -> Ty {
+        let (mut b, mut span) = head;
         if let Some(r) = &ret {
             span = span.to(r.span);
         }
@@ -1153,9 +1159,9 @@ pub mod h {
         Expr { span: first.span.to(s2), kind: ExprKind::TupleField(Box::new(first), j, s2) }
     }
 
-    pub fn struct_lit(ctx: &Ctx, path: Path, body: Box<(Vec<FieldInit>, Option<Expr>)>, close: &Token) -> Expr {
+    pub fn struct_lit(ctx: &Ctx, path: Path, body: (Vec<FieldInit>, Option<Expr>), close: &Token) -> Expr {
         let span = path.span.to(ctx.tsp(close));
-        let (fields, base) = *body;
+        let (fields, base) = body;
         Expr { span, kind: ExprKind::Struct { path, fields, base: base.map(Box::new) } }
     }
 
@@ -1173,7 +1179,7 @@ pub mod h {
         ctx: &Ctx,
         m: &Token,
         scrutinee: Expr,
-        arms: Vec<(Box<(Pat, Option<Expr>)>, Expr)>,
+        arms: Vec<(Box<MatchHeadT>, Expr)>,
         close: &Token,
     ) -> Expr {
         let arms = arms
@@ -1295,10 +1301,10 @@ pub mod h {
         mac_expr(ctx, name, MacroKind::Select(arms), close)
     }
 
-    pub fn mac_defer(ctx: &Ctx, name: &Token, body: Box<(Vec<Stmt>, Option<Expr>, Span)>, close: &Token) -> Expr {
+    pub fn mac_defer(ctx: &Ctx, name: &Token, body: (Vec<Stmt>, Option<Expr>, Span), close: &Token) -> Expr {
         // The block spans the macro's delimiters: from just after the name to the closer.
         let open = Token { tok: Tok::OpenBrace, lo: name.hi, hi: name.hi };
-        let (stmts, expr, _) = *body;
+        let (stmts, expr, _) = body;
         let b = block(ctx, &open, stmts, expr, close);
         mac_expr(ctx, name, MacroKind::Defer(b), close)
     }
