@@ -164,7 +164,14 @@ pub struct Output {
 }
 
 pub fn opts() -> Options {
-    Options { opt_level: OptLevel::O0, target: None, cpu: None, debug_info: false, overflow_checks: true, test_harness: false }
+    Options {
+        opt_level: OptLevel::O0,
+        target: None,
+        cpu: None,
+        debug_info: false,
+        overflow_checks: true,
+        test_harness: false,
+    }
 }
 
 /// The runtime staticlib that `cargo build` of the workspace leaves in the target directory.
