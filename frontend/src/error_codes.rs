@@ -1,6 +1,7 @@
 //! The table of error codes: each code with a paragraph of explanation and a small example, as
-//! `aetherc --explain CODE` prints it. Codes `E0001`..`E0099` are ours (syntax and input errors);
-//! codes that rustc also has (`E0583`, and later `E0308`, ..) keep rustc's number and meaning.
+//! `aetherc --explain CODE` prints it. The syntax and input errors are ours (`E0001`..`E0003`,
+//! `E0006`..`E0012`); every error rustc also reports keeps rustc's number and meaning (`E0004`
+//! non-exhaustive match, `E0308`, `E0583`, ..); our own semantic codes are `E9xxx`.
 //!
 //! To add a code, add one `(code, text)` row to [`CODES`]; rows are kept sorted by code.
 
@@ -50,37 +51,33 @@ bitwise not).",
     ),
     (
         "E0004",
-        "A literal is malformed: an unknown escape in a string or character literal, an invalid \
-suffix on a number, a number too large for any integer type, an empty or multi-character \
-character literal, or a non-ASCII character in a byte literal.
+        "A `match` does not cover every possible value of its scrutinee (\"non-exhaustive patterns: \
+`X` not covered\"); the message names values that no arm matches.
 
 Erroneous example:
 
-    fn main() {
-        let a = \"tab\\q\";
-        let b = 12u7;
+    enum Dir { N, S }
+    fn f(d: Dir) -> i32 {
+        match d {
+            Dir::N => 1,
+        }
     }
 
-The valid escapes are `\\n \\r \\t \\\\ \\0 \\' \\\" \\x7f \\u{1F600}`; the integer suffixes are \
-`i8`..`i128`, `isize`, `u8`..`u128`, `usize`, and the float suffixes `f32` and `f64`.
-
-In the type checker, E0004 has rustc's meaning: a `match` is not exhaustive (\"non-exhaustive patterns: `X` not covered\"). Add arms for the missing patterns named in the message, or a `_` arm.",
+Add arms for the missing patterns named in the message, or a `_` arm.",
     ),
     (
         "E0005",
-        "Delimiters `(`, `[` and `{` must be closed by the matching `)`, `]` and `}`, properly \
-nested. This error is reported for an opening delimiter that is never closed, a closing delimiter \
-that does not match the innermost open one, and a closing delimiter with nothing open.
+        "A `let` pattern is refutable: some values of the type do not match it (\"refutable pattern \
+in local binding\").
 
 Erroneous example:
 
-    fn main() {
-        let y = (1 + 2;
+    enum Shape { Dot, Line(i32) }
+    fn f(s: Shape) {
+        let Shape::Line(n) = s;
     }
 
-The `(` is never closed before the `}`: write `(1 + 2);`.
-
-In the type checker, E0005 has rustc's meaning: a `let` pattern is refutable (\"refutable pattern in local binding\"), for example `let Some(x) = opt;`. Use `let ... else { .. }`, `if let`, or `match`.",
+Use `let ... else { .. }`, `if let`, or `match` to handle the values the pattern does not match.",
     ),
     (
         "E0006",
@@ -148,6 +145,36 @@ Erroneous example:
     }
 
 Write the field index as a decimal number without suffix: `t.1`.",
+    ),
+    (
+        "E0011",
+        "A literal is malformed: an unknown escape in a string or character literal, an invalid \
+suffix on a number, a number too large for any integer type, an empty or multi-character \
+character literal, or a non-ASCII character in a byte literal.
+
+Erroneous example:
+
+    fn main() {
+        let a = \"tab\\q\";
+        let b = 12u7;
+    }
+
+The valid escapes are `\\n \\r \\t \\\\ \\0 \\' \\\" \\x7f \\u{1F600}`; the integer suffixes are \
+`i8`..`i128`, `isize`, `u8`..`u128`, `usize`, and the float suffixes `f32` and `f64`.",
+    ),
+    (
+        "E0012",
+        "Delimiters `(`, `[` and `{` must be closed by the matching `)`, `]` and `}`, properly \
+nested. This error is reported for an opening delimiter that is never closed, a closing delimiter \
+that does not match the innermost open one, and a closing delimiter with nothing open.
+
+Erroneous example:
+
+    fn main() {
+        let y = (1 + 2;
+    }
+
+The `(` is never closed before the `}`: write `(1 + 2);`.",
     ),
     (
         "E0013",

@@ -148,7 +148,7 @@ impl<'a> Lexer<'a> {
                 self.pos += 2;
                 let s = self.raw_string(lo);
                 if let Some(i) = s.find(|c: char| !c.is_ascii()) {
-                    self.error("E0004", "non-ASCII character in raw byte string literal", lo, self.pos, "");
+                    self.error("E0011", "non-ASCII character in raw byte string literal", lo, self.pos, "");
                     let _ = i;
                 }
                 self.push(Tok::ByteStr(s.into_bytes()), lo);
@@ -157,7 +157,7 @@ impl<'a> Lexer<'a> {
                 self.pos += 2;
                 let v = self.quoted(lo, '\'', true);
                 if v.len() != 1 {
-                    self.error("E0004", "byte literal must contain exactly one byte", lo, self.pos, "");
+                    self.error("E0011", "byte literal must contain exactly one byte", lo, self.pos, "");
                 }
                 self.push(Tok::Byte(v.first().copied().unwrap_or(0) as u8), lo);
             }
@@ -362,7 +362,7 @@ impl<'a> Lexer<'a> {
         if is_float || (float_suffix.is_some() && radix == 10) {
             if !suffix.is_empty() && float_suffix.is_none() {
                 self.error(
-                    "E0004",
+                    "E0011",
                     format!("invalid suffix `{suffix}` for float literal"),
                     body_end,
                     self.pos,
@@ -388,7 +388,7 @@ impl<'a> Lexer<'a> {
             "usize" => Some(IntSuffix::Usize),
             _ => {
                 self.error(
-                    "E0004",
+                    "E0011",
                     format!("invalid suffix `{suffix}` for number literal"),
                     body_end,
                     self.pos,
@@ -398,13 +398,13 @@ impl<'a> Lexer<'a> {
             }
         };
         let value = if digits.is_empty() {
-            self.error("E0004", "no valid digits found for number", lo, self.pos, "");
+            self.error("E0011", "no valid digits found for number", lo, self.pos, "");
             0
         } else {
             match u128::from_str_radix(&digits, radix) {
                 Ok(v) => v,
                 Err(_) => {
-                    self.error("E0004", "integer literal is too large", lo, self.pos, "");
+                    self.error("E0011", "integer literal is too large", lo, self.pos, "");
                     0
                 }
             }
@@ -426,7 +426,7 @@ impl<'a> Lexer<'a> {
                 } else {
                     "character literal may only contain one codepoint"
                 };
-                self.error("E0004", msg, lo, self.pos, "");
+                self.error("E0011", msg, lo, self.pos, "");
             }
             let c = v.first().and_then(|&u| char::from_u32(u)).unwrap_or('\u{FFFD}');
             self.push(Tok::Char(c), lo);
@@ -438,7 +438,7 @@ impl<'a> Lexer<'a> {
             if self.peek() == Some('\'') {
                 // `'ab'`: a char literal with several characters.
                 self.pos += 1;
-                self.error("E0004", "character literal may only contain one codepoint", lo, self.pos, "");
+                self.error("E0011", "character literal may only contain one codepoint", lo, self.pos, "");
                 self.push(Tok::Char(name.chars().next().unwrap_or('?')), lo);
                 return;
             }
@@ -478,7 +478,7 @@ impl<'a> Lexer<'a> {
             }
             if c != '\\' {
                 if byte && !c.is_ascii() {
-                    self.error("E0004", "non-ASCII character in byte literal", at, self.pos, "must be ASCII");
+                    self.error("E0011", "non-ASCII character in byte literal", at, self.pos, "must be ASCII");
                 }
                 out.push(c as u32);
                 continue;
@@ -498,7 +498,7 @@ impl<'a> Lexer<'a> {
                             self.pos += 2;
                             if v > 0x7f && !byte {
                                 self.error(
-                                    "E0004",
+                                    "E0011",
                                     "out of range hex escape",
                                     at,
                                     self.pos,
@@ -507,7 +507,7 @@ impl<'a> Lexer<'a> {
                             }
                             out.push(v);
                         }
-                        _ => self.error("E0004", "numeric character escape is too short", at, self.pos, ""),
+                        _ => self.error("E0011", "numeric character escape is too short", at, self.pos, ""),
                     }
                 }
                 Some('u') if !byte => {
@@ -519,10 +519,10 @@ impl<'a> Lexer<'a> {
                             self.pos += end + 1;
                             match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
                                 Some(ch) => out.push(ch as u32),
-                                None => self.error("E0004", "invalid unicode character escape", at, self.pos, ""),
+                                None => self.error("E0011", "invalid unicode character escape", at, self.pos, ""),
                             }
                         }
-                        _ => self.error("E0004", "incorrect unicode escape sequence", at, self.pos, ""),
+                        _ => self.error("E0011", "incorrect unicode escape sequence", at, self.pos, ""),
                     }
                 }
                 Some('\n') if close == '"' => {
@@ -538,7 +538,7 @@ impl<'a> Lexer<'a> {
                 }
                 Some(e) => {
                     self.error(
-                        "E0004",
+                        "E0011",
                         format!("unknown character escape: `{}`", e.escape_default()),
                         at,
                         self.pos,
@@ -685,7 +685,7 @@ fn balance(file: FileId, len: usize, tokens: Vec<Token>, diags: &mut Vec<Diagnos
                 let opener = &out[inner_idx];
                 diags.push(
                     Diagnostic::error(
-                        "E0005",
+                        "E0012",
                         format!("mismatched closing delimiter: `{}`", t.tok.text()),
                         sp(opener.lo, opener.hi),
                         "unclosed delimiter",
@@ -705,7 +705,7 @@ fn balance(file: FileId, len: usize, tokens: Vec<Token>, diags: &mut Vec<Diagnos
             }
             None => {
                 diags.push(Diagnostic::error(
-                    "E0005",
+                    "E0012",
                     format!("unexpected closing delimiter: `{}`", t.tok.text()),
                     sp(t.lo, t.hi),
                     "unexpected closing delimiter",
@@ -714,7 +714,7 @@ fn balance(file: FileId, len: usize, tokens: Vec<Token>, diags: &mut Vec<Diagnos
         }
     }
     if !stack.is_empty() {
-        let mut d = Diagnostic::error("E0005", "this file contains an unclosed delimiter", sp(len, len), "");
+        let mut d = Diagnostic::error("E0012", "this file contains an unclosed delimiter", sp(len, len), "");
         for (n, (idx, _)) in stack.iter().enumerate().take(UNCLOSED_LABELS + 1) {
             let label = if n == UNCLOSED_LABELS && stack.len() > UNCLOSED_LABELS + 1 {
                 format!("{} more unclosed delimiters begin from here", stack.len() - UNCLOSED_LABELS)
@@ -808,8 +808,8 @@ mod tests {
         assert_eq!(toks("1..2"), vec![Tok::Int(1, None), Tok::DotDot, Tok::Int(2, None)]);
         assert_eq!(toks("1.foo"), vec![Tok::Int(1, None), Tok::Dot, Tok::Ident("foo".into())]);
         assert_eq!(toks("x.0.1")[2], Tok::Float("0.1".into(), None));
-        assert_eq!(errs("12u7"), vec!["E0004: invalid suffix `u7` for number literal"]);
-        assert_eq!(errs("999999999999999999999999999999999999999999"), vec!["E0004: integer literal is too large"]);
+        assert_eq!(errs("12u7"), vec!["E0011: invalid suffix `u7` for number literal"]);
+        assert_eq!(errs("999999999999999999999999999999999999999999"), vec!["E0011: integer literal is too large"]);
     }
 
     #[test]
@@ -827,8 +827,8 @@ mod tests {
         );
         assert_eq!(toks("\"a\\\n    b\""), vec![Tok::Str("ab".into())]);
         assert_eq!(errs("\"abc"), vec!["E0002: unterminated double quote string"]);
-        assert_eq!(errs("'ab'"), vec!["E0004: character literal may only contain one codepoint"]);
-        assert_eq!(errs(r#""\q""#), vec!["E0004: unknown character escape: `q`"]);
+        assert_eq!(errs("'ab'"), vec!["E0011: character literal may only contain one codepoint"]);
+        assert_eq!(errs(r#""\q""#), vec!["E0011: unknown character escape: `q`"]);
     }
 
     #[test]
