@@ -204,48 +204,8 @@ pub enum ConstValue {
     StaticAddr(StaticId),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BinOp {
-    Add,
-    Sub,
-    Mul,
-    Div,
-    Rem,
-    BitAnd,
-    BitOr,
-    BitXor,
-    Shl,
-    Shr,
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-}
-
-impl BinOp {
-    pub fn name(self) -> &'static str {
-        match self {
-            BinOp::Add => "Add",
-            BinOp::Sub => "Sub",
-            BinOp::Mul => "Mul",
-            BinOp::Div => "Div",
-            BinOp::Rem => "Rem",
-            BinOp::BitAnd => "BitAnd",
-            BinOp::BitOr => "BitOr",
-            BinOp::BitXor => "BitXor",
-            BinOp::Shl => "Shl",
-            BinOp::Shr => "Shr",
-            BinOp::Eq => "Eq",
-            BinOp::Ne => "Ne",
-            BinOp::Lt => "Lt",
-            BinOp::Le => "Le",
-            BinOp::Gt => "Gt",
-            BinOp::Ge => "Ge",
-        }
-    }
-}
+/// MIR's binary operators are HIR's (the logical ones are control flow by then).
+pub use aether_frontend::hir::BinOp;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UnOp {

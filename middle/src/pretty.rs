@@ -105,8 +105,8 @@ fn rvalue(rv: &Rvalue, krate: &hir::Crate) -> String {
     let op = |o: &Operand| operand(o, krate);
     match rv {
         Rvalue::Use(o) => op(o),
-        Rvalue::BinaryOp(b, l, r) => format!("{}({}, {})", b.name(), op(l), op(r)),
-        Rvalue::CheckedBinaryOp(b, l, r) => format!("Checked{}({}, {})", b.name(), op(l), op(r)),
+        Rvalue::BinaryOp(b, l, r) => format!("{b:?}({}, {})", op(l), op(r)),
+        Rvalue::CheckedBinaryOp(b, l, r) => format!("Checked{b:?}({}, {})", op(l), op(r)),
         Rvalue::UnaryOp(UnOp::Neg, o) => format!("Neg({})", op(o)),
         Rvalue::UnaryOp(UnOp::Not, o) => format!("Not({})", op(o)),
         Rvalue::Cast(_, o, t) => format!("{} as {}", op(o), krate.tys.display(*t)),

@@ -9,7 +9,7 @@ use aether_frontend::hir::{self, ExprKind, Literal};
 use aether_frontend::span::Span;
 use aether_frontend::ty::{Mutability as TyMut, Ty, TyKind};
 
-use super::{lower_binop, mask, Builder, LoopScope};
+use super::{mask, Builder, LoopScope};
 use crate::mir::*;
 
 impl Builder<'_> {
@@ -443,8 +443,7 @@ impl Builder<'_> {
     }
 
     /// Lowers an arithmetic or comparison operation, with the checks Rust requires.
-    fn binary_op(&mut self, op: hir::BinOp, l: Operand, r: Operand, operand_ty: Ty, span: Span) -> Rvalue {
-        let mop = lower_binop(op);
+    fn binary_op(&mut self, mop: BinOp, l: Operand, r: Operand, operand_ty: Ty, span: Span) -> Rvalue {
         let tys = &self.tys;
         let int = match *tys.kind(operand_ty) {
             TyKind::Int(i) => Some((true, i.bits(64))),

@@ -416,24 +416,3 @@ fn mask(bits: u32) -> u128 {
         (1u128 << bits) - 1
     }
 }
-
-fn lower_binop(op: hir::BinOp) -> BinOp {
-    match op {
-        hir::BinOp::Add => BinOp::Add,
-        hir::BinOp::Sub => BinOp::Sub,
-        hir::BinOp::Mul => BinOp::Mul,
-        hir::BinOp::Div => BinOp::Div,
-        hir::BinOp::Rem => BinOp::Rem,
-        hir::BinOp::BitAnd => BinOp::BitAnd,
-        hir::BinOp::BitOr => BinOp::BitOr,
-        hir::BinOp::BitXor => BinOp::BitXor,
-        hir::BinOp::Shl => BinOp::Shl,
-        hir::BinOp::Shr => BinOp::Shr,
-        hir::BinOp::Eq => BinOp::Eq,
-        hir::BinOp::Ne => BinOp::Ne,
-        hir::BinOp::Lt => BinOp::Lt,
-        hir::BinOp::Le => BinOp::Le,
-        hir::BinOp::Gt => BinOp::Gt,
-        hir::BinOp::Ge => BinOp::Ge,
-    }
-}
