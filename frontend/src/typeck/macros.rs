@@ -296,21 +296,7 @@ impl BodyChecker<'_, '_> {
                 self.debug(em, d, spec, depth)
             }
             TyKind::Tuple(ts) if !ts.is_empty() => {
-                let items: Vec<hir::Expr> = ts
-                    .iter()
-                    .enumerate()
-                    .map(|(i, t)| {
-                        self.mk(
-                            ExprKind::Field {
-                                base: Box::new(copy_access(&e)),
-                                variant: hir::VariantIdx(0),
-                                field: i as u32,
-                            },
-                            *t,
-                            span,
-                        )
-                    })
-                    .collect();
+                let items: Vec<hir::Expr> = ts.iter().enumerate().map(|(i, t)| field_access(&e, i, *t)).collect();
                 self.debug_list(
                     em,
                     "",
@@ -355,20 +341,7 @@ impl BodyChecker<'_, '_> {
                     let items = fields
                         .iter()
                         .enumerate()
-                        .map(|(i, (n, t))| {
-                            (
-                                Some(n.clone()),
-                                self.mk(
-                                    ExprKind::Field {
-                                        base: Box::new(copy_access(&e)),
-                                        variant: hir::VariantIdx(0),
-                                        field: i as u32,
-                                    },
-                                    *t,
-                                    span,
-                                ),
-                            )
-                        })
+                        .map(|(i, (n, t))| (Some(n.clone()), field_access(&e, i, *t)))
                         .collect();
                     self.debug_fields(em, &name, ctor, items, spec, depth);
                     return;
@@ -660,6 +633,12 @@ impl BodyChecker<'_, '_> {
 }
 
 /// A copy of an argument access path (a local, or a dereference of one, with projections).
+/// Field `i` (of type `ty`) of the struct or tuple place `e` (variant 0), re-reading `e`.
+fn field_access(e: &hir::Expr, i: usize, ty: Ty) -> hir::Expr {
+    let kind = ExprKind::Field { base: Box::new(copy_access(e)), variant: hir::VariantIdx(0), field: i as u32 };
+    hir::Expr { kind, ty, span: e.span }
+}
+
 fn copy_access(e: &hir::Expr) -> hir::Expr {
     let kind = match &e.kind {
         ExprKind::Local(l) => ExprKind::Local(*l),
