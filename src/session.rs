@@ -149,7 +149,7 @@ impl Session {
     ) -> Option<(aether_frontend::ast::SourceFile, aether_frontend::hir::Crate)> {
         let ast = self.parse(sources)?;
         let mut sink = DiagnosticSink::new();
-        let krate = aether_frontend::typeck::check_crate(&ast, &mut sink);
+        let krate = aether_frontend::typeck::check_crate(&ast, sources, &mut sink);
         if krate.entry.is_none() && !self.backend.test_harness && !sink.has_errors() {
             sink.push(
                 Diagnostic::error("E0601", "`main` function not found in crate", ast.span.shrink_to_lo(), "")
@@ -196,6 +196,9 @@ impl Session {
             self.write_output(EmitKind::Ast, aether_frontend::ast_pretty::print_ast(&ast, &sources).as_bytes())?;
         }
         let overflow_checks = self.backend.overflow_checks;
+        if let Err(e) = aether_middle::monomorphize::monomorphize(&mut krate) {
+            panic!("monomorphization failed after type checking succeeded: {}", e.0);
+        }
         let mir = aether_middle::mir_build::build_program(
             &mut krate,
             aether_middle::mir_build::BuildOptions { overflow_checks },

@@ -38,7 +38,8 @@ pub struct CodegenCx<'ctx, 'a> {
     pub(crate) program: &'a Program,
     pub(crate) sources: &'a SourceMap,
     pub(crate) layouts: Layouts<'ctx, 'a>,
-    pub(crate) fns: Vec<FunctionValue<'ctx>>,
+    /// Each function by `FnId`; `None` for generic functions (only their instances are code).
+    pub(crate) fns: Vec<Option<FunctionValue<'ctx>>>,
     /// The C ABI of each `extern "C"` function (imports and exports), by `FnId`.
     pub(crate) fn_abis: HashMap<FnId, FnAbi<'ctx>>,
     pub(crate) statics: Vec<GlobalValue<'ctx>>,
@@ -105,6 +106,11 @@ impl<'ctx, 'a> CodegenCx<'ctx, 'a> {
     pub fn codegen_program(&mut self, test_harness: bool) -> Result<(), BackendError> {
         self.define_statics()?;
         for (i, f) in self.krate.fns.iter().enumerate() {
+            // Generic functions and unused library functions have no code.
+            if !f.generics.is_empty() || (f.lib && f.body.is_none()) {
+                self.fns.push(None);
+                continue;
+            }
             let fv = match f.linkage {
                 HirLinkage::Internal => {
                     let ty = self.fn_type(&f.params, f.ret);
@@ -143,11 +149,11 @@ impl<'ctx, 'a> CodegenCx<'ctx, 'a> {
                 // (value 2 is `uwtable(async)`).
                 self.add_fn_attr(fv, "uwtable", 2);
             }
-            self.fns.push(fv);
+            self.fns.push(Some(fv));
         }
         for (i, body) in self.program.bodies.iter().enumerate() {
             if let Some(body) = body {
-                let fv = self.fns[i];
+                let fv = self.fns[i].ok_or_else(|| BackendError::Internal("a generic function has a body".into()))?;
                 FnCx::new(self, fv, body).codegen()?;
             }
         }
@@ -160,6 +166,13 @@ impl<'ctx, 'a> CodegenCx<'ctx, 'a> {
             d.finish(&self.module, self.cx);
         }
         Ok(())
+    }
+
+    /// The LLVM function of a (non-generic) function.
+    pub(crate) fn function(&self, id: FnId) -> Result<FunctionValue<'ctx>, BackendError> {
+        self.fns[id.index()].ok_or_else(|| {
+            BackendError::Internal(format!("`{}` is generic and has no code", self.krate.fn_def(id).path))
+        })
     }
 
     pub(crate) fn add_fn_attr(&self, f: FunctionValue<'ctx>, name: &str, value: u64) {
@@ -185,7 +198,7 @@ impl<'ctx, 'a> CodegenCx<'ctx, 'a> {
         let bb = self.cx.append_basic_block(main, "start");
         self.builder.position_at_end(bb);
         let start = self.runtime(RuntimeFunction::Start);
-        let user_main = self.fns[entry.index()].as_global_value().as_pointer_value();
+        let user_main = self.function(entry)?.as_global_value().as_pointer_value();
         let argc = main.get_nth_param(0).expect("argc");
         let argv = main.get_nth_param(1).expect("argv");
         let code = self.builder.build_call(start, &[argc.into(), argv.into(), user_main.into()], "code")?;
@@ -208,7 +221,7 @@ impl<'ctx, 'a> CodegenCx<'ctx, 'a> {
         for &id in &self.krate.tests {
             let f = self.krate.fn_def(id);
             let name = self.string_ptr(&f.path);
-            let func = self.fns[id.index()].as_global_value().as_pointer_value();
+            let func = self.function(id)?.as_global_value().as_pointer_value();
             entries.push(entry_ty.const_named_struct(&[
                 name.into(),
                 size.const_int(f.path.len() as u64, false).into(),

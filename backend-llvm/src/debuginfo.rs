@@ -22,6 +22,7 @@ use inkwell::debug_info::{
     DWARFSourceLanguage, DebugInfoBuilder,
 };
 use inkwell::module::{FlagBehavior, Module};
+use inkwell::values::AsValueRef;
 use inkwell::AddressSpace;
 
 use crate::codegen::FnCx;
@@ -155,7 +156,19 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
                 d.builder.create_auto_variable(scope, name, file, line, ty, true, DIFlags::ZERO, 0)
             };
             let loc = d.builder.create_debug_location(self.cg.cx, line, col, scope, None);
-            d.builder.insert_declare_at_end(slot, Some(var), None, loc, block);
+            // inkwell's `insert_declare_at_end` treats the debug record LLVM 19+ returns as an
+            // instruction (and asserts that it is one); call the C API and ignore the record.
+            let expr = d.builder.create_expression(Vec::new());
+            unsafe {
+                inkwell::llvm_sys::debuginfo::LLVMDIBuilderInsertDeclareRecordAtEnd(
+                    d.builder.as_mut_ptr(),
+                    slot.as_value_ref(),
+                    var.as_mut_ptr(),
+                    expr.as_mut_ptr(),
+                    loc.as_mut_ptr(),
+                    block.as_mut_ptr(),
+                );
+            }
         }
         Ok(())
     }
@@ -189,11 +202,14 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
                 let fields: Vec<(String, Ty)> = elems.iter().enumerate().map(|(i, e)| (format!("__{i}"), *e)).collect();
                 self.di_struct(t, &name, &fields)
             }
-            TyKind::Adt(id, _) => match layouts.adt_layout(t) {
+            TyKind::Adt(id, args) => match layouts.adt_layout(t) {
                 AdtLayout::Struct { ty: Some(_), .. } => {
                     let def = self.cg.krate.adt(*id);
-                    let fields: Vec<(String, Ty)> =
-                        def.variants[0].fields.iter().map(|f| (f.name.clone(), f.ty)).collect();
+                    let fields: Vec<(String, Ty)> = def.variants[0]
+                        .fields
+                        .iter()
+                        .map(|f| (f.name.clone(), self.cg.krate.tys.subst(f.ty, args)))
+                        .collect();
                     self.di_struct(t, &name, &fields)
                 }
                 _ => None,

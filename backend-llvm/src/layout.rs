@@ -137,7 +137,12 @@ impl<'ctx, 'a> Layouts<'ctx, 'a> {
                 AdtLayout::Enum(e) => e.llvm_type(),
                 AdtLayout::Empty => return None,
             },
-            TyKind::Str | TyKind::Slice(_) | TyKind::Infer(_) | TyKind::Error => {
+            TyKind::Str
+            | TyKind::Slice(_)
+            | TyKind::Infer(_)
+            | TyKind::Error
+            | TyKind::Param { .. }
+            | TyKind::Projection { .. } => {
                 unreachable!("type {:?} never reaches code generation as a value", self.tys.kind(t))
             }
         })
@@ -196,11 +201,11 @@ impl<'ctx, 'a> Layouts<'ctx, 'a> {
         match self.tys.kind(t) {
             TyKind::Array(e, _) => self.align_of(*e),
             TyKind::Tuple(es) => es.iter().map(|e| self.align_of(*e)).max().unwrap_or(1),
-            TyKind::Adt(id, _) => self.adts[id.index()]
+            TyKind::Adt(id, args) => self.adts[id.index()]
                 .variants
                 .iter()
                 .flat_map(|v| v.fields.iter())
-                .map(|f| self.align_of(f.ty))
+                .map(|f| self.align_of(self.tys.subst(f.ty, args)))
                 .max()
                 .unwrap_or(1),
             _ => 1,
@@ -250,28 +255,34 @@ impl<'ctx, 'a> Layouts<'ctx, 'a> {
         if let Some(l) = self.adt_cache.borrow().get(&t) {
             return l.clone();
         }
-        let TyKind::Adt(id, _) = self.tys.kind(t) else { unreachable!("adt_layout of a non-ADT") };
+        let TyKind::Adt(id, args) = self.tys.kind(t) else { unreachable!("adt_layout of a non-ADT") };
         let def = &self.adts[id.index()];
+        let name = if args.is_empty() { def.path.clone() } else { format!("{}", self.tys.display(t)) };
         // A struct cannot contain itself except behind a pointer (an opaque `ptr`), so this
         // recursion terminates.
         let layout = if !def.is_enum {
-            let (ty, fields) = self.payload_struct(&def.path, &def.variants[0]);
+            let (ty, fields) = self.payload_struct(&name, &def.variants[0], args);
             AdtLayout::Struct { ty, fields }
         } else if def.variants.is_empty() {
             AdtLayout::Empty
         } else {
-            AdtLayout::Enum(self.enum_layout(def))
+            AdtLayout::Enum(self.enum_layout(def, &name, args))
         };
         self.adt_cache.borrow_mut().insert(t, layout.clone());
         layout
     }
 
     /// A named struct of the variant's non-zero-sized fields in declaration order.
-    fn payload_struct(&self, name: &str, v: &hir::VariantDef) -> (Option<StructType<'ctx>>, Vec<Option<u32>>) {
+    fn payload_struct(
+        &self,
+        name: &str,
+        v: &hir::VariantDef,
+        args: &[Ty],
+    ) -> (Option<StructType<'ctx>>, Vec<Option<u32>>) {
         let mut types = Vec::new();
         let mut fields = Vec::new();
         for f in &v.fields {
-            match self.llvm_type(f.ty) {
+            match self.llvm_type(self.tys.subst(f.ty, args)) {
                 Some(lt) => {
                     fields.push(Some(types.len() as u32));
                     types.push(lt);
@@ -287,7 +298,7 @@ impl<'ctx, 'a> Layouts<'ctx, 'a> {
         (Some(st), fields)
     }
 
-    fn enum_layout(&self, def: &AdtDef) -> EnumLayout<'ctx> {
+    fn enum_layout(&self, def: &AdtDef, name: &str, args: &[Ty]) -> EnumLayout<'ctx> {
         let min = def.variants.iter().map(|v| v.discr).min().unwrap_or(0);
         let max = def.variants.iter().map(|v| v.discr).max().unwrap_or(0);
         let tag_signed = min < 0;
@@ -309,7 +320,7 @@ impl<'ctx, 'a> Layouts<'ctx, 'a> {
             .variants
             .iter()
             .map(|v| {
-                let (payload, fields) = self.payload_struct(&format!("{}::{}", def.path, v.name), v);
+                let (payload, fields) = self.payload_struct(&format!("{name}::{}", v.name), v, args);
                 VariantLayout { payload, fields, discr: v.discr }
             })
             .collect();
@@ -328,7 +339,7 @@ impl<'ctx, 'a> Layouts<'ctx, 'a> {
                 .unwrap_or(self.cx.i8_type());
             let unit_size = self.td.get_abi_size(&unit);
             let n = size.div_ceil(unit_size);
-            let st = self.cx.opaque_struct_type(&def.path);
+            let st = self.cx.opaque_struct_type(name);
             st.set_body(&[tag.into(), unit.array_type(n as u32).into()], false);
             Some(st)
         };

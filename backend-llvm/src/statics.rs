@@ -149,8 +149,8 @@ impl<'ctx, 'a> CodegenCx<'ctx, 'a> {
     }
 
     fn adt_field_tys(&self, ty: Ty, variant: usize) -> Vec<Ty> {
-        let TyKind::Adt(id, _) = self.krate.tys.kind(ty) else { unreachable!("adt_field_tys of a non-ADT") };
-        self.krate.adt(*id).variants[variant].fields.iter().map(|f| f.ty).collect()
+        let TyKind::Adt(id, args) = self.krate.tys.kind(ty) else { unreachable!("adt_field_tys of a non-ADT") };
+        self.krate.field_tys(*id, args, aether_frontend::hir::VariantIdx(variant as u32))
     }
 
     /// A constant of struct type `st` from its (LLVM index, value) fields: `st` itself when

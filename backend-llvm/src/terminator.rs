@@ -125,7 +125,7 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
                 let unwind = self.unwind_target(*unwind);
                 match callee {
                     Callee::Fn(id) => {
-                        let f = self.cg.fns[id.index()];
+                        let f = self.cg.function(*id)?;
                         if let Some(abi) = self.cg.fn_abis.get(id).cloned() {
                             // C functions never unwind into us (they are `nounwind`).
                             self.call_c(&abi, f, args, destination)?;

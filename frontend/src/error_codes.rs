@@ -262,6 +262,18 @@ Erroneous example:
 Swap the bounds: `1..=10`.",
     ),
     (
+        "E0046",
+        "An `impl` of a trait does not define every item the trait requires (methods without a default body, associated types).
+
+Erroneous example:
+
+    trait Shape { fn area(&self) -> f64; }
+    struct Sq;
+    impl Shape for Sq {}
+
+Define the missing items in the `impl`.",
+    ),
+    (
         "E0054",
         "A value is cast to `bool` with `as`. Only integers can be compared with zero to get a boolean.
 
@@ -349,6 +361,27 @@ Erroneous example:
 Give each variant its own value.",
     ),
     (
+        "E0107",
+        "A generic item is used with the wrong number of generic arguments.
+
+Erroneous example:
+
+    struct Pair<T> { a: T, b: T }
+    fn f(p: Pair<i32, i32>) {}
+
+Give exactly as many arguments as the item has parameters.",
+    ),
+    (
+        "E0109",
+        "Generic arguments are written on a type that takes none.
+
+Erroneous example:
+
+    let x: i32<u8> = 1;
+
+Remove the arguments.",
+    ),
+    (
         "E0121",
         "The placeholder `_` is used in the type of an item (a function signature, a field, a `const` or `static`). Item types must be written out; only local variables can leave types to inference.
 
@@ -378,6 +411,47 @@ Erroneous example:
     let v = *p;
 
 Wrap the operation in `unsafe { .. }` after checking that it is sound.",
+    ),
+    (
+        "E0214",
+        "Parenthesized generic arguments (`Trait(A) -> B`) are written on something other than a `Fn` trait.
+
+Erroneous example:
+
+    let v: Vec(u8) = Vec::new();
+
+Use angle brackets: `Vec<u8>`.",
+    ),
+    (
+        "E0220",
+        "An associated type is named that the trait (or the bounds in scope) does not have.
+
+Erroneous example:
+
+    trait Tr { type Out; }
+    fn f<T: Tr>(x: T::Missing) {}
+
+Name an associated type the trait declares, or add a bound on a trait that has it.",
+    ),
+    (
+        "E0221",
+        "An associated type name is ambiguous because several bounds in scope have an associated type of that name.
+
+Erroneous example:
+
+    fn f<T: A + B>(x: T::Item) {} // both A and B declare `Item`
+
+Use fully-qualified syntax to choose the trait.",
+    ),
+    (
+        "E0223",
+        "An associated type is named through a trait without saying which type implements it.
+
+Erroneous example:
+
+    let x: Iterator::Item;
+
+Name the implementing type: `<MyIter as Iterator>::Item`.",
     ),
     (
         "E0252",
@@ -425,6 +499,19 @@ Erroneous example:
     }
 
 Give the variable a type (`let x: i32;`) or an initializer.",
+    ),
+    (
+        "E0283",
+        "Type inference cannot decide which impl of a trait to use: several could apply.
+
+Erroneous example:
+
+    trait Convert<T> { fn convert(&self) -> T; }
+    impl Convert<f64> for i32 { .. }
+    impl Convert<u8> for i32 { .. }
+    let x = 5.convert();
+
+Annotate the type of the result (`let x: f64 = ..`).",
     ),
     (
         "E0308",
@@ -495,6 +582,38 @@ Erroneous example:
     const B: u32 = A;
 
 Break the cycle by writing one of the values directly.",
+    ),
+    (
+        "E0403",
+        "Two generic parameters of one item have the same name.
+
+Erroneous example:
+
+    fn f<T, T>(x: T) {}
+
+Rename one of them.",
+    ),
+    (
+        "E0404",
+        "Something that is not a trait is used where a trait is expected (a bound, `impl Trait for`).
+
+Erroneous example:
+
+    struct Foo;
+    fn f<T: Foo>(x: T) {}
+
+Use a trait.",
+    ),
+    (
+        "E0407",
+        "An `impl` of a trait defines a method that the trait does not declare.
+
+Erroneous example:
+
+    trait Tr { fn a(&self); }
+    impl Tr for S { fn a(&self) {} fn b(&self) {} }
+
+Remove the method, move it to an inherent `impl`, or add it to the trait.",
     ),
     (
         "E0408",
@@ -704,6 +823,17 @@ Erroneous example:
     let x = E { a: 1 };
 
 Name a struct or a variant with named fields.",
+    ),
+    (
+        "E0576",
+        "A path names an item of a trait that the trait does not have.
+
+Erroneous example:
+
+    trait Tr { fn a(); }
+    Tr::b();
+
+Name an item the trait declares.",
     ),
     (
         "E0579",
@@ -917,6 +1047,16 @@ Erroneous example:
 Mark the method `pub`.",
     ),
     (
+        "E0658",
+        "A feature that is unstable in Rust and not part of AetherLang is used (here: associated types in inherent impls).
+
+Erroneous example:
+
+    impl S { type Item = u8; }
+
+Use a trait with an associated type instead.",
+    ),
+    (
         "E0689",
         "A method is called on a number literal whose type is not decided yet, so the method cannot be chosen.
 
@@ -935,6 +1075,16 @@ Erroneous example:
     'a: { continue 'a; }
 
 Use `break 'a` to leave the block.",
+    ),
+    (
+        "E0782",
+        "A trait is used where a type is expected.
+
+Erroneous example:
+
+    fn f(x: Shape) {}
+
+Use `impl Shape` for a generic argument, `&dyn Shape` for a trait object, or a type parameter with a bound.",
     ),
     (
         "E9001",

@@ -43,7 +43,12 @@ index_type!(
     StaticId
 );
 
-pub use crate::ty::AdtId;
+index_type!(
+    /// An `impl` block, inherent or of a trait (index into [`Crate::impls`]).
+    ImplId
+);
+
+pub use crate::ty::{AdtId, TraitId};
 
 /// The whole checked program.
 #[derive(Debug)]
@@ -52,6 +57,10 @@ pub struct Crate {
     /// Structs and enums.
     pub adts: Vec<AdtDef>,
     pub statics: Vec<StaticDef>,
+    pub traits: Vec<TraitDef>,
+    pub impls: Vec<ImplDef>,
+    /// The standard library's traits the compiler relies on (operators, `Copy`, `Drop`, ..).
+    pub lang: LangTraits,
     /// `fn main`, when the crate has one.
     pub entry: Option<FnId>,
     /// The `#[test]` functions, in source order.
@@ -68,6 +77,121 @@ impl Crate {
     pub fn adt(&self, id: AdtId) -> &AdtDef {
         &self.adts[id.index()]
     }
+
+    pub fn trait_def(&self, id: TraitId) -> &TraitDef {
+        &self.traits[id.index()]
+    }
+
+    pub fn impl_def(&self, id: ImplId) -> &ImplDef {
+        &self.impls[id.index()]
+    }
+
+    /// The types of the fields of `variant` of `Adt(adt, args)`.
+    pub fn field_tys(&self, adt: AdtId, args: &[Ty], variant: VariantIdx) -> Vec<Ty> {
+        self.adt(adt).variant(variant).fields.iter().map(|f| self.tys.subst(f.ty, args)).collect()
+    }
+}
+
+/// The generic parameters of an item. An item nested in an `impl` or `trait` has the parent's
+/// parameters first (a trait's parameter 0 is `Self`); `Param { index }` types index this list.
+#[derive(Clone, Debug, Default)]
+pub struct Generics {
+    pub params: Vec<GenericParamDef>,
+    /// How many of `params` belong to the enclosing `impl` or `trait`.
+    pub parent_count: usize,
+    /// Bounds from the parameter list and the `where` clause (the parent's included).
+    pub predicates: Vec<Predicate>,
+}
+
+impl Generics {
+    pub fn is_empty(&self) -> bool {
+        self.params.is_empty()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct GenericParamDef {
+    pub name: String,
+    pub span: Span,
+}
+
+/// A trait applied to types: `args[0]` is the `Self` type, the rest are the trait's parameters.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TraitRef {
+    pub trait_id: TraitId,
+    pub args: Vec<Ty>,
+}
+
+impl TraitRef {
+    pub fn self_ty(&self) -> Ty {
+        self.args[0]
+    }
+}
+
+/// A requirement a generic item states about its parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Predicate {
+    /// `T: Trait<A>`
+    Implements(TraitRef),
+    /// `T: Iterator<Item = u32>`: the associated type `name` of the trait ref is `ty`.
+    AssocEq { trait_ref: TraitRef, name: String, ty: Ty },
+}
+
+#[derive(Debug)]
+pub struct TraitDef {
+    pub name: String,
+    pub path: String,
+    pub span: Span,
+    /// `Self` is parameter 0.
+    pub generics: Generics,
+    /// Supertraits, in terms of the trait's parameters.
+    pub supertraits: Vec<TraitRef>,
+    /// Methods and associated functions in declaration order (their bodies are the defaults).
+    pub methods: Vec<(String, FnId)>,
+    /// Associated types, with their defaults.
+    pub assoc_types: Vec<(String, Option<Ty>)>,
+}
+
+#[derive(Debug)]
+pub struct ImplDef {
+    pub generics: Generics,
+    /// `None` for an inherent impl.
+    pub trait_ref: Option<TraitRef>,
+    pub self_ty: Ty,
+    pub methods: Vec<(String, FnId)>,
+    /// `type Item = T;`
+    pub assoc_types: Vec<(String, Ty)>,
+    pub span: Span,
+}
+
+impl ImplDef {
+    pub fn method(&self, name: &str) -> Option<FnId> {
+        self.methods.iter().find(|(n, _)| n == name).map(|(_, f)| *f)
+    }
+
+    pub fn assoc_ty(&self, name: &str) -> Option<Ty> {
+        self.assoc_types.iter().find(|(n, _)| n == name).map(|(_, t)| *t)
+    }
+}
+
+/// Traits of the standard library the compiler names (operators, markers, formatting).
+#[derive(Clone, Debug, Default)]
+pub struct LangTraits {
+    pub copy: Option<TraitId>,
+    pub clone: Option<TraitId>,
+    pub drop: Option<TraitId>,
+    pub sized: Option<TraitId>,
+    pub partial_eq: Option<TraitId>,
+    pub partial_ord: Option<TraitId>,
+    pub display: Option<TraitId>,
+    pub debug: Option<TraitId>,
+    pub iterator: Option<TraitId>,
+    pub into_iterator: Option<TraitId>,
+    pub fn_once: Option<TraitId>,
+    pub fn_mut: Option<TraitId>,
+    pub fn_: Option<TraitId>,
+    /// `Add`, `Sub`, .. by operator (`BinOp as usize` for the arithmetic and bit operators).
+    pub ops: Vec<(BinOp, TraitId)>,
 }
 
 /// A struct (one variant) or an enum.
@@ -78,6 +202,7 @@ pub struct AdtDef {
     pub span: Span,
     pub is_enum: bool,
     pub variants: Vec<VariantDef>,
+    pub generics: Generics,
     /// The traits named in `#[derive(..)]`, in order (`Debug`, `Clone`, `Copy`, ..).
     pub derives: Vec<String>,
     /// `Copy` (derived): values are copied, not moved.
@@ -154,8 +279,15 @@ pub struct FnDef {
     /// The path from the crate root (`geometry::shapes::square`), unique in the crate.
     pub path: String,
     pub span: Span,
+    pub generics: Generics,
     pub params: Vec<Ty>,
     pub ret: Ty,
+    /// Set for a method declared in a trait (its body, if any, is the default).
+    pub trait_id: Option<TraitId>,
+    /// Set for a function of an `impl` block.
+    pub impl_id: Option<ImplId>,
+    /// Defined by the standard library: compiled only where the program uses it.
+    pub lib: bool,
     pub linkage: Linkage,
     /// `#[inline]`
     pub inline: bool,
@@ -173,7 +305,7 @@ pub enum Linkage {
     ImportC,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Body {
     pub locals: Vec<LocalDecl>,
     /// The parameters, in order; they are the first locals.
@@ -187,7 +319,7 @@ impl Body {
     }
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct LocalDecl {
     pub name: String,
     pub ty: Ty,
@@ -195,7 +327,7 @@ pub struct LocalDecl {
     pub span: Span,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Expr {
     pub kind: ExprKind,
     pub ty: Ty,
@@ -246,12 +378,15 @@ pub enum UnOp {
     Not,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum ExprKind {
     Lit(Literal),
     Local(LocalId),
+    /// A call of a function item with its generic arguments; a trait method's callee is the
+    /// trait's declaration (`substs[0]` is `Self`), which monomorphization resolves to an impl.
     Call {
         callee: FnId,
+        substs: Vec<Ty>,
         args: Vec<Expr>,
     },
     Binary {
@@ -380,7 +515,7 @@ pub enum Stream {
     Stderr,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum PrintPiece {
     Literal(String),
     /// Argument `index` formatted with `spec`; the spec's width and precision are given
@@ -400,13 +535,13 @@ pub enum FmtCount {
     Arg(usize),
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Block {
     pub stmts: Vec<Stmt>,
     pub expr: Option<Box<Expr>>,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum Stmt {
     /// `let pat: ty = init else { else_block };`: the pattern is irrefutable unless there is
     /// an `else` block (which has type `!`).
@@ -419,7 +554,7 @@ pub enum Stmt {
     Expr(Expr),
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Arm {
     pub pat: Pat,
     pub guard: Option<Expr>,
@@ -427,7 +562,7 @@ pub struct Arm {
     pub span: Span,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Pat {
     pub kind: PatKind,
     /// The type of the value matched (after any implicit dereferences, see `Deref`).
@@ -435,7 +570,7 @@ pub struct Pat {
     pub span: Span,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum PatKind {
     Wild,
     /// Binds the matched value (by copy/move, or by reference with `ref`/`ref mut` and Rust's

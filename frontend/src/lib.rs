@@ -10,6 +10,8 @@ pub mod lexer;
 pub mod module_loader;
 pub mod parse;
 pub mod span;
+pub mod std_lib;
 pub mod token;
+pub mod traits;
 pub mod ty;
 pub mod typeck;

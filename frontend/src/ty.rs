@@ -3,6 +3,7 @@
 //! Inference variables (`TyKind::Infer`) appear only inside the type checker; every type that
 //! reaches HIR consumers is fully resolved.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -11,6 +12,16 @@ use std::fmt;
 pub struct AdtId(pub u32);
 
 impl AdtId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A trait of the crate or the standard library (index into `hir::Crate::traits`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TraitId(pub u32);
+
+impl TraitId {
     pub fn index(self) -> usize {
         self.0 as usize
     }
@@ -127,20 +138,40 @@ pub enum TyKind {
     Slice(Ty),
     /// A function pointer `fn(A) -> R`.
     FnPtr(Vec<Ty>, Ty),
-    /// A struct or enum with its generic arguments (none until generics arrive).
+    /// A struct or enum with its generic arguments.
     Adt(AdtId, Vec<Ty>),
+    /// A generic parameter of the item being checked: `index` is its position in the item's
+    /// generics (an impl's or trait's parameters first; in a trait, `Self` is 0).
+    Param {
+        index: u32,
+        name: String,
+    },
+    /// An associated type of a trait not yet known to be a concrete type: `<T as Iterator>::Item`.
+    /// `args[0]` is the `Self` type, the rest are the trait's parameters.
+    Projection {
+        trait_id: TraitId,
+        args: Vec<Ty>,
+        name: String,
+    },
     Infer(InferTy),
     /// A type that failed to check; unifies with everything so one error does not cascade.
     Error,
 }
 
-/// Owns every type of a compilation.
-#[derive(Debug)]
+/// Owns every type of a compilation. Interning takes `&self` (the table only grows), so every
+/// stage, the backend's layout code included, can build the types it substitutes.
 pub struct TyInterner {
-    kinds: Vec<TyKind>,
-    map: HashMap<TyKind, Ty>,
-    /// The name of each ADT, for displaying types.
+    kinds: elsa::FrozenVec<Box<TyKind>>,
+    map: RefCell<HashMap<TyKind, Ty>>,
+    /// The name of each ADT and trait, for displaying types.
     adt_names: Vec<String>,
+    trait_names: Vec<String>,
+}
+
+impl fmt::Debug for TyInterner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TyInterner({} types)", self.kinds.len())
+    }
 }
 
 /// Types every stage needs by name, interned up front.
@@ -171,7 +202,12 @@ pub struct CommonTypes {
 
 impl TyInterner {
     pub fn new() -> (TyInterner, CommonTypes) {
-        let mut t = TyInterner { kinds: Vec::new(), map: HashMap::new(), adt_names: Vec::new() };
+        let t = TyInterner {
+            kinds: elsa::FrozenVec::new(),
+            map: RefCell::new(HashMap::new()),
+            adt_names: Vec::new(),
+            trait_names: Vec::new(),
+        };
         let str = t.intern(TyKind::Str);
         let common = CommonTypes {
             unit: t.intern(TyKind::Tuple(Vec::new())),
@@ -223,23 +259,90 @@ impl TyInterner {
         AdtId(self.adt_names.len() as u32 - 1)
     }
 
-    /// The interned type of `kind`, if it was interned.
-    pub fn lookup(&self, kind: &TyKind) -> Option<Ty> {
-        self.map.get(kind).copied()
+    /// Records the display name of the next trait (trait ids are dense, in declaration order).
+    pub fn add_trait_name(&mut self, name: impl Into<String>) -> TraitId {
+        self.trait_names.push(name.into());
+        TraitId(self.trait_names.len() as u32 - 1)
     }
 
-    pub fn intern(&mut self, kind: TyKind) -> Ty {
-        if let Some(&t) = self.map.get(&kind) {
+    pub fn trait_name(&self, id: TraitId) -> &str {
+        self.trait_names.get(id.index()).map(String::as_str).unwrap_or("<trait>")
+    }
+
+    /// The interned type of `kind`, if it was interned.
+    pub fn lookup(&self, kind: &TyKind) -> Option<Ty> {
+        self.map.borrow().get(kind).copied()
+    }
+
+    pub fn intern(&self, kind: TyKind) -> Ty {
+        let mut map = self.map.borrow_mut();
+        if let Some(&t) = map.get(&kind) {
             return t;
         }
         let t = Ty(self.kinds.len() as u32);
-        self.kinds.push(kind.clone());
-        self.map.insert(kind, t);
+        self.kinds.push(Box::new(kind.clone()));
+        map.insert(kind, t);
         t
     }
 
     pub fn kind(&self, t: Ty) -> &TyKind {
         &self.kinds[t.0 as usize]
+    }
+
+    /// `t` with every direct component type replaced by `f(component)`.
+    pub fn map_components(&self, t: Ty, f: &mut dyn FnMut(Ty) -> Ty) -> Ty {
+        let kind = match self.kind(t) {
+            TyKind::Tuple(ts) => TyKind::Tuple(ts.iter().map(|x| f(*x)).collect()),
+            TyKind::Ref(x, m) => TyKind::Ref(f(*x), *m),
+            TyKind::RawPtr(x, m) => TyKind::RawPtr(f(*x), *m),
+            TyKind::Array(x, n) => TyKind::Array(f(*x), *n),
+            TyKind::Slice(x) => TyKind::Slice(f(*x)),
+            TyKind::FnPtr(ps, r) => TyKind::FnPtr(ps.iter().map(|x| f(*x)).collect(), f(*r)),
+            TyKind::Adt(id, args) => TyKind::Adt(*id, args.iter().map(|x| f(*x)).collect()),
+            TyKind::Projection { trait_id, args, name } => TyKind::Projection {
+                trait_id: *trait_id,
+                args: args.iter().map(|x| f(*x)).collect(),
+                name: name.clone(),
+            },
+            _ => return t,
+        };
+        self.intern(kind)
+    }
+
+    /// Replaces each generic parameter `Param { index: i }` of `t` with `args[i]`. Parameters
+    /// beyond `args` stay (a method's own parameters while only the impl's are known).
+    pub fn subst(&self, t: Ty, args: &[Ty]) -> Ty {
+        if args.is_empty() || !self.has_params(t) {
+            return t;
+        }
+        match self.kind(t) {
+            TyKind::Param { index, .. } => args.get(*index as usize).copied().unwrap_or(t),
+            _ => self.map_components(t, &mut |x| self.subst(x, args)),
+        }
+    }
+
+    /// Whether `t` mentions a generic parameter (so it differs between instances).
+    pub fn has_params(&self, t: Ty) -> bool {
+        match self.kind(t) {
+            TyKind::Param { .. } => true,
+            TyKind::Tuple(ts) => ts.iter().any(|x| self.has_params(*x)),
+            TyKind::Ref(x, _) | TyKind::RawPtr(x, _) | TyKind::Array(x, _) | TyKind::Slice(x) => self.has_params(*x),
+            TyKind::FnPtr(ps, r) => ps.iter().any(|x| self.has_params(*x)) || self.has_params(*r),
+            TyKind::Adt(_, args) | TyKind::Projection { args, .. } => args.iter().any(|x| self.has_params(*x)),
+            _ => false,
+        }
+    }
+
+    /// Whether `t` mentions an inference variable.
+    pub fn has_infer(&self, t: Ty) -> bool {
+        match self.kind(t) {
+            TyKind::Infer(_) => true,
+            TyKind::Tuple(ts) => ts.iter().any(|x| self.has_infer(*x)),
+            TyKind::Ref(x, _) | TyKind::RawPtr(x, _) | TyKind::Array(x, _) | TyKind::Slice(x) => self.has_infer(*x),
+            TyKind::FnPtr(ps, r) => ps.iter().any(|x| self.has_infer(*x)) || self.has_infer(*r),
+            TyKind::Adt(_, args) | TyKind::Projection { args, .. } => args.iter().any(|x| self.has_infer(*x)),
+            _ => false,
+        }
     }
 
     pub fn is_unit(&self, t: Ty) -> bool {
@@ -323,6 +426,21 @@ impl fmt::Display for TyDisplay<'_> {
                     write!(f, ">")?;
                 }
                 Ok(())
+            }
+            TyKind::Param { name, .. } => write!(f, "{name}"),
+            TyKind::Projection { trait_id, args, name } => {
+                if args.len() == 1 {
+                    write!(f, "<{} as {}>::{}", d(args[0]), self.tys.trait_name(*trait_id), name)
+                } else {
+                    write!(f, "<{} as {}<", d(args[0]), self.tys.trait_name(*trait_id))?;
+                    for (i, t) in args[1..].iter().enumerate() {
+                        if i > 0 {
+                            write!(f, ", ")?;
+                        }
+                        write!(f, "{}", d(*t))?;
+                    }
+                    write!(f, ">>::{name}")
+                }
             }
             TyKind::Infer(InferTy::Int(_)) => write!(f, "{{integer}}"),
             TyKind::Infer(InferTy::Float(_)) => write!(f, "{{float}}"),

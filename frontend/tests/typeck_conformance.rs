@@ -20,7 +20,7 @@ fn check_file(path: PathBuf) -> (Vec<&'static str>, String) {
         let root = read_source_file(&mut sources, &path, None, &mut sink).expect("readable");
         let tree = load_crate(&mut sources, root, &mut sink);
         if !sink.has_errors() {
-            check_crate(&tree, &mut sink);
+            check_crate(&tree, &mut sources, &mut sink);
         }
         let codes = sink
             .diagnostics

@@ -15,7 +15,7 @@ fn render(code: &str, src: &str) -> String {
         let file = sources.add("test.ae", src);
         let mut sink = DiagnosticSink::new();
         let tree = parse_file(&sources, file, &mut sink);
-        check_crate(&tree, &mut sink);
+        check_crate(&tree, &mut sources, &mut sink);
         assert!(
             sink.diagnostics.iter().any(|d| d.code == code),
             "{code} not emitted:\n{}",

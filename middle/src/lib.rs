@@ -5,6 +5,7 @@ pub mod dataflow;
 pub mod liveness;
 pub mod mir;
 pub mod mir_build;
+pub mod monomorphize;
 pub mod pretty;
 pub mod storage;
 pub mod storage_conflicts;

@@ -24,11 +24,14 @@ fn build(src: &str) -> Option<(hir::Crate, Program)> {
         return None;
     }
     let mut sink = DiagnosticSink::new();
-    let mut krate = aether_frontend::typeck::check_crate(&ast, &mut sink);
+    let mut sources = aether_frontend::span::SourceMap::new();
+    sources.add("test.ae", "");
+    let mut krate = aether_frontend::typeck::check_crate(&ast, &mut sources, &mut sink);
     if sink.has_errors() {
         eprintln!("type errors: {:?}", sink.diagnostics);
         return None;
     }
+    aether_middle::monomorphize::monomorphize(&mut krate).expect("monomorphization");
     let program = build_program(&mut krate, BuildOptions { overflow_checks: true });
     Some((krate, program))
 }

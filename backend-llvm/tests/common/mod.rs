@@ -40,6 +40,9 @@ impl TestCrate {
                 fns: Vec::new(),
                 adts: Vec::new(),
                 statics: Vec::new(),
+                traits: Vec::new(),
+                impls: Vec::new(),
+                lang: Default::default(),
                 entry: None,
                 tests: Vec::new(),
                 tys,
@@ -66,6 +69,7 @@ impl TestCrate {
             path: name.into(),
             span: span(),
             is_enum,
+            generics: Default::default(),
             variants: variants
                 .into_iter()
                 .map(|(n, discr, fields)| VariantDef {
@@ -99,8 +103,12 @@ impl TestCrate {
             name: name.into(),
             path: name.into(),
             span: span(),
+            generics: Default::default(),
             params,
             ret,
+            trait_id: None,
+            impl_id: None,
+            lib: false,
             linkage,
             inline: false,
             body: has_body.then(|| hir::Body {

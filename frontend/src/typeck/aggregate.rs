@@ -29,16 +29,23 @@ impl BodyChecker<'_, '_> {
     ) -> hir::Expr {
         let self_ty = self.self_ty;
         let res = resolve::resolve_path(self.cx, self.module, path, Ns::Type, self_ty);
+        // `Self { .. }` and aliases name the type with its arguments.
+        let mut via_ty = None;
         let target = match res {
             Some(PathRes::Item(Res::Adt(a))) if !self.cx.adts[a.index()].is_enum => Some((a, VariantIdx(0))),
             Some(PathRes::Item(Res::Variant(a, v))) => Some((a, v)),
             Some(PathRes::Item(Res::Prim(t))) | Some(PathRes::Assoc { self_ty: t, .. }) if matches!(self.kind(t), TyKind::Adt(a, _) if !self.cx.adts[a.index()].is_enum) =>
             {
                 let TyKind::Adt(a, _) = self.kind(t) else { unreachable!("checked") };
+                via_ty = Some(t);
                 Some((a, VariantIdx(0)))
             }
-            Some(PathRes::Item(Res::Alias(al))) => match self.cx.aliases[al.0 as usize].ty.map(|t| self.kind(t)) {
-                Some(TyKind::Adt(a, _)) if !self.cx.adts[a.index()].is_enum => Some((a, VariantIdx(0))),
+            Some(PathRes::Item(Res::Alias(al))) => match self.cx.aliases[al.0 as usize].ty {
+                Some(t) if matches!(self.kind(t), TyKind::Adt(a, _) if !self.cx.adts[a.index()].is_enum) => {
+                    let TyKind::Adt(a, _) = self.kind(t) else { unreachable!("checked") };
+                    via_ty = Some(t);
+                    Some((a, VariantIdx(0)))
+                }
                 _ => None,
             },
             None => {
@@ -59,9 +66,15 @@ impl BodyChecker<'_, '_> {
             ));
             return self.error_expr(span);
         };
-        let ty = self.intern(TyKind::Adt(adt, Vec::new()));
+        let targs = match via_ty.map(|t| self.kind(t)) {
+            Some(TyKind::Adt(_, args)) => args,
+            _ => self.adt_args(adt, self.variant_args_segment(path), span),
+        };
+        let ty = self.intern(TyKind::Adt(adt, targs.clone()));
+        let nf = self.cx.adts[adt.index()].variants[v.index()].fields.len();
+        let ftys: Vec<Ty> = (0..nf).map(|i| self.field_ty(adt, &targs, v.index(), i)).collect();
         let var = &self.cx.adts[adt.index()].variants[v.index()];
-        let defs: Vec<(String, Ty)> = var.fields.iter().map(|f| (f.name.clone(), f.ty)).collect();
+        let defs: Vec<(String, Ty)> = var.fields.iter().zip(ftys).map(|(f, t)| (f.name.clone(), t)).collect();
         let vname = if self.cx.adts[adt.index()].is_enum {
             format!("{}::{}", self.cx.adts[adt.index()].name, var.name)
         } else {

@@ -8,14 +8,15 @@
 //! `resolve` for paths and types and on `consts` for enum discriminants.
 
 use super::resolve::{self, UseImport};
+use super::{generics, impls};
 use super::{
-    unsupported, AliasDef, AliasId, AssocRes, Binding, ConstDef, ConstId, ConstState, Cx, FnInfo, Module, ModuleId,
-    PendingFn, Res, SelfKind, Vis,
+    unsupported, AliasDef, AliasId, Binding, ConstDef, ConstId, ConstState, Cx, FnInfo, Module, ModuleId, PendingFn,
+    Res, SelfKind, Vis,
 };
 use crate::ast;
 use crate::diagnostics::Diagnostic;
 use crate::hir::{self, CtorKind, FnId, IntrinsicFn, Linkage, StaticId, VariantIdx};
-use crate::ty::{AdtId, Mutability, Ty, TyKind};
+use crate::ty::{AdtId, Mutability, TraitId, Ty, TyKind};
 use std::collections::HashMap;
 
 /// Work left after names are declared.
@@ -26,17 +27,31 @@ struct Deferred<'a> {
     consts: Vec<(ConstId, &'a ast::Ty)>,
     statics: Vec<(StaticId, ModuleId, &'a ast::Ty)>,
     impls: Vec<(ModuleId, &'a ast::ImplDef, &'a ast::Item)>,
+    traits: Vec<(TraitId, ModuleId, &'a ast::TraitDef)>,
     uses: Vec<UseImport<'a>>,
 }
 
-pub(crate) fn collect_crate<'a>(cx: &mut Cx<'a>, file: &'a ast::SourceFile) -> Vec<PendingFn<'a>> {
+pub(crate) fn collect_crate<'a>(
+    cx: &mut Cx<'a>,
+    file: &'a ast::SourceFile,
+    std: &'a ast::SourceFile,
+) -> Vec<PendingFn<'a>> {
     let root = new_module(cx, None, String::new());
     build_std(cx);
     let mut d = Deferred::default();
+    declare_items(cx, &std.items, cx.std_module, &mut d);
+    cx.prelude = match cx.modules[cx.std_module.0 as usize].types.get("prelude").map(|b| b.res) {
+        Some(Res::Mod(m)) => Some(m),
+        _ => None,
+    };
     declare_items(cx, &file.items, root, &mut d);
     resolve::resolve_imports(cx, std::mem::take(&mut d.uses));
     for i in 0..cx.aliases.len() {
         resolve::alias_ty(cx, AliasId(i as u32));
+    }
+    impls::find_lang_traits(cx);
+    for &(id, module, t) in &d.traits {
+        impls::lower_trait_header(cx, id, module, t);
     }
     for &(id, module, item) in &d.adts {
         lower_adt(cx, id, module, item);
@@ -50,13 +65,20 @@ pub(crate) fn collect_crate<'a>(cx: &mut Cx<'a>, file: &'a ast::SourceFile) -> V
     }
     let mut pending = Vec::new();
     for &(id, module, sig, decl) in &d.fns {
-        lower_sig(cx, id, module, sig, None);
+        lower_sig(cx, id, module, sig, None, None);
         if let Some(decl) = decl.filter(|d| d.body.is_some()) {
             pending.push(PendingFn { id, module, self_ty: None, decl });
         }
     }
-    for &(module, imp, item) in &d.impls {
-        collect_impl(cx, module, imp, item, &mut pending);
+    for &(id, module, t) in &d.traits {
+        impls::collect_trait_items(cx, id, module, t, &mut pending);
+    }
+    let headers: Vec<_> =
+        d.impls.iter().map(|&(module, imp, item)| impls::lower_impl_header(cx, module, imp, item)).collect();
+    for (&(module, imp, _), header) in d.impls.iter().zip(headers) {
+        if let Some(id) = header {
+            impls::collect_impl_items(cx, id, module, imp, &mut pending);
+        }
     }
     for &(id, module, item) in &d.adts {
         if let ast::ItemKind::Enum(e) = &item.kind {
@@ -96,7 +118,7 @@ pub(crate) fn vis_of(v: &ast::Visibility, module: ModuleId, cx: &Cx) -> Vis {
     }
 }
 
-fn child_path(cx: &Cx, module: ModuleId, name: &str) -> String {
+pub(crate) fn child_path(cx: &Cx, module: ModuleId, name: &str) -> String {
     let p = &cx.module(module).path;
     if p.is_empty() {
         name.to_string()
@@ -131,7 +153,7 @@ pub(crate) fn define(cx: &mut Cx, module: ModuleId, type_ns: bool, name: &ast::I
     true
 }
 
-fn has_attr(item_attrs: &[ast::Attribute], name: &str) -> bool {
+pub(crate) fn has_attr(item_attrs: &[ast::Attribute], name: &str) -> bool {
     item_attrs.iter().any(|a| matches!(&a.meta, ast::Meta::Word(p) if super::path_is(p, name)))
 }
 
@@ -153,15 +175,19 @@ fn derives(attrs: &[ast::Attribute]) -> Vec<String> {
     out
 }
 
-fn new_fn(cx: &mut Cx, name: &ast::Ident, path: String, linkage: Linkage, inline: bool) -> FnId {
+pub(crate) fn new_fn(cx: &mut Cx, name: &ast::Ident, path: String, linkage: Linkage, inline: bool) -> FnId {
     let id = FnId(cx.fns.len() as u32);
     let error = cx.common.error;
     cx.fns.push(hir::FnDef {
         name: name.name.clone(),
         path,
         span: name.span,
+        generics: hir::Generics::default(),
         params: Vec::new(),
         ret: error,
+        trait_id: None,
+        impl_id: None,
+        lib: false,
         linkage,
         inline,
         body: None,
@@ -224,11 +250,7 @@ fn declare_items<'a>(cx: &mut Cx<'a>, items: &'a [ast::Item], module: ModuleId, 
                 }
             }
             ast::ItemKind::Struct(s) => {
-                if !s.generics.params.is_empty() {
-                    cx.sink.push(unsupported("generic structs", s.generics.span));
-                    continue;
-                }
-                let id = new_adt(cx, &s.name, module, false, item);
+                let id = new_adt(cx, &s.name, module, false, item, &s.generics);
                 if define(cx, module, true, &s.name, Binding { res: Res::Adt(id), vis, span: s.name.span }) {
                     // Tuple and unit structs also name their constructor in the value namespace.
                     if !matches!(s.data, ast::VariantData::Named(_)) {
@@ -239,11 +261,7 @@ fn declare_items<'a>(cx: &mut Cx<'a>, items: &'a [ast::Item], module: ModuleId, 
                 }
             }
             ast::ItemKind::Enum(e) => {
-                if !e.generics.params.is_empty() {
-                    cx.sink.push(unsupported("generic enums", e.generics.span));
-                    continue;
-                }
-                let id = new_adt(cx, &e.name, module, true, item);
+                let id = new_adt(cx, &e.name, module, true, item, &e.generics);
                 if define(cx, module, true, &e.name, Binding { res: Res::Adt(id), vis, span: e.name.span }) {
                     d.adts.push((id, module, item));
                 }
@@ -297,21 +315,50 @@ fn declare_items<'a>(cx: &mut Cx<'a>, items: &'a [ast::Item], module: ModuleId, 
             }
             ast::ItemKind::Use(tree) => resolve::flatten_use(cx, tree, &[], module, vis, &mut d.uses),
             ast::ItemKind::Impl(imp) => d.impls.push((module, imp, item)),
-            ast::ItemKind::Trait(_) => cx.sink.push(unsupported("`trait`", item.span)),
+            ast::ItemKind::Trait(t) => {
+                let id = impls::declare_trait(cx, t, child_path(cx, module, &t.name.name));
+                if define(cx, module, true, &t.name, Binding { res: Res::Trait(id), vis, span: t.name.span }) {
+                    d.traits.push((id, module, t));
+                }
+            }
         }
     }
 }
 
-fn new_adt(cx: &mut Cx, name: &ast::Ident, module: ModuleId, is_enum: bool, item: &ast::Item) -> AdtId {
+fn new_adt(
+    cx: &mut Cx,
+    name: &ast::Ident,
+    module: ModuleId,
+    is_enum: bool,
+    item: &ast::Item,
+    generics: &ast::Generics,
+) -> AdtId {
     let id = cx.tys.add_adt_name(name.name.clone());
     let ds = derives(&item.attrs);
     let is_copy = ds.iter().any(|d| d == "Copy");
+    let generics = generics::declare_params(cx, None, generics);
+    // Variant names are known now, so that `use Enum::Variant` resolves before fields are lowered.
+    let variants = match &item.kind {
+        ast::ItemKind::Enum(e) => e
+            .variants
+            .iter()
+            .map(|v| hir::VariantDef {
+                name: v.name.name.clone(),
+                ctor: CtorKind::Unit,
+                fields: Vec::new(),
+                discr: 0,
+                span: v.name.span,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     cx.adts.push(hir::AdtDef {
         name: name.name.clone(),
         path: child_path(cx, module, &name.name),
         span: name.span,
         is_enum,
-        variants: Vec::new(),
+        variants,
+        generics,
         derives: ds,
         is_copy,
     });
@@ -357,7 +404,11 @@ fn lower_fields(
 }
 
 fn lower_adt(cx: &mut Cx, id: AdtId, module: ModuleId, item: &ast::Item) {
-    let self_ty = cx.tys.intern(TyKind::Adt(id, Vec::new()));
+    let g = cx.adts[id.index()].generics.clone();
+    let saved = generics::enter(cx, &g);
+    let params = generics::param_tys(cx, &g);
+    let self_ty = cx.tys.intern(TyKind::Adt(id, params));
+    cx.adts[id.index()].variants.clear();
     match &item.kind {
         ast::ItemKind::Struct(s) => {
             let (ctor, fields) = lower_fields(cx, &s.data, module, self_ty, false);
@@ -395,6 +446,7 @@ fn lower_adt(cx: &mut Cx, id: AdtId, module: ModuleId, item: &ast::Item) {
         }
         _ => unreachable!("only structs and enums are ADTs"),
     }
+    generics::leave(cx, saved);
     check_recursive(cx, id);
 }
 
@@ -458,13 +510,21 @@ fn enum_discriminants(cx: &mut Cx, id: AdtId, module: ModuleId, e: &ast::EnumDef
     }
 }
 
-fn lower_sig(cx: &mut Cx, id: FnId, module: ModuleId, sig: &ast::FnSig, self_ty: Option<Ty>) {
+/// Lowers a function's signature: its generics (after `parent`'s), parameter and return types.
+pub(crate) fn lower_sig(
+    cx: &mut Cx,
+    id: FnId,
+    module: ModuleId,
+    sig: &ast::FnSig,
+    self_ty: Option<Ty>,
+    parent: Option<&hir::Generics>,
+) {
     if sig.is_async {
         cx.sink.push(unsupported("`async fn`", sig.span));
     }
-    if !sig.generics.params.is_empty() {
-        cx.sink.push(unsupported("generic functions", sig.generics.span));
-    }
+    let mut g = generics::declare_params(cx, parent, &sig.generics);
+    let saved = generics::enter(cx, &g);
+    generics::lower_predicates(cx, &mut g, &sig.generics, module, self_ty);
     let mut params = Vec::new();
     let mut self_kind = None;
     for (i, p) in sig.params.iter().enumerate() {
@@ -518,104 +578,13 @@ fn lower_sig(cx: &mut Cx, id: FnId, module: ModuleId, sig: &ast::FnSig, self_ty:
         Some(t) => resolve::lower_ty(cx, t, module, self_ty),
         None => cx.common.unit,
     };
+    generics::leave(cx, saved);
     let f = &mut cx.fns[id.index()];
+    f.generics = g;
     f.params = params;
     f.ret = ret;
     let info = &mut cx.fn_info[id.index()];
     info.self_kind = self_kind;
     info.self_ty = self_ty;
     info.is_unsafe |= sig.is_unsafe;
-}
-
-fn collect_impl<'a>(
-    cx: &mut Cx<'a>,
-    module: ModuleId,
-    imp: &'a ast::ImplDef,
-    item: &'a ast::Item,
-    pending: &mut Vec<PendingFn<'a>>,
-) {
-    if imp.trait_ref.is_some() {
-        cx.sink.push(unsupported("trait implementations", item.span));
-        return;
-    }
-    if !imp.generics.params.is_empty() {
-        cx.sink.push(unsupported("generic `impl` blocks", imp.generics.span));
-        return;
-    }
-    let self_ty = resolve::lower_ty(cx, &imp.self_ty, module, None);
-    let adt = match cx.tys.kind(self_ty) {
-        TyKind::Adt(a, _) => *a,
-        TyKind::Error => return,
-        _ => {
-            let tn = cx.tys.display(self_ty).to_string();
-            cx.sink.push(
-                Diagnostic::error(
-                    "E0390",
-                    format!("cannot define inherent `impl` for primitive type `{tn}`"),
-                    imp.self_ty.span,
-                    "",
-                )
-                .with_help("consider using an extension trait instead"),
-            );
-            return;
-        }
-    };
-    let type_path = cx.adts[adt.index()].path.clone();
-    for ai in &imp.items {
-        let vis = vis_of(&ai.vis, module, cx);
-        let (name, res) = match &ai.kind {
-            ast::AssocItemKind::Fn(decl) => {
-                let id = new_fn(
-                    cx,
-                    &decl.sig.name,
-                    format!("{type_path}::{}", decl.sig.name.name),
-                    Linkage::Internal,
-                    has_attr(&ai.attrs, "inline"),
-                );
-                lower_sig(cx, id, module, &decl.sig, Some(self_ty));
-                if decl.body.is_some() {
-                    pending.push(PendingFn { id, module, self_ty: Some(self_ty), decl });
-                } else {
-                    cx.sink.push(
-                        Diagnostic::error("E9005", "associated function in `impl` without body", ai.span, "")
-                            .with_help("provide a definition for the function: `{ <body> }`"),
-                    );
-                }
-                (&decl.sig.name, AssocRes::Fn(id))
-            }
-            ast::AssocItemKind::Const { name, ty, default } => {
-                let id = ConstId(cx.consts.len() as u32);
-                let t = resolve::lower_ty(cx, ty, module, Some(self_ty));
-                cx.consts.push(ConstDef {
-                    name: name.name.clone(),
-                    ty: t,
-                    module,
-                    self_ty: Some(self_ty),
-                    expr: default.as_ref(),
-                    span: name.span,
-                    state: ConstState::NotYet,
-                });
-                (name, AssocRes::Const(id))
-            }
-            ast::AssocItemKind::Type { .. } => {
-                cx.sink.push(unsupported("associated types", ai.span));
-                continue;
-            }
-        };
-        let items = cx.inherent.entry(adt).or_default();
-        if let Some((_, _, prev)) = items.get(&name.name) {
-            let prev = *prev;
-            cx.sink.push(
-                Diagnostic::error(
-                    "E0592",
-                    format!("duplicate definitions with name `{}`", name.name),
-                    name.span,
-                    format!("duplicate definitions for `{}`", name.name),
-                )
-                .with_label(prev, format!("other definition for `{}`", name.name)),
-            );
-            continue;
-        }
-        items.insert(name.name.clone(), (res, vis, name.span));
-    }
 }

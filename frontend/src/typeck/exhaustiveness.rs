@@ -157,10 +157,12 @@ fn sub_tys(cx: &Cx, t: Ty, c: &Ctor) -> Vec<Ty> {
     match (cx.tys.kind(t), c) {
         (TyKind::Tuple(ts), _) => ts.clone(),
         (TyKind::Ref(x, _), _) => vec![*x],
-        (TyKind::Adt(a, _), Ctor::Variant(v)) => {
-            cx.adts[a.index()].variants[*v as usize].fields.iter().map(|f| f.ty).collect()
+        (TyKind::Adt(a, args), Ctor::Variant(v)) => {
+            cx.adts[a.index()].variants[*v as usize].fields.iter().map(|f| cx.tys.subst(f.ty, args)).collect()
         }
-        (TyKind::Adt(a, _), Ctor::Single) => cx.adts[a.index()].variants[0].fields.iter().map(|f| f.ty).collect(),
+        (TyKind::Adt(a, args), Ctor::Single) => {
+            cx.adts[a.index()].variants[0].fields.iter().map(|f| cx.tys.subst(f.ty, args)).collect()
+        }
         (TyKind::Array(x, _) | TyKind::Slice(x), Ctor::Slice { len, .. }) => vec![*x; *len],
         _ => Vec::new(),
     }

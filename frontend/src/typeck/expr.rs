@@ -46,6 +46,10 @@ pub(crate) struct BodyChecker<'c, 'a> {
     pub(super) unsafe_depth: u32,
     /// Checking a constant initializer (no locals from outside, no calls).
     pub(super) in_const: bool,
+    pub(super) obligations: Vec<super::obligations::Obligation>,
+    pub(super) projections: Vec<super::obligations::PendingProjection>,
+    /// One "type annotations needed" per body for calls is enough.
+    pub(super) reported_unknown: bool,
 }
 
 impl<'c, 'a> BodyChecker<'c, 'a> {
@@ -64,6 +68,9 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
             ret_ty: unit,
             unsafe_depth: 0,
             in_const: false,
+            obligations: Vec::new(),
+            projections: Vec::new(),
+            reported_unknown: false,
         }
     }
 
@@ -116,6 +123,7 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
             let (ty, span) = (value.ty, value.span);
             value = self.mk(ExprKind::Block(hir::Block { stmts: pre, expr: Some(Box::new(value)) }), ty, span);
         }
+        self.report_obligations();
         let mut body = hir::Body { locals: std::mem::take(&mut self.locals), params: param_ids, value };
         self.finalize(&mut body);
         body
@@ -155,7 +163,9 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
     /// Whether an identifier pattern binds a new variable (it does unless it names a unit
     /// struct, unit variant or constant in scope).
     pub(super) fn ident_is_binding(&self, name: &str) -> bool {
-        match resolve::lookup_in(self.cx, self.module, name, Ns::Value, 0) {
+        let found = resolve::lookup_in(self.cx, self.module, name, Ns::Value, 0)
+            .or_else(|| self.cx.prelude.and_then(|p| resolve::lookup_in(self.cx, p, name, Ns::Value, 0)));
+        match found {
             Some(b) => !matches!(b.res, Res::Const(_) | Res::Variant(..)),
             None => true,
         }
@@ -465,7 +475,8 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
             }
             PathRes::Item(Res::Variant(adt, v)) => {
                 let ctor = self.cx.adts[adt.index()].variants[v.index()].ctor;
-                let ty = self.intern(TyKind::Adt(adt, Vec::new()));
+                let targs = self.adt_args(adt, self.variant_args_segment(path), span);
+                let ty = self.intern(TyKind::Adt(adt, targs));
                 match ctor {
                     hir::CtorKind::Unit => {
                         self.mk(ExprKind::Adt { adt, variant: v, fields: Vec::new(), base: None }, ty, span)
@@ -496,6 +507,15 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
                 self.error_expr(span)
             }
             PathRes::Assoc { self_ty, name } => self.check_assoc_value(self_ty, &name, span),
+            PathRes::AdtAssoc { adt, type_seg, name } => {
+                let targs = self.adt_args(adt, path.segments[type_seg].args.as_ref(), span);
+                let self_ty = self.intern(TyKind::Adt(adt, targs));
+                self.check_assoc_value(self_ty, &name, span)
+            }
+            PathRes::TraitItem { .. } => {
+                self.err(unsupported("trait methods used as values", span));
+                self.error_expr(span)
+            }
             PathRes::Item(_) => {
                 let name = path.segments.last().map(|s| s.ident.name.clone()).unwrap_or_default();
                 self.err(Diagnostic::error(
@@ -988,7 +1008,7 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
     pub(super) fn lower_ty(&mut self, t: &ast::Ty) -> Ty {
         let (module, self_ty) = (self.module, self.self_ty);
         let infer = &mut self.infer;
-        resolve::lower_ty_with(self.cx, t, module, self_ty, &mut |cx, _| infer.new_var(&mut cx.tys))
+        resolve::lower_ty_with(self.cx, t, module, self_ty, &mut |cx, _, _| infer.new_var(&mut cx.tys))
     }
 
     fn check_call(&mut self, callee: &ast::Expr, args: &[ast::Expr], span: Span) -> hir::Expr {
@@ -1030,9 +1050,23 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
                 if self.cx.fn_info[fid.index()].is_unsafe {
                     self.require_unsafe("call to unsafe function", span, "call to unsafe function");
                 }
-                self.call_fn(fid, Vec::new(), args, callee.span, span)
+                let last = path.segments.last().expect("paths have a segment");
+                let substs = self.fn_substs(fid, last.args.as_ref(), callee.span);
+                self.call_fn(fid, substs, Vec::new(), args, callee.span, span)
             }
-            PathRes::Item(Res::Variant(adt, v)) => self.call_ctor(adt, v, args, callee.span, span),
+            PathRes::Item(Res::Variant(adt, v)) => {
+                let args_seg = self.variant_args_segment(path);
+                let targs = self.adt_args(adt, args_seg, callee.span);
+                self.call_ctor(adt, targs, v, args, callee.span, span)
+            }
+            PathRes::AdtAssoc { adt, type_seg, name } => {
+                let targs = self.adt_args(adt, path.segments[type_seg].args.as_ref(), callee.span);
+                let self_ty = self.intern(TyKind::Adt(adt, targs));
+                self.check_assoc_call(self_ty, &name, args, callee.span, span)
+            }
+            PathRes::TraitItem { trait_id, name } => {
+                self.check_trait_item_call(trait_id, &name, args, callee.span, span)
+            }
             PathRes::Item(Res::Intrinsic(f)) => self.call_intrinsic_path(f, args, callee.span, span),
             PathRes::Assoc { self_ty, name } => self.check_assoc_call(self_ty, &name, args, callee.span, span),
             PathRes::Item(r) => {
@@ -1060,6 +1094,7 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
     pub(super) fn call_fn(
         &mut self,
         fid: FnId,
+        substs: Vec<Ty>,
         pre: Vec<hir::Expr>,
         args: &[ast::Expr],
         callee_span: Span,
@@ -1067,6 +1102,14 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
     ) -> hir::Expr {
         let f = &self.cx.fns[fid.index()];
         let (params, ret, fspan) = (f.params.clone(), f.ret, f.span);
+        let generics = f.generics.clone();
+        let params: Vec<Ty> = params.into_iter().map(|p| self.instantiate(p, &substs, span)).collect();
+        let ret = self.instantiate(ret, &substs, span);
+        self.register_bounds(&generics, &substs, span);
+        // The receiver was checked against the unsubstituted type: relate it now.
+        for (e, p) in pre.iter().zip(&params) {
+            self.unify(e.ty, *p);
+        }
         let skip = pre.len();
         let expected_n = params.len().saturating_sub(skip);
         if expected_n != args.len() {
@@ -1092,7 +1135,37 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
         if expected_n != args.len() {
             return self.error_expr(span);
         }
-        self.mk(ExprKind::Call { callee: fid, args: hargs }, ret, span)
+        if !self.projections.is_empty() {
+            // The arguments may have decided the associated types of the result.
+            self.select_where_possible();
+        }
+        self.mk(ExprKind::Call { callee: fid, substs, args: hargs }, ret, span)
+    }
+
+    /// The generic arguments of a call of `fid`: fresh variables, with the written turbofish
+    /// arguments for the function's own parameters.
+    pub(super) fn fn_substs(&mut self, fid: FnId, args: Option<&ast::GenericArgs>, span: Span) -> Vec<Ty> {
+        let g = self.cx.fns[fid.index()].generics.clone();
+        let mut substs = self.fresh_substs(&g);
+        if let Some(a) = args {
+            let own = g.params.len() - g.parent_count;
+            let (module, self_ty) = (self.module, self.self_ty);
+            let infer = &mut self.infer;
+            let written = resolve::lower_generic_args(self.cx, Some(a), own, span, module, self_ty, &mut |cx, _, _| {
+                infer.new_var(&mut cx.tys)
+            });
+            for (i, t) in written.into_iter().enumerate() {
+                substs[g.parent_count + i] = t;
+            }
+        }
+        substs
+    }
+
+    /// The segment of a variant path that carries the enum's arguments: `Option::<i32>::Some`
+    /// or `Some::<i32>`.
+    pub(super) fn variant_args_segment<'p>(&self, path: &'p ast::Path) -> Option<&'p ast::GenericArgs> {
+        let n = path.segments.len();
+        path.segments[n - 1].args.as_ref().or_else(|| if n >= 2 { path.segments[n - 2].args.as_ref() } else { None })
     }
 
     pub(super) fn arg_count_error(&mut self, what: &str, expected: usize, given: usize, at: Span, def: Option<Span>) {
@@ -1115,19 +1188,16 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
     fn call_ctor(
         &mut self,
         adt: ty::AdtId,
+        targs: Vec<Ty>,
         v: VariantIdx,
         args: &[ast::Expr],
         callee_span: Span,
         span: Span,
     ) -> hir::Expr {
         let var = &self.cx.adts[adt.index()].variants[v.index()];
-        let (ctor, tys, vspan, is_enum) = (
-            var.ctor,
-            var.fields.iter().map(|f| f.ty).collect::<Vec<_>>(),
-            var.span,
-            self.cx.adts[adt.index()].is_enum,
-        );
-        let ty = self.intern(TyKind::Adt(adt, Vec::new()));
+        let (ctor, nfields, vspan, is_enum) = (var.ctor, var.fields.len(), var.span, self.cx.adts[adt.index()].is_enum);
+        let tys: Vec<Ty> = (0..nfields).map(|i| self.field_ty(adt, &targs, v.index(), i)).collect();
+        let ty = self.intern(TyKind::Adt(adt, targs));
         if ctor != hir::CtorKind::Tuple {
             let what = if is_enum { "unit variant" } else { "unit struct" };
             let name = self.cx.adts[adt.index()].variants[v.index()].name.clone();
@@ -1174,12 +1244,13 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
                     let s = b.span;
                     b = self.mk(ExprKind::Deref(Box::new(b)), t, s);
                 }
-                TyKind::Adt(a, _) if !self.cx.adts[a.index()].is_enum => {
+                TyKind::Adt(a, targs) if !self.cx.adts[a.index()].is_enum => {
                     let adt = &self.cx.adts[a.index()];
                     let var = &adt.variants[0];
                     if let Some(i) = var.fields.iter().position(|f| f.name == name) {
-                        let f = &var.fields[i];
-                        let (fty, public) = (f.ty, f.public);
+                        let public = var.fields[i].public;
+                        let fty = self.field_ty(a, &targs, 0, i);
+                        let adt = &self.cx.adts[a.index()];
                         let owner = self.cx.adt_module[a.index()];
                         if !public && !self.cx.is_visible(super::Vis::Module(owner), self.module) {
                             let aname = adt.name.clone();

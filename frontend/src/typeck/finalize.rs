@@ -89,6 +89,29 @@ impl BodyChecker<'_, '_> {
                 }
             }
         }
+        if let ExprKind::Call { substs, .. } = &mut e.kind {
+            let mut unknown = false;
+            for t in substs.iter_mut() {
+                let r = self.infer.resolve(&self.cx.tys, *t, i32_ty, f64_ty);
+                unknown |= *self.cx.tys.kind(r) == TyKind::Error && matches!(self.cx.tys.kind(*t), TyKind::Infer(_));
+                *t = r;
+            }
+            if unknown && !self.reported_unknown {
+                self.reported_unknown = true;
+                let span = e.span;
+                self.err(
+                    Diagnostic::error(
+                        "E0282",
+                        "type annotations needed",
+                        span,
+                        "cannot infer a generic argument of this call",
+                    )
+                    .with_help(
+                        "give the call's generic arguments explicitly (`f::<T>()`) or annotate the result's type",
+                    ),
+                );
+            }
+        }
         match &mut e.kind {
             ExprKind::Lit(Literal::Int(v)) => {
                 let max = match self.cx.tys.kind(e.ty) {

@@ -73,6 +73,21 @@ impl InferCtxt {
                 self.unify(tys, x, y)
             }
             (TyKind::Array(x, n), TyKind::Array(y, m)) if n == m => self.unify(tys, x, y),
+            (TyKind::Adt(a, xs), TyKind::Adt(b, ys)) if a == b && xs.len() == ys.len() => {
+                for (x, y) in xs.into_iter().zip(ys) {
+                    self.unify(tys, x, y)?;
+                }
+                Ok(())
+            }
+            (
+                TyKind::Projection { trait_id: t1, args: xs, name: n1 },
+                TyKind::Projection { trait_id: t2, args: ys, name: n2 },
+            ) if t1 == t2 && n1 == n2 => {
+                for (x, y) in xs.into_iter().zip(ys) {
+                    self.unify(tys, x, y)?;
+                }
+                Ok(())
+            }
             (TyKind::Slice(x), TyKind::Slice(y)) => self.unify(tys, x, y),
             (TyKind::FnPtr(xs, xr), TyKind::FnPtr(ys, yr)) if xs.len() == ys.len() => {
                 for (x, y) in xs.into_iter().zip(ys) {
@@ -89,47 +104,36 @@ impl InferCtxt {
         Ok(())
     }
 
+    /// Replaces every bound variable in `t` by its value, leaving unbound ones (no defaults).
+    pub fn resolve_known(&self, tys: &TyInterner, t: Ty) -> Ty {
+        let t = self.shallow_resolve(tys, t);
+        if !tys.has_infer(t) {
+            return t;
+        }
+        tys.map_components(t, &mut |x| self.resolve_known(tys, x))
+    }
+
     /// Replaces every variable in `t` by its value; unbound integer and float variables take
     /// their defaults and stay bound to them; other unbound variables become `Error` (the caller
     /// reports "type annotations needed" where that matters).
-    pub fn resolve(&mut self, tys: &mut TyInterner, t: Ty, i32_ty: Ty, f64_ty: Ty) -> Ty {
+    pub fn resolve(&mut self, tys: &TyInterner, t: Ty, i32_ty: Ty, f64_ty: Ty) -> Ty {
+        self.resolve_shared(tys, t, i32_ty, f64_ty)
+    }
+
+    fn resolve_shared(&mut self, tys: &TyInterner, t: Ty, i32_ty: Ty, f64_ty: Ty) -> Ty {
         let t = self.shallow_resolve(tys, t);
-        match tys.kind(t).clone() {
+        match tys.kind(t) {
             TyKind::Infer(InferTy::Int(v)) => {
-                self.bindings[v as usize] = Some(i32_ty);
+                self.bindings[*v as usize] = Some(i32_ty);
                 i32_ty
             }
             TyKind::Infer(InferTy::Float(v)) => {
-                self.bindings[v as usize] = Some(f64_ty);
+                self.bindings[*v as usize] = Some(f64_ty);
                 f64_ty
             }
             TyKind::Infer(InferTy::Var(_)) => tys.intern(TyKind::Error),
-            TyKind::Tuple(xs) => {
-                let xs = xs.into_iter().map(|x| self.resolve(tys, x, i32_ty, f64_ty)).collect();
-                tys.intern(TyKind::Tuple(xs))
-            }
-            TyKind::Ref(x, m) => {
-                let x = self.resolve(tys, x, i32_ty, f64_ty);
-                tys.intern(TyKind::Ref(x, m))
-            }
-            TyKind::RawPtr(x, m) => {
-                let x = self.resolve(tys, x, i32_ty, f64_ty);
-                tys.intern(TyKind::RawPtr(x, m))
-            }
-            TyKind::Array(x, n) => {
-                let x = self.resolve(tys, x, i32_ty, f64_ty);
-                tys.intern(TyKind::Array(x, n))
-            }
-            TyKind::Slice(x) => {
-                let x = self.resolve(tys, x, i32_ty, f64_ty);
-                tys.intern(TyKind::Slice(x))
-            }
-            TyKind::FnPtr(xs, r) => {
-                let xs = xs.into_iter().map(|x| self.resolve(tys, x, i32_ty, f64_ty)).collect();
-                let r = self.resolve(tys, r, i32_ty, f64_ty);
-                tys.intern(TyKind::FnPtr(xs, r))
-            }
-            _ => t,
+            _ if !tys.has_infer(t) => t,
+            _ => tys.map_components(t, &mut |x| self.resolve_shared(tys, x, i32_ty, f64_ty)),
         }
     }
 }

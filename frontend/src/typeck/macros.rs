@@ -318,8 +318,9 @@ impl BodyChecker<'_, '_> {
                     .collect();
                 self.debug_list(em, "", "[", "]", items.into_iter().map(|x| (None, x)).collect(), spec, depth, false);
             }
-            TyKind::Adt(a, _) => {
+            TyKind::Adt(a, targs) => {
                 let adt = &self.cx.adts[a.index()];
+                let tys = &self.cx.tys;
                 if !adt.derives.iter().any(|d| d == "Debug") {
                     let name = adt.name.clone();
                     self.err(
@@ -337,7 +338,8 @@ impl BodyChecker<'_, '_> {
                 if !adt.is_enum {
                     let var = &adt.variants[0];
                     let (name, ctor) = (var.name.clone(), var.ctor);
-                    let fields: Vec<(String, Ty)> = var.fields.iter().map(|f| (f.name.clone(), f.ty)).collect();
+                    let fields: Vec<(String, Ty)> =
+                        var.fields.iter().map(|f| (f.name.clone(), tys.subst(f.ty, &targs))).collect();
                     let items = fields
                         .iter()
                         .enumerate()
@@ -350,7 +352,13 @@ impl BodyChecker<'_, '_> {
                 let variants: Vec<(String, hir::CtorKind, Vec<(String, Ty)>)> = adt
                     .variants
                     .iter()
-                    .map(|v| (v.name.clone(), v.ctor, v.fields.iter().map(|f| (f.name.clone(), f.ty)).collect()))
+                    .map(|v| {
+                        (
+                            v.name.clone(),
+                            v.ctor,
+                            v.fields.iter().map(|f| (f.name.clone(), tys.subst(f.ty, &targs))).collect(),
+                        )
+                    })
                     .collect();
                 self.flush(em, span);
                 let unit = self.c().unit;

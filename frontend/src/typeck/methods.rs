@@ -10,11 +10,12 @@
 //! Unknown methods are E0599 with rustc's wording.
 
 use super::expr::BodyChecker;
-use super::{unsupported, AssocRes, SelfKind};
+use super::{unsupported, AssocRes, SelfKind, Vis};
 use crate::ast;
 use crate::diagnostics::Diagnostic;
-use crate::hir::{self, ConstVal, ExprKind, IntrinsicFn, Literal};
+use crate::hir::{self, ConstVal, ExprKind, FnId, IntrinsicFn, Literal, Predicate, TraitRef};
 use crate::span::Span;
+use crate::traits::Selection;
 use crate::ty::{FloatTy, Mutability, Ty, TyKind};
 
 /// Methods of generic library types that come with a later stage.
@@ -56,10 +57,22 @@ impl BodyChecker<'_, '_> {
         args: &[ast::Expr],
         span: Span,
     ) -> hir::Expr {
-        let recv = self.check_expr(receiver, None);
+        let mut recv = self.check_expr(receiver, None);
         let name = method.ident.name.as_str();
-        if method.args.is_some() {
-            self.err(unsupported("generic arguments on methods", method.ident.span));
+        if matches!(self.kind(recv.ty), TyKind::Infer(crate::ty::InferTy::Var(_))) {
+            self.select_where_possible();
+            recv.ty = self.infer.resolve_known(&self.cx.tys, recv.ty);
+        }
+        if matches!(self.kind(recv.ty), TyKind::Infer(crate::ty::InferTy::Var(_))) {
+            self.err(Diagnostic::error(
+                "E0282",
+                "type annotations needed",
+                receiver.span,
+                "type must be known at this point",
+            ));
+            for a in args {
+                self.check_expr(a, None);
+            }
             return self.error_expr(span);
         }
         if self.is_error(recv.ty) {
@@ -72,28 +85,44 @@ impl BodyChecker<'_, '_> {
         let recv_ty = recv.ty;
         let mut recv = recv;
         loop {
-            let t = recv.ty;
-            if let TyKind::Adt(adt, _) = self.kind(t) {
-                let found = self.cx.inherent.get(&adt).and_then(|m| m.get(name)).copied();
-                if let Some((AssocRes::Fn(fid), vis, _)) = found {
-                    if let Some(sk) = self.cx.fn_info[fid.index()].self_kind {
-                        if !self.cx.is_visible(vis, self.module) {
-                            self.err(Diagnostic::error(
-                                "E0624",
-                                format!("method `{name}` is private"),
-                                method.ident.span,
-                                "private method",
-                            ));
-                        }
-                        let adjusted = self.adjust_receiver(recv, sk, receiver.span);
-                        return self.call_fn(fid, vec![adjusted], args, method.ident.span, span);
+            let t = self.infer.resolve_known(&self.cx.tys, recv.ty);
+            if let Some((fid, vis)) = self.inherent_method(t, name) {
+                if let Some(sk) = self.cx.fn_info[fid.index()].self_kind {
+                    if !self.cx.is_visible(vis, self.module) {
+                        self.err(Diagnostic::error(
+                            "E0624",
+                            format!("method `{name}` is private"),
+                            method.ident.span,
+                            "private method",
+                        ));
                     }
+                    let substs = self.method_substs(fid, t, method.args.as_ref(), method.ident.span);
+                    let adjusted = self.adjust_receiver(recv, sk, receiver.span);
+                    return self.call_fn(fid, substs, vec![adjusted], args, method.ident.span, span);
                 }
             }
             recv = match self.builtin_method(recv, name, args, method.ident.span, span) {
                 Ok(e) => return e,
                 Err(r) => r,
             };
+            // A `&self` method of the pointee takes this reference as it is (before any impl
+            // for the reference type itself, as in Rust's by-value probe).
+            if let TyKind::Ref(u, m) = self.kind(t) {
+                if let Some(fid) = self.trait_method(u, name) {
+                    let sk = self.cx.fn_info[fid.index()].self_kind;
+                    if sk == Some(SelfKind::Ref) || (sk == Some(SelfKind::RefMut) && m == Mutability::Mut) {
+                        let substs = self.method_substs(fid, u, method.args.as_ref(), method.ident.span);
+                        return self.call_fn(fid, substs, vec![recv], args, method.ident.span, span);
+                    }
+                }
+            }
+            if let Some(fid) = self.trait_method(t, name) {
+                if let Some(sk) = self.cx.fn_info[fid.index()].self_kind {
+                    let substs = self.method_substs(fid, t, method.args.as_ref(), method.ident.span);
+                    let adjusted = self.adjust_receiver(recv, sk, receiver.span);
+                    return self.call_fn(fid, substs, vec![adjusted], args, method.ident.span, span);
+                }
+            }
             match self.kind(recv.ty) {
                 TyKind::Ref(t, _) => {
                     let s = recv.span;
@@ -135,6 +164,84 @@ impl BodyChecker<'_, '_> {
         }
         self.err(d);
         self.error_expr(span)
+    }
+
+    /// The inherent method `name` of `t` (an ADT's impls, or the standard library's impls on
+    /// primitives and slices), with its visibility.
+    pub(super) fn inherent_method(&mut self, t: Ty, name: &str) -> Option<(FnId, Vis)> {
+        if let TyKind::Adt(adt, _) = self.kind(t) {
+            return match self.cx.inherent.get(&adt).and_then(|m| m.get(name)).copied() {
+                Some((AssocRes::Fn(fid), vis, _)) => Some((fid, vis)),
+                _ => None,
+            };
+        }
+        let t = self.infer.resolve_known(&self.cx.tys, t);
+        for &id in &self.cx.prim_impls {
+            let imp = &self.cx.impls[id.index()];
+            if let Some(fid) = imp.method(name) {
+                if self.cx.tables().match_impl_self(imp, t).is_some() {
+                    return Some((fid, Vis::Public));
+                }
+            }
+        }
+        None
+    }
+
+    /// The trait method `name` that `t` may implement (one trait: several is ambiguous, E0034).
+    pub(super) fn trait_method(&mut self, t: Ty, name: &str) -> Option<FnId> {
+        let t = self.infer.resolve_known(&self.cx.tys, t);
+        let fids = self.cx.trait_methods.get(name).cloned().unwrap_or_default();
+        let mut found = Vec::new();
+        for fid in fids {
+            let tid = self.cx.fns[fid.index()].trait_id.expect("trait methods have a trait");
+            let n = self.cx.traits[tid.index()].generics.params.len();
+            let mut args = vec![t];
+            for _ in 1..n {
+                args.push(self.infer.new_var(&mut self.cx.tys));
+            }
+            let goal = TraitRef { trait_id: tid, args };
+            if self.cx.tables().select(&goal, &self.cx.env) != Selection::None {
+                found.push(fid);
+            }
+        }
+        if found.len() > 1 {
+            // Prefer a trait the environment names (a bound on a parameter).
+            let in_env: Vec<FnId> = found
+                .iter()
+                .copied()
+                .filter(|f| {
+                    let tid = self.cx.fns[f.index()].trait_id;
+                    self.cx.env.iter().any(|p| matches!(p, Predicate::Implements(tr) if Some(tr.trait_id) == tid))
+                })
+                .collect();
+            if in_env.len() == 1 {
+                return Some(in_env[0]);
+            }
+        }
+        found.first().copied()
+    }
+
+    /// Generic arguments for calling method `fid` on a receiver of type `t`: the impl's or
+    /// trait's parameters decided by `t`, the method's own fresh or written.
+    pub(super) fn method_substs(
+        &mut self,
+        fid: FnId,
+        t: Ty,
+        written: Option<&ast::GenericArgs>,
+        span: Span,
+    ) -> Vec<Ty> {
+        let substs = self.fn_substs(fid, written, span);
+        let f = &self.cx.fns[fid.index()];
+        let pattern = match (f.impl_id, f.trait_id) {
+            (Some(imp), _) => Some(self.cx.impls[imp.index()].self_ty),
+            (None, Some(_)) => Some(self.cx.tys.intern(TyKind::Param { index: 0, name: "Self".into() })),
+            _ => None,
+        };
+        if let Some(p) = pattern {
+            let p = self.instantiate(p, &substs, span);
+            self.unify(p, t);
+        }
+        substs
     }
 
     /// Adjusts the (already dereferenced) receiver to the method's `self`.
@@ -359,7 +466,10 @@ impl BodyChecker<'_, '_> {
                     ));
                 }
                 match res {
-                    AssocRes::Fn(fid) => return self.call_fn(fid, Vec::new(), args, callee_span, span),
+                    AssocRes::Fn(fid) => {
+                        let substs = self.method_substs(fid, self_ty, None, callee_span);
+                        return self.call_fn(fid, substs, Vec::new(), args, callee_span, span);
+                    }
                     AssocRes::Const(_) => {
                         self.err(Diagnostic::error(
                             "E0618",
@@ -371,6 +481,14 @@ impl BodyChecker<'_, '_> {
                     }
                 }
             }
+        }
+        let prim_method = match self.kind(self_ty) {
+            TyKind::Adt(..) => None,
+            _ => self.inherent_method(self_ty, &name.name).map(|(f, _)| f),
+        };
+        if let Some(fid) = prim_method.or_else(|| self.trait_method(self_ty, &name.name)) {
+            let substs = self.method_substs(fid, self_ty, None, callee_span);
+            return self.call_fn(fid, substs, Vec::new(), args, callee_span, span);
         }
         // `f64::sqrt(x)` is `x.sqrt()` on a primitive.
         if let (Some(first), false) = (args.first(), matches!(self.kind(self_ty), TyKind::Adt(..))) {
@@ -392,6 +510,33 @@ impl BodyChecker<'_, '_> {
         }
         self.no_assoc(self_ty, name, "function or associated item");
         self.error_expr(span)
+    }
+
+    /// `Trait::f(args)`: the trait's method with `Self` left to inference.
+    pub(super) fn check_trait_item_call(
+        &mut self,
+        trait_id: crate::ty::TraitId,
+        name: &ast::Ident,
+        args: &[ast::Expr],
+        callee_span: Span,
+        span: Span,
+    ) -> hir::Expr {
+        let td = &self.cx.traits[trait_id.index()];
+        let Some(fid) = td.methods.iter().find(|(n, _)| *n == name.name).map(|(_, f)| *f) else {
+            let tname = td.name.clone();
+            self.err(Diagnostic::error(
+                "E0576",
+                format!("cannot find method or associated constant `{}` in trait `{tname}`", name.name),
+                name.span,
+                format!("not found in `{tname}`"),
+            ));
+            for a in args {
+                self.check_expr(a, None);
+            }
+            return self.error_expr(span);
+        };
+        let substs = self.fn_substs(fid, None, callee_span);
+        self.call_fn(fid, substs, Vec::new(), args, callee_span, span)
     }
 
     pub(super) fn call_intrinsic_path(

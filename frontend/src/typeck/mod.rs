@@ -21,9 +21,12 @@ mod control;
 mod exhaustiveness;
 mod expr;
 mod finalize;
+mod generics;
+mod impls;
 mod infer;
 mod macros;
 mod methods;
+mod obligations;
 mod pat;
 mod resolve;
 
@@ -32,9 +35,10 @@ use std::collections::HashMap;
 
 use crate::ast;
 use crate::diagnostics::{Diagnostic, DiagnosticSink};
-use crate::hir::{self, ConstVal, FnId, IntrinsicFn, StaticId, VariantIdx};
+use crate::hir::{self, ConstVal, FnId, IntrinsicFn, Predicate, StaticId, TraitRef, VariantIdx};
 use crate::span::Span;
-use crate::ty::{AdtId, CommonTypes, Ty, TyInterner, TyKind};
+use crate::traits::TraitTables;
+use crate::ty::{AdtId, CommonTypes, TraitId, Ty, TyInterner, TyKind};
 
 /// A module of the crate's module tree (index into `ItemEnv::modules`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -61,6 +65,7 @@ pub(crate) enum Res {
     Prim(Ty),
     /// A function of the standard library implemented by the compiler (`std::process::exit`).
     Intrinsic(IntrinsicFn),
+    Trait(TraitId),
 }
 
 /// Who may name an item: everyone, or the code inside a module (and its descendants).
@@ -152,12 +157,31 @@ pub(crate) struct Cx<'a> {
     pub(crate) consts: Vec<ConstDef<'a>>,
     pub(crate) aliases: Vec<AliasDef<'a>>,
     pub(crate) inherent: HashMap<AdtId, HashMap<String, (AssocRes, Vis, Span)>>,
-    /// The synthetic `std` module.
+    /// The `std` module (the embedded library, plus the compiler's intrinsics).
     pub(crate) std_module: ModuleId,
+    /// `std::prelude`, whose names every module sees.
+    pub(crate) prelude: Option<ModuleId>,
     /// Local ids for hidden temporaries are never named by users; this counts them for names.
     pub(crate) tests: Vec<FnId>,
     /// Bodies already checked, by function.
     pub(crate) bodies: RefCell<HashMap<FnId, hir::Body>>,
+    pub(crate) traits: Vec<hir::TraitDef>,
+    pub(crate) impls: Vec<hir::ImplDef>,
+    /// Trait methods by name (method lookup considers every trait, as if all were imported).
+    pub(crate) trait_methods: HashMap<String, Vec<FnId>>,
+    pub(crate) lang: hir::LangTraits,
+    /// The generic parameters in scope, by name (see `generics.rs`).
+    pub(crate) scope: Vec<(String, Ty)>,
+    /// The bounds of the item being lowered or checked (its parameter environment).
+    pub(crate) env: Vec<Predicate>,
+    /// While lowering a trait impl: its self type, trait and associated types (`Self::Item`).
+    pub(crate) impl_self: Option<Ty>,
+    pub(crate) impl_trait: Option<TraitRef>,
+    pub(crate) impl_assoc: Vec<(String, Ty)>,
+    /// Trait methods with a default body.
+    pub(crate) trait_defaults: std::collections::HashSet<FnId>,
+    /// Inherent impls whose self type is not an ADT (the standard library's, on primitives).
+    pub(crate) prim_impls: Vec<hir::ImplId>,
 }
 
 /// Reports a feature that a later part of the compiler implements.
@@ -169,7 +193,12 @@ pub(crate) fn unsupported(what: &str, span: Span) -> Diagnostic {
 
 /// Checks the crate and returns its typed HIR. Diagnostics go to `sink`; the HIR is complete
 /// (with `Error` types at the failures) even when there are errors, but must not be lowered then.
-pub fn check_crate(file: &ast::SourceFile, sink: &mut DiagnosticSink) -> hir::Crate {
+pub fn check_crate(
+    file: &ast::SourceFile,
+    sources: &mut crate::span::SourceMap,
+    sink: &mut DiagnosticSink,
+) -> hir::Crate {
+    let std_ast = crate::std_lib::load(sources, sink);
     let (tys, common) = TyInterner::new();
     let mut cx = Cx {
         tys,
@@ -186,14 +215,37 @@ pub fn check_crate(file: &ast::SourceFile, sink: &mut DiagnosticSink) -> hir::Cr
         aliases: Vec::new(),
         inherent: HashMap::new(),
         std_module: ModuleId(0),
+        prelude: None,
         tests: Vec::new(),
         bodies: RefCell::new(HashMap::new()),
+        traits: Vec::new(),
+        impls: Vec::new(),
+        trait_methods: HashMap::new(),
+        lang: hir::LangTraits::default(),
+        scope: Vec::new(),
+        env: Vec::new(),
+        impl_self: None,
+        impl_trait: None,
+        impl_assoc: Vec::new(),
+        trait_defaults: std::collections::HashSet::new(),
+        prim_impls: Vec::new(),
     };
-    let pending = collect::collect_crate(&mut cx, file);
+    let pending = collect::collect_crate(&mut cx, file, &std_ast);
     consts::eval_all(&mut cx);
     for p in &pending {
+        cx.fns[p.id.index()].lib = cx.in_std(p.module);
+        let g = cx.fns[p.id.index()].generics.clone();
+        let saved = generics::enter(&mut cx, &g);
+        if let Some(imp) = cx.fns[p.id.index()].impl_id {
+            let imp = &cx.impls[imp.index()];
+            (cx.impl_self, cx.impl_trait, cx.impl_assoc) =
+                (Some(imp.self_ty), imp.trait_ref.clone(), imp.assoc_types.clone());
+        }
         let body = expr::BodyChecker::new(&mut cx, p.module, p.self_ty).check_fn(p.decl, p.id);
         cx.bodies.borrow_mut().insert(p.id, body);
+        (cx.impl_self, cx.impl_trait) = (None, None);
+        cx.impl_assoc.clear();
+        generics::leave(&mut cx, saved);
     }
     let mut bodies = cx.bodies.take();
     for (i, f) in cx.fns.iter_mut().enumerate() {
@@ -221,6 +273,9 @@ pub fn check_crate(file: &ast::SourceFile, sink: &mut DiagnosticSink) -> hir::Cr
         fns: cx.fns,
         adts: cx.adts,
         statics: cx.statics,
+        traits: cx.traits,
+        impls: cx.impls,
+        lang: cx.lang,
         entry,
         tests: cx.tests,
         tys: cx.tys,
@@ -260,6 +315,23 @@ pub(crate) fn primitive_ty(name: &str, c: &CommonTypes) -> Option<Ty> {
 }
 
 impl Cx<'_> {
+    pub(crate) fn tables(&self) -> TraitTables<'_> {
+        TraitTables { traits: &self.traits, impls: &self.impls, tys: &self.tys }
+    }
+
+    /// `tr` and its supertraits.
+    pub(crate) fn traits_with_supers(&self, tr: &TraitRef) -> Vec<TraitRef> {
+        self.tables().elaborate(tr)
+    }
+
+    /// The associated type `name` of `tr`: decided by a bound or an impl, or left a projection.
+    pub(crate) fn projection(&mut self, tr: TraitRef, name: &str) -> Ty {
+        if let Some(t) = self.tables().normalize(&tr, name, &self.env) {
+            return t;
+        }
+        self.tys.intern(TyKind::Projection { trait_id: tr.trait_id, args: tr.args, name: name.to_string() })
+    }
+
     pub(crate) fn module(&self, m: ModuleId) -> &Module {
         &self.modules[m.0 as usize]
     }

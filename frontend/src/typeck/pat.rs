@@ -233,10 +233,10 @@ impl BodyChecker<'_, '_> {
                     }
                     return self.wild(expected, span);
                 };
-                let adt_ty = self.intern(TyKind::Adt(adt, Vec::new()));
+                let (adt_ty, targs) = self.pat_adt_ty(adt, path, t, span);
                 self.demand_pat(t, adt_ty, span);
-                let var = &self.cx.adts[adt.index()].variants[v.index()];
-                let tys: Vec<Ty> = var.fields.iter().map(|f| f.ty).collect();
+                let nf = self.cx.adts[adt.index()].variants[v.index()].fields.len();
+                let tys: Vec<Ty> = (0..nf).map(|i| self.field_ty(adt, &targs, v.index(), i)).collect();
                 let kind = if self.cx.adts[adt.index()].is_enum { "tuple variant" } else { "tuple struct" };
                 let Some(ps) = self.expand_rest(
                     pats,
@@ -267,10 +267,12 @@ impl BodyChecker<'_, '_> {
                 let Some((adt, v)) = self.resolve_struct_pat(path) else {
                     return self.wild(expected, span);
                 };
-                let adt_ty = self.intern(TyKind::Adt(adt, Vec::new()));
+                let (adt_ty, targs) = self.pat_adt_ty(adt, path, t, span);
                 self.demand_pat(t, adt_ty, span);
+                let nf = self.cx.adts[adt.index()].variants[v.index()].fields.len();
+                let ftys: Vec<Ty> = (0..nf).map(|i| self.field_ty(adt, &targs, v.index(), i)).collect();
                 let var = &self.cx.adts[adt.index()].variants[v.index()];
-                let defs: Vec<(String, Ty)> = var.fields.iter().map(|f| (f.name.clone(), f.ty)).collect();
+                let defs: Vec<(String, Ty)> = var.fields.iter().zip(ftys).map(|(f, t)| (f.name.clone(), t)).collect();
                 let is_enum = self.cx.adts[adt.index()].is_enum;
                 let vname = if is_enum {
                     format!("{}::{}", self.cx.adts[adt.index()].name, var.name)
@@ -591,7 +593,7 @@ impl BodyChecker<'_, '_> {
                     ));
                     return self.wild(expected, span);
                 }
-                let adt_ty = self.intern(TyKind::Adt(adt, Vec::new()));
+                let (adt_ty, _) = self.pat_adt_ty(adt, path, t, span);
                 self.demand_pat(t, adt_ty, span);
                 self.pat(PatKind::Adt { adt, variant: v, fields: Vec::new() }, adt_ty, span)
             }
@@ -613,13 +615,25 @@ impl BodyChecker<'_, '_> {
                     _ => self.wild(t, span),
                 }
             }
-            PathRes::Assoc { self_ty, name } => {
+            PathRes::Assoc { .. } | PathRes::AdtAssoc { .. } => {
+                let (self_ty, name) = match res {
+                    PathRes::Assoc { self_ty, name } => (self_ty, name),
+                    PathRes::AdtAssoc { adt, type_seg, name } => {
+                        let targs = self.adt_args(adt, path.segments[type_seg].args.as_ref(), span);
+                        (self.intern(TyKind::Adt(adt, targs)), name)
+                    }
+                    _ => unreachable!("matched above"),
+                };
                 let e = self.check_assoc_value(self_ty, &name, span);
                 self.demand_pat(t, e.ty, span);
                 match e.kind {
                     hir::ExprKind::Const(v) => self.pat(PatKind::Const(v), t, span),
                     _ => self.wild(t, span),
                 }
+            }
+            PathRes::TraitItem { .. } => {
+                self.err(unsupported("trait items in patterns", span));
+                return self.wild(expected, span);
             }
             PathRes::Item(r) => {
                 let name = path.segments.iter().map(|s| s.ident.name.as_str()).collect::<Vec<_>>().join("::");
@@ -673,6 +687,28 @@ impl BodyChecker<'_, '_> {
                 None
             }
         }
+    }
+
+    /// The type a struct or variant pattern matches: the ADT with the written arguments or
+    /// fresh ones (the expected type decides them).
+    fn pat_adt_ty(&mut self, adt: AdtId, path: &ast::Path, expected: Ty, span: Span) -> (Ty, Vec<Ty>) {
+        if self.is_error(expected) {
+            // After an error, the pattern's bindings are errors too (not unknown types).
+            let n = self.cx.adts[adt.index()].generics.params.len();
+            let targs = vec![self.cx.common.error; n];
+            return (self.intern(TyKind::Adt(adt, targs.clone())), targs);
+        }
+        let self_args = match self.self_ty.map(|t| self.kind(t)) {
+            Some(TyKind::Adt(a, args)) if a == adt && path.segments.first().is_some_and(|s| s.ident.name == "Self") => {
+                Some(args)
+            }
+            _ => None,
+        };
+        let targs = match self_args {
+            Some(a) => a,
+            None => self.adt_args(adt, self.variant_args_segment(path), span),
+        };
+        (self.intern(TyKind::Adt(adt, targs.clone())), targs)
     }
 
     fn resolve_struct_pat(&mut self, path: &ast::Path) -> Option<(AdtId, VariantIdx)> {

@@ -11,6 +11,7 @@
 use super::{unsupported, AliasId, Binding, Cx, ModuleId, Res, Vis};
 use crate::ast;
 use crate::diagnostics::Diagnostic;
+use crate::hir;
 use crate::span::Span;
 use crate::ty::{Mutability, Ty, TyKind};
 
@@ -39,6 +40,18 @@ pub(crate) enum PathRes {
     /// `T::name` where `T` is a type and `name` is not an enum variant: an associated item.
     Assoc {
         self_ty: Ty,
+        name: ast::Ident,
+    },
+    /// `Trait::name`: a trait's associated item, `Self` unknown.
+    TraitItem {
+        trait_id: crate::ty::TraitId,
+        name: ast::Ident,
+    },
+    /// `Adt::name` (or `Adt::<A>::name`) where `name` is not a variant: an associated item of the
+    /// ADT named by segment `type_seg`, whose generic arguments the caller lowers.
+    AdtAssoc {
+        adt: crate::ty::AdtId,
+        type_seg: usize,
         name: ast::Ident,
     },
 }
@@ -182,7 +195,7 @@ fn try_import(cx: &mut Cx, imp: &UseImport, report: bool) -> bool {
                         map.insert(name.name.clone(), Binding { res, vis: imp.vis, span: name.span });
                     }
                 }
-                Ok(PathRes::Assoc { .. }) => {}
+                Ok(PathRes::Assoc { .. } | PathRes::AdtAssoc { .. } | PathRes::TraitItem { .. }) => {}
                 Err(e) => {
                     if first_err.is_none() || matches!(e, PathError::Private { .. }) {
                         first_err = Some(e);
@@ -237,6 +250,7 @@ fn describe(res: Res) -> &'static str {
         Res::Alias(_) => "type alias",
         Res::Prim(_) => "builtin type",
         Res::Intrinsic(_) => "function",
+        Res::Trait(_) => "trait",
     }
 }
 
@@ -344,8 +358,8 @@ pub(crate) fn lookup_in(cx: &Cx, module: ModuleId, name: &str, ns: Ns, depth: u3
 }
 
 fn prelude(name: &str, ns: Ns) -> Option<&'static str> {
-    let types = ["Option", "Result", "Vec", "String", "Box", "HashMap", "Rc", "Arc", "RefCell", "Cell"];
-    let values = ["Some", "None", "Ok", "Err"];
+    let types = ["Vec", "String", "Box", "HashMap", "Rc", "Arc", "RefCell", "Cell"];
+    let values: [&str; 0] = [];
     let list: &[&'static str] = if ns == Ns::Type { &types } else { &values };
     list.iter().find(|n| **n == name).copied()
 }
@@ -368,18 +382,24 @@ pub(crate) fn walk(
         start = 0;
     } else {
         cur = match first.name.as_str() {
+            "crate" if cx.in_std(module) => Res::Mod(cx.std_module),
             "crate" => Res::Mod(ModuleId(0)),
             "self" if n > 1 => Res::Mod(module),
             "super" => Res::Mod(cx.module(module).parent.ok_or(PathError::TooManySupers { seg: 0 })?),
             "Self" if self_ty.is_some() => Res::Prim(self_ty.expect("checked")),
             name => {
                 let this_ns = if n == 1 { ns } else { Ns::Type };
-                if let Some(b) = lookup_in(cx, module, name, this_ns, 0) {
+                let param = cx.scope.iter().rev().find(|(p, _)| p == name).map(|(_, t)| *t);
+                if let Some(t) = param.filter(|_| this_ns == Ns::Type) {
+                    Res::Prim(t)
+                } else if let Some(b) = lookup_in(cx, module, name, this_ns, 0) {
                     b.res
                 } else if this_ns == Ns::Type && name == "std" {
                     Res::Mod(cx.std_module)
                 } else if let Some(t) = super::primitive_ty(name, &cx.common).filter(|_| this_ns == Ns::Type) {
                     Res::Prim(t)
+                } else if let Some(b) = cx.prelude.and_then(|p| lookup_in(cx, p, name, this_ns, 0)) {
+                    b.res
                 } else if let Some(p) = prelude(name, this_ns) {
                     return Err(PathError::Unsupported(p));
                 } else {
@@ -426,8 +446,7 @@ pub(crate) fn walk(
                 if !last {
                     return Err(PathError::NotAModule { seg: i });
                 }
-                let t = adt_ty(cx, a);
-                return Ok(PathRes::Assoc { self_ty: t, name: seg.clone() });
+                return Ok(PathRes::AdtAssoc { adt: a, type_seg: i - 1, name: seg.clone() });
             }
             Res::Prim(_) | Res::Alias(_) if last => {
                 let t = match cur {
@@ -444,14 +463,11 @@ pub(crate) fn walk(
                 }
                 return Ok(PathRes::Assoc { self_ty: t, name: seg.clone() });
             }
+            Res::Trait(t) if last => return Ok(PathRes::TraitItem { trait_id: t, name: seg.clone() }),
             _ => return Err(PathError::NotAModule { seg: i - 1 }),
         };
     }
     Ok(PathRes::Item(cur))
-}
-
-fn adt_ty(cx: &Cx, a: crate::ty::AdtId) -> Ty {
-    cx.tys.lookup(&TyKind::Adt(a, Vec::new())).unwrap_or(cx.common.error)
 }
 
 /// Resolves a written path and reports failures; `None` after an error.
@@ -464,10 +480,6 @@ pub(crate) fn resolve_path(
 ) -> Option<PathRes> {
     if path.qself.is_some() {
         cx.sink.push(unsupported("qualified paths (`<T as Trait>::x`)", path.span));
-        return None;
-    }
-    if let Some(s) = path.segments.iter().find(|s| s.args.is_some()) {
-        cx.sink.push(unsupported("generic arguments", s.ident.span));
         return None;
     }
     let idents: Vec<ast::Ident> = path.segments.iter().map(|s| s.ident.clone()).collect();
@@ -503,34 +515,163 @@ pub(crate) fn alias_ty(cx: &mut Cx, id: AliasId) -> Ty {
     t
 }
 
+/// `base::name` as a type: the associated type `name` of a trait `base` implements. Inside an
+/// `impl` of a trait, `Self::Item` is the impl's own choice; otherwise the trait comes from the
+/// bounds in scope, and the result is a projection unless an impl or bound decides it.
+fn assoc_ty(cx: &mut Cx, base: Ty, name: &ast::Ident) -> Ty {
+    if let Some((_, t)) = cx.impl_assoc.iter().find(|(n, _)| *n == name.name).filter(|_| Some(base) == cx.impl_self) {
+        return *t;
+    }
+    let mut candidates = Vec::new();
+    for p in &cx.env {
+        if let hir::Predicate::Implements(tr) = p {
+            for t in cx.traits_with_supers(tr) {
+                if t.self_ty() == base
+                    && cx.traits[t.trait_id.index()].assoc_types.iter().any(|(n, _)| *n == name.name)
+                    && !candidates.contains(&t)
+                {
+                    candidates.push(t);
+                }
+            }
+        }
+    }
+    if let Some(tr) = cx.impl_trait.clone().filter(|tr| tr.self_ty() == base) {
+        if candidates.is_empty() && cx.traits[tr.trait_id.index()].assoc_types.iter().any(|(n, _)| *n == name.name) {
+            candidates.push(tr);
+        }
+    }
+    match candidates.len() {
+        1 => {
+            let tr = candidates.pop().expect("one candidate");
+            cx.projection(tr, &name.name)
+        }
+        0 => {
+            let tn = cx.tys.display(base).to_string();
+            cx.sink.push(
+                Diagnostic::error(
+                    "E0220",
+                    format!("associated type `{}` not found for `{tn}`", name.name),
+                    name.span,
+                    "associated type not found",
+                )
+                .with_help(format!("add a bound naming a trait with the associated type `{}`", name.name)),
+            );
+            cx.common.error
+        }
+        _ => {
+            cx.sink.push(Diagnostic::error(
+                "E0221",
+                format!("ambiguous associated type `{}` in bounds of `{}`", name.name, cx.tys.display(base)),
+                name.span,
+                "ambiguous associated type",
+            ));
+            cx.common.error
+        }
+    }
+}
+
 /// Converts a written type to a semantic one (outside bodies: `_` is not allowed).
 pub(crate) fn lower_ty(cx: &mut Cx, t: &ast::Ty, module: ModuleId, self_ty: Option<Ty>) -> Ty {
-    lower_ty_with(cx, t, module, self_ty, &mut |cx, span| {
-        cx.sink.push(Diagnostic::error(
-            "E0121",
-            "the placeholder `_` is not allowed within types on item signatures",
-            span,
-            "not allowed in type signatures",
-        ));
+    lower_ty_with(cx, t, module, self_ty, &mut |cx, span, hole| {
+        let d = match hole {
+            Hole::Written => Diagnostic::error(
+                "E0121",
+                "the placeholder `_` is not allowed within types on item signatures",
+                span,
+                "not allowed in type signatures",
+            ),
+            Hole::MissingArgs(n) => Diagnostic::error(
+                "E0107",
+                "missing generics for this type",
+                span,
+                format!("expected {n} generic argument{}", if n == 1 { "" } else { "s" }),
+            ),
+        };
+        cx.sink.push(d);
         cx.common.error
     })
 }
 
-/// Converts a written type; `infer` supplies the type of each `_`.
+/// A type the program leaves for inference.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Hole {
+    /// `_`
+    Written,
+    /// The generic arguments of a type written without them (`Vec` for `Vec<_>`): one call each.
+    MissingArgs(usize),
+}
+
+/// Supplies the type of a [`Hole`]: an inference variable in bodies, an error in signatures.
+pub(crate) type InferFn<'f> = dyn FnMut(&mut Cx, Span, Hole) -> Ty + 'f;
+
+/// Lowers the generic arguments written on a path segment for an item with `count` parameters
+/// (after `skip` inherited ones); missing arguments come from `infer`.
+pub(crate) fn lower_generic_args(
+    cx: &mut Cx,
+    args: Option<&ast::GenericArgs>,
+    count: usize,
+    span: Span,
+    module: ModuleId,
+    self_ty: Option<Ty>,
+    infer: &mut InferFn,
+) -> Vec<Ty> {
+    let mut out = Vec::new();
+    match args {
+        Some(ast::GenericArgs::AngleBracketed { args, span: aspan }) => {
+            for a in args {
+                match a {
+                    ast::GenericArg::Type(t) => out.push(lower_ty_with(cx, t, module, self_ty, infer)),
+                    ast::GenericArg::Lifetime(_) => {}
+                    _ => cx.sink.push(unsupported("this kind of generic argument", *aspan)),
+                }
+            }
+            if out.len() != count {
+                cx.sink.push(Diagnostic::error(
+                    "E0107",
+                    format!(
+                        "this item takes {count} generic argument{} but {} generic argument{} supplied",
+                        if count == 1 { "" } else { "s" },
+                        out.len(),
+                        if out.len() == 1 { " was" } else { "s were" }
+                    ),
+                    *aspan,
+                    format!("expected {count}"),
+                ));
+                out.resize(count, cx.common.error);
+            }
+        }
+        Some(ast::GenericArgs::Parenthesized { span, .. }) => {
+            cx.sink.push(Diagnostic::error(
+                "E0214",
+                "parenthesized type parameters may only be used with a `Fn` trait",
+                *span,
+                "only `Fn` traits may use parentheses",
+            ));
+            out.resize(count, cx.common.error);
+        }
+        None => {
+            for _ in 0..count {
+                let t = infer(cx, span, Hole::MissingArgs(count));
+                out.push(t);
+            }
+        }
+    }
+    out
+}
+
+/// Converts a written type; `infer` supplies the type of each `_` and of omitted arguments.
 pub(crate) fn lower_ty_with(
     cx: &mut Cx,
     t: &ast::Ty,
     module: ModuleId,
     self_ty: Option<Ty>,
-    infer: &mut dyn FnMut(&mut Cx, Span) -> Ty,
+    infer: &mut InferFn,
 ) -> Ty {
-    let rec = |cx: &mut Cx, x: &ast::Ty, infer: &mut dyn FnMut(&mut Cx, Span) -> Ty| {
-        lower_ty_with(cx, x, module, self_ty, infer)
-    };
+    let rec = |cx: &mut Cx, x: &ast::Ty, infer: &mut InferFn| lower_ty_with(cx, x, module, self_ty, infer);
     match &t.kind {
         ast::TyKind::Paren(inner) => rec(cx, inner, infer),
         ast::TyKind::Never => cx.common.never,
-        ast::TyKind::Infer => infer(cx, t.span),
+        ast::TyKind::Infer => infer(cx, t.span, Hole::Written),
         ast::TyKind::Tuple(elems) => {
             let elems = elems.iter().map(|e| rec(cx, e, infer)).collect();
             cx.tys.intern(TyKind::Tuple(elems))
@@ -568,9 +709,44 @@ pub(crate) fn lower_ty_with(
             cx.tys.intern(TyKind::FnPtr(params, ret))
         }
         ast::TyKind::Path(p) => match resolve_path(cx, module, p, Ns::Type, self_ty) {
-            Some(PathRes::Item(Res::Prim(t))) => t,
-            Some(PathRes::Item(Res::Adt(a))) => cx.tys.intern(TyKind::Adt(a, Vec::new())),
+            Some(PathRes::Item(Res::Prim(t))) => {
+                if let Some(a) = p.segments.last().and_then(|s| s.args.as_ref()) {
+                    let span = match a {
+                        ast::GenericArgs::AngleBracketed { span, .. }
+                        | ast::GenericArgs::Parenthesized { span, .. } => *span,
+                    };
+                    cx.sink.push(Diagnostic::error(
+                        "E0109",
+                        "type arguments are not allowed on this type",
+                        span,
+                        "type argument not allowed",
+                    ));
+                }
+                t
+            }
+            Some(PathRes::Item(Res::Adt(a))) => {
+                let n = cx.adts[a.index()].generics.params.len();
+                let last = p.segments.last().expect("paths have a segment");
+                let args = lower_generic_args(cx, last.args.as_ref(), n, t.span, module, self_ty, infer);
+                cx.tys.intern(TyKind::Adt(a, args))
+            }
             Some(PathRes::Item(Res::Alias(a))) => alias_ty(cx, a),
+            Some(PathRes::TraitItem { name, .. }) => {
+                cx.sink.push(Diagnostic::error(
+                    "E0223",
+                    "ambiguous associated type",
+                    p.span,
+                    format!("use fully-qualified syntax: `<Type as Trait>::{}`", name.name),
+                ));
+                cx.common.error
+            }
+            Some(PathRes::Item(Res::Trait(_))) => {
+                cx.sink.push(
+                    Diagnostic::error("E0782", "expected a type, found a trait", p.span, "a trait, not a type")
+                        .with_help("use `impl Trait` for a generic argument, or `dyn Trait` for a trait object"),
+                );
+                cx.common.error
+            }
             Some(PathRes::Item(r)) => {
                 let last = p.segments.last().expect("paths have a segment");
                 cx.sink.push(Diagnostic::error(
@@ -581,9 +757,13 @@ pub(crate) fn lower_ty_with(
                 ));
                 cx.common.error
             }
-            Some(PathRes::Assoc { .. }) => {
-                cx.sink.push(unsupported("associated types", p.span));
-                cx.common.error
+            Some(PathRes::Assoc { self_ty: base, name }) => assoc_ty(cx, base, &name),
+            Some(PathRes::AdtAssoc { adt, type_seg, name }) => {
+                let n = cx.adts[adt.index()].generics.params.len();
+                let args =
+                    lower_generic_args(cx, p.segments[type_seg].args.as_ref(), n, t.span, module, self_ty, infer);
+                let base = cx.tys.intern(TyKind::Adt(adt, args));
+                assoc_ty(cx, base, &name)
             }
             None => cx.common.error,
         },

@@ -135,7 +135,7 @@ impl Builder<'_> {
                 self.assign(dest, Rvalue::Use(op), span);
             }
             ExprKind::Block(b) => self.block_into(dest, b, span),
-            ExprKind::Call { callee, args } => {
+            ExprKind::Call { callee, args, .. } => {
                 let args: Vec<Operand> = args.iter().map(|a| self.as_operand(a)).collect();
                 let diverges = *self.tys.kind(self.hir.fn_def(*callee).ret) == TyKind::Never;
                 self.call(Callee::Fn(*callee), args, dest, diverges, span);
@@ -212,7 +212,7 @@ impl Builder<'_> {
                 self.assign(dest, Rvalue::Repeat(o, *count), span);
             }
             ExprKind::Adt { adt, variant, fields, base } => {
-                self.adt_into(dest, *adt, *variant, fields, base.as_deref(), span)
+                self.adt_into(dest, e.ty, *adt, *variant, fields, base.as_deref(), span)
             }
             ExprKind::If { cond, then, else_ } => {
                 let (then_bb, else_bb, join) = (self.new_block(), self.new_block(), self.new_block());
@@ -305,9 +305,11 @@ impl Builder<'_> {
 
     /// A struct literal or variant constructor: fields evaluated in the written order, the rest
     /// taken from `base`, then one aggregate in declaration order.
+    #[allow(clippy::too_many_arguments)]
     fn adt_into(
         &mut self,
         dest: Place,
+        ty: Ty,
         adt: hir::AdtId,
         variant: hir::VariantIdx,
         fields: &[(u32, hir::Expr)],
@@ -323,7 +325,7 @@ impl Builder<'_> {
             let bp = self.as_place(b);
             for (i, slot) in ops.iter_mut().enumerate() {
                 if slot.is_none() {
-                    let fty = self.hir.adt(adt).variant(variant).fields[i].ty;
+                    let fty = self.field_ty(ty, adt, variant, i as u32);
                     let mut p = bp.clone();
                     p.projection.push(PlaceElem::Field(i as u32, fty));
                     *slot = Some(self.read(p, fty));

@@ -186,7 +186,7 @@ impl Builder<'_> {
                     place.clone()
                 };
                 for (i, p) in fields {
-                    let fty = self.hir.adt(*adt).variant(*variant).fields[*i as usize].ty;
+                    let fty = self.field_ty(ty, *adt, *variant, *i);
                     let fp = project(&base, PlaceElem::Field(*i, fty));
                     self.test_pat(&fp, fty, p, fail, choice);
                 }
@@ -287,7 +287,7 @@ impl Builder<'_> {
                     place.clone()
                 };
                 for (i, p) in fields {
-                    let fty = self.hir.adt(*adt).variant(*variant).fields[*i as usize].ty;
+                    let fty = self.field_ty(ty, *adt, *variant, *i);
                     self.bind_pat(&project(&base, PlaceElem::Field(*i, fty)), fty, p, choice);
                 }
             }

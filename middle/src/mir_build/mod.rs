@@ -92,6 +92,15 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
+    /// The type of field `i` of `variant` of `adt_ty` (an `Adt(adt, args)`).
+    fn field_ty(&self, adt_ty: Ty, adt: hir::AdtId, variant: hir::VariantIdx, i: u32) -> Ty {
+        let args = match self.tys.kind(adt_ty) {
+            TyKind::Adt(_, args) => args.clone(),
+            _ => Vec::new(),
+        };
+        self.tys.subst(self.hir.adt(adt).variant(variant).fields[i as usize].ty, &args)
+    }
+
     fn new(
         hir: &'a HirView<'a>,
         tys: &'a mut TyInterner,
@@ -260,9 +269,9 @@ impl<'a> Builder<'a> {
             TyKind::Never => true,
             TyKind::Array(_, 0) => true,
             TyKind::Array(t, _) => self.is_zst(*t),
-            TyKind::Adt(id, _) => {
+            TyKind::Adt(id, args) => {
                 let def = self.hir.adt(*id);
-                !def.is_enum && def.variants[0].fields.iter().all(|f| self.is_zst(f.ty))
+                !def.is_enum && def.variants[0].fields.iter().all(|f| self.is_zst(self.tys.subst(f.ty, args)))
             }
             _ => false,
         }

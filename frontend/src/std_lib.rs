@@ -1,0 +1,55 @@
+//! The standard library's AetherLang source, embedded in the compiler.
+//!
+//! `std/lib.ae` holds the library; the impls of the marker and comparison traits for the
+//! primitive types are the same text for each type, so they are generated here and appended.
+//! [`load`] adds the whole source to the program's source map (as `<std>/lib.ae`, so that
+//! diagnostics can point into it) and parses it.
+
+use crate::ast;
+use crate::diagnostics::DiagnosticSink;
+use crate::parse::parse_file;
+use crate::span::SourceMap;
+
+const LIB: &str = include_str!("../std/lib.ae");
+
+const INTS: [&str; 12] = ["i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize"];
+
+/// The library's full source text.
+pub fn source() -> String {
+    let mut s = String::from(LIB);
+    s.push_str("\n// Generated impls for the primitive types.\n");
+    s.push_str("mod primitive_impls {\n    use super::prelude::*;\n    use super::fmt::{Display, Debug};\n");
+    let scalars = INTS.iter().copied().chain(["f32", "f64", "bool", "char"]);
+    for t in scalars {
+        s.push_str(&format!(
+            "    impl Copy for {t} {{}}\n    impl Clone for {t} {{ fn clone(&self) -> {t} {{ *self }} }}\n    \
+             impl PartialEq for {t} {{ fn eq(&self, o: &{t}) -> bool {{ *self == *o }} }}\n    \
+             impl PartialOrd for {t} {{ fn lt(&self, o: &{t}) -> bool {{ *self < *o }} fn le(&self, o: &{t}) -> bool {{ *self <= *o }} }}\n    \
+             impl Display for {t} {{}}\n    impl Debug for {t} {{}}\n"
+        ));
+        if !t.starts_with('f') {
+            s.push_str(&format!("    impl Eq for {t} {{}}\n    impl Ord for {t} {{}}\n"));
+        }
+    }
+    for t in INTS {
+        s.push_str(&format!("    impl Default for {t} {{ fn default() -> {t} {{ 0 }} }}\n"));
+    }
+    s.push_str(
+        "    impl Default for f32 { fn default() -> f32 { 0.0 } }\n    \
+         impl Default for f64 { fn default() -> f64 { 0.0 } }\n    \
+         impl Default for bool { fn default() -> bool { false } }\n    \
+         impl Default for char { fn default() -> char { '\\0' } }\n    \
+         impl Default for () { fn default() -> () { () } }\n    \
+         impl Display for str {}\n    impl Debug for str {}\n    \
+         impl<'a, T: Display> Display for &'a T {}\n    impl<'a, T: Debug> Debug for &'a T {}\n    \
+         impl<'a, T> Copy for &'a T {}\n    impl<'a, T> Clone for &'a T { fn clone(&self) -> &'a T { *self } }\n",
+    );
+    s.push_str("}\n");
+    s
+}
+
+/// Adds the library to `sources` and parses it.
+pub fn load(sources: &mut SourceMap, sink: &mut DiagnosticSink) -> ast::SourceFile {
+    let id = sources.add("<std>/lib.ae", source());
+    parse_file(sources, id, sink)
+}

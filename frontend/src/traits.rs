@@ -1,0 +1,248 @@
+//! Trait selection and associated-type normalization, shared by the type checker and
+//! monomorphization.
+//!
+//! Takes the crate's traits and impls and answers "which impl provides `T: Trait<A>`?" by
+//! matching each impl's header (its parameters as pattern variables) against the goal, then
+//! proving the impl's own bounds recursively. A goal may mention inference variables (during type
+//! checking): an impl that could match once they are known makes the answer `Ambiguous` rather
+//! than wrong. Bounds of the generic item being checked (its "parameter environment") satisfy
+//! goals about its parameters. Relies on impls having been checked for overlap, so that a goal
+//! without inference variables has at most one matching impl.
+
+use crate::hir::{ImplDef, ImplId, Predicate, TraitDef, TraitRef};
+use crate::ty::{InferTy, Ty, TyInterner, TyKind};
+
+/// The tables selection reads.
+#[derive(Clone, Copy)]
+pub struct TraitTables<'a> {
+    pub traits: &'a [TraitDef],
+    pub impls: &'a [ImplDef],
+    pub tys: &'a TyInterner,
+}
+
+/// The answer to a trait goal.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Selection {
+    /// This impl, with these arguments for its generic parameters.
+    Impl(ImplId, Vec<Ty>),
+    /// A bound of the parameter environment (the goal is about a generic parameter).
+    Param,
+    /// More than one impl could apply until inference variables are known.
+    Ambiguous,
+    /// Nothing implements it.
+    None,
+}
+
+/// The outcome of matching a pattern type against a type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Match {
+    Yes,
+    Maybe,
+    No,
+}
+
+impl Match {
+    fn and(self, other: Match) -> Match {
+        match (self, other) {
+            (Match::No, _) | (_, Match::No) => Match::No,
+            (Match::Maybe, _) | (_, Match::Maybe) => Match::Maybe,
+            _ => Match::Yes,
+        }
+    }
+}
+
+/// Deeper goals than this are treated as unprovable (guards against `impl<T: Tr> Tr for Box<T>`
+/// style recursion on ever-growing types).
+const MAX_DEPTH: u32 = 32;
+
+impl<'a> TraitTables<'a> {
+    /// Which impl (or environment bound) proves `goal`.
+    pub fn select(&self, goal: &TraitRef, env: &[Predicate]) -> Selection {
+        self.select_at(goal, env, 0)
+    }
+
+    fn select_at(&self, goal: &TraitRef, env: &[Predicate], depth: u32) -> Selection {
+        if depth > MAX_DEPTH {
+            return Selection::None;
+        }
+        if self.env_proves(goal, env) {
+            return Selection::Param;
+        }
+        let mut found: Option<(ImplId, Vec<Ty>)> = None;
+        let mut ambiguous = false;
+        for (i, imp) in self.impls.iter().enumerate() {
+            let Some(tr) = &imp.trait_ref else { continue };
+            if tr.trait_id != goal.trait_id || tr.args.len() != goal.args.len() {
+                continue;
+            }
+            let mut binds = vec![None; imp.generics.params.len()];
+            let mut m = Match::Yes;
+            for (p, g) in tr.args.iter().zip(&goal.args) {
+                m = m.and(self.match_ty(*p, *g, &mut binds));
+                if m == Match::No {
+                    break;
+                }
+            }
+            if m == Match::No {
+                continue;
+            }
+            let substs: Vec<Ty> = binds
+                .iter()
+                .zip(&imp.generics.params)
+                .map(|(b, p)| {
+                    b.unwrap_or_else(|| self.tys.intern(TyKind::Param { index: u32::MAX, name: p.name.clone() }))
+                })
+                .collect();
+            // The impl's bounds must hold too (`impl<T: Describe> Describe for Vec<T>`).
+            for pred in &imp.generics.predicates {
+                if let Predicate::Implements(tr) = pred {
+                    let nested = TraitRef {
+                        trait_id: tr.trait_id,
+                        args: tr.args.iter().map(|t| self.tys.subst(*t, &substs)).collect(),
+                    };
+                    match self.select_at(&nested, env, depth + 1) {
+                        Selection::None => m = Match::No,
+                        Selection::Ambiguous => m = m.and(Match::Maybe),
+                        _ => {}
+                    }
+                    if m == Match::No {
+                        break;
+                    }
+                }
+            }
+            match m {
+                Match::No => {}
+                Match::Maybe => ambiguous = true,
+                Match::Yes => {
+                    if found.is_some() {
+                        ambiguous = true;
+                    } else {
+                        found = Some((ImplId(i as u32), substs));
+                    }
+                }
+            }
+        }
+        match (found, ambiguous) {
+            (Some((id, substs)), false) => Selection::Impl(id, substs),
+            (_, true) => Selection::Ambiguous,
+            (None, false) => Selection::None,
+        }
+    }
+
+    /// Whether a bound of `env` (or a supertrait of one) is exactly `goal`.
+    fn env_proves(&self, goal: &TraitRef, env: &[Predicate]) -> bool {
+        env.iter().any(|p| match p {
+            Predicate::Implements(tr) => self.elaborate(tr).iter().any(|t| t == goal),
+            Predicate::AssocEq { .. } => false,
+        })
+    }
+
+    /// `tr` and every supertrait it implies, with the trait's parameters substituted.
+    pub fn elaborate(&self, tr: &TraitRef) -> Vec<TraitRef> {
+        let mut out = vec![tr.clone()];
+        let mut i = 0;
+        while i < out.len() && out.len() < 64 {
+            let cur = out[i].clone();
+            for sup in &self.traits[cur.trait_id.index()].supertraits {
+                let s = TraitRef {
+                    trait_id: sup.trait_id,
+                    args: sup.args.iter().map(|t| self.tys.subst(*t, &cur.args)).collect(),
+                };
+                if !out.contains(&s) {
+                    out.push(s);
+                }
+            }
+            i += 1;
+        }
+        out
+    }
+
+    /// Matches `pattern` (whose `Param`s are the impl's variables, bound in `binds`) against
+    /// `ty`.
+    fn match_ty(&self, pattern: Ty, ty: Ty, binds: &mut Vec<Option<Ty>>) -> Match {
+        let tys = self.tys;
+        if let TyKind::Param { index, .. } = tys.kind(pattern) {
+            let i = *index as usize;
+            if i < binds.len() {
+                return match binds[i] {
+                    None => {
+                        binds[i] = Some(ty);
+                        Match::Yes
+                    }
+                    Some(prev) if prev == ty => Match::Yes,
+                    Some(prev) => self.match_ty(prev, ty, &mut Vec::new()),
+                };
+            }
+        }
+        if pattern == ty && !tys.has_params(pattern) {
+            return Match::Yes;
+        }
+        let (pk, tk) = (tys.kind(pattern), tys.kind(ty));
+        match (pk, tk) {
+            (_, TyKind::Error) => Match::Maybe,
+            (TyKind::Int(_) | TyKind::Uint(_), TyKind::Infer(InferTy::Int(_))) => Match::Maybe,
+            (TyKind::Float(_), TyKind::Infer(InferTy::Float(_))) => Match::Maybe,
+            (_, TyKind::Infer(InferTy::Int(_) | InferTy::Float(_))) => Match::No,
+            (_, TyKind::Infer(InferTy::Var(_))) => Match::Maybe,
+            // An unnormalized projection could be anything.
+            (_, TyKind::Projection { .. }) => Match::Maybe,
+            (TyKind::Tuple(a), TyKind::Tuple(b)) if a.len() == b.len() => self.match_all(a, b, binds),
+            (TyKind::Ref(a, m1), TyKind::Ref(b, m2)) | (TyKind::RawPtr(a, m1), TyKind::RawPtr(b, m2)) if m1 == m2 => {
+                self.match_ty(*a, *b, binds)
+            }
+            (TyKind::Array(a, n1), TyKind::Array(b, n2)) if n1 == n2 => self.match_ty(*a, *b, binds),
+            (TyKind::Slice(a), TyKind::Slice(b)) => self.match_ty(*a, *b, binds),
+            (TyKind::Adt(a, xs), TyKind::Adt(b, ys)) if a == b => self.match_all(xs, ys, binds),
+            (TyKind::FnPtr(p1, r1), TyKind::FnPtr(p2, r2)) if p1.len() == p2.len() => {
+                self.match_all(p1, p2, binds).and(self.match_ty(*r1, *r2, binds))
+            }
+            _ => Match::No,
+        }
+    }
+
+    fn match_all(&self, ps: &[Ty], ts: &[Ty], binds: &mut Vec<Option<Ty>>) -> Match {
+        let mut m = Match::Yes;
+        for (p, t) in ps.iter().zip(ts) {
+            m = m.and(self.match_ty(*p, *t, binds));
+            if m == Match::No {
+                break;
+            }
+        }
+        m
+    }
+
+    /// Matches an inherent impl's self type against `ty`: the impl's arguments, or `None`.
+    pub fn match_impl_self(&self, imp: &ImplDef, ty: Ty) -> Option<Vec<Option<Ty>>> {
+        let mut binds = vec![None; imp.generics.params.len()];
+        match self.match_ty(imp.self_ty, ty, &mut binds) {
+            Match::No => None,
+            _ => Some(binds),
+        }
+    }
+
+    /// The associated type `name` of `tr`, if an impl (not the environment) decides it.
+    pub fn normalize(&self, tr: &TraitRef, name: &str, env: &[Predicate]) -> Option<Ty> {
+        for p in env {
+            if let Predicate::AssocEq { trait_ref, name: n, ty } = p {
+                if trait_ref == tr && n == name {
+                    return Some(*ty);
+                }
+            }
+        }
+        match self.select(tr, env) {
+            Selection::Impl(id, substs) => {
+                let imp = &self.impls[id.index()];
+                let t = imp.assoc_ty(name).or_else(|| {
+                    let td = &self.traits[tr.trait_id.index()];
+                    td.assoc_types
+                        .iter()
+                        .find(|(n, _)| n == name)
+                        .and_then(|(_, d)| *d)
+                        .map(|d| self.tys.subst(d, &tr.args))
+                })?;
+                Some(self.tys.subst(t, &substs))
+            }
+            _ => None,
+        }
+    }
+}
