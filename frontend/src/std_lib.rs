@@ -34,6 +34,17 @@ pub fn source() -> String {
     for t in INTS {
         s.push_str(&format!("    impl Default for {t} {{ fn default() -> {t} {{ 0 }} }}\n"));
     }
+    // Arithmetic operator traits, so that generic code can add `T: Add<Output = T>`.
+    for t in INTS.iter().copied().chain(["f32", "f64"]) {
+        for (tr, m, op) in [("Add", "add", "+"), ("Sub", "sub", "-"), ("Mul", "mul", "*"), ("Div", "div", "/"), ("Rem", "rem", "%")] {
+            s.push_str(&format!(
+                "    impl super::ops::{tr} for {t} {{ type Output = {t}; fn {m}(self, o: {t}) -> {t} {{ self {op} o }} }}\n"
+            ));
+        }
+        if !t.starts_with('u') {
+            s.push_str(&format!("    impl super::ops::Neg for {t} {{ type Output = {t}; fn neg(self) -> {t} {{ -self }} }}\n"));
+        }
+    }
     s.push_str(
         "    impl Default for f32 { fn default() -> f32 { 0.0 } }\n    \
          impl Default for f64 { fn default() -> f64 { 0.0 } }\n    \
@@ -42,7 +53,11 @@ pub fn source() -> String {
          impl Default for () { fn default() -> () { () } }\n    \
          impl Display for str {}\n    impl Debug for str {}\n    \
          impl<'a, T: Display> Display for &'a T {}\n    impl<'a, T: Debug> Debug for &'a T {}\n    \
-         impl<'a, T> Copy for &'a T {}\n    impl<'a, T> Clone for &'a T { fn clone(&self) -> &'a T { *self } }\n",
+         impl<'a, T> Copy for &'a T {}\n    impl<'a, T> Clone for &'a T { fn clone(&self) -> &'a T { *self } }\n    \
+         impl<'a, T: PartialEq> PartialEq for &'a T { fn eq(&self, o: &&'a T) -> bool { (**self).eq(*o) } }\n    \
+         impl<'a, T: PartialOrd> PartialOrd for &'a T {\n        \
+         fn lt(&self, o: &&'a T) -> bool { (**self).lt(*o) }\n        \
+         fn le(&self, o: &&'a T) -> bool { (**self).le(*o) }\n    }\n",
     );
     s.push_str("}\n");
     s

@@ -647,6 +647,50 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
         self.binop(op, hop, lhs, rhs, span)
     }
 
+    /// `lhs op rhs` on a type with an operator trait impl (or bound): a call of the trait's
+    /// method (`PartialEq::eq(&lhs, &rhs)`, `Add::add(lhs, rhs)`). `None` if the type has no
+    /// such impl (the caller reports E0369).
+    fn overloaded_binop(&mut self, hop: BinOp, lt: Ty, lhs: &hir::Expr, rhs: &hir::Expr, span: Span) -> Option<hir::Expr> {
+        let lang = &self.cx.lang;
+        let (trait_id, method, by_ref) = match hop {
+            BinOp::Eq => (lang.partial_eq?, "eq", true),
+            BinOp::Ne => (lang.partial_eq?, "ne", true),
+            BinOp::Lt => (lang.partial_ord?, "lt", true),
+            BinOp::Le => (lang.partial_ord?, "le", true),
+            BinOp::Gt => (lang.partial_ord?, "gt", true),
+            BinOp::Ge => (lang.partial_ord?, "ge", true),
+            _ => {
+                let t = lang.ops.iter().find(|(o, _)| *o == hop)?.1;
+                (t, op_method(hop), false)
+            }
+        };
+        let goal = hir::TraitRef { trait_id, args: vec![lt] };
+        if self.cx.tables().select(&goal, &self.cx.env) == crate::traits::Selection::None {
+            return None;
+        }
+        let fid = self.cx.traits[trait_id.index()].methods.iter().find(|(n, _)| n == method)?.1;
+        let g = self.cx.fns[fid.index()].generics.clone();
+        let substs = self.fresh_substs(&g);
+        self.unify(substs[0], lt);
+        let (params, ret) = (self.cx.fns[fid.index()].params.clone(), self.cx.fns[fid.index()].ret);
+        let params: Vec<Ty> = params.into_iter().map(|p| self.instantiate(p, &substs, span)).collect();
+        let ret = self.instantiate(ret, &substs, span);
+        self.register_bounds(&g, &substs, span);
+        let mut args = Vec::new();
+        for (e, p) in [lhs.clone(), rhs.clone()].into_iter().zip(params) {
+            let (es, ety) = (e.span, e.ty);
+            let arg = if by_ref {
+                let t = self.intern(TyKind::Ref(ety, Mutability::Not));
+                self.mk(ExprKind::Ref { mutable: false, place: Box::new(e) }, t, es)
+            } else {
+                e
+            };
+            self.demand(p, arg.ty, es);
+            args.push(arg);
+        }
+        Some(self.mk(ExprKind::Call { callee: fid, substs, args }, ret, span))
+    }
+
     pub(super) fn is_str_ref(&self, t: Ty) -> bool {
         matches!(self.kind(t), TyKind::Ref(x, _) if matches!(self.kind(x), TyKind::Str))
     }
@@ -693,6 +737,11 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
             return self.error_expr(span);
         }
         let str_cmp = is_str && matches!(hop, BinOp::Eq | BinOp::Ne);
+        if !operand_ok(&lk) && !str_cmp && !matches!(lk, TyKind::Infer(_)) {
+            if let Some(e) = self.overloaded_binop(hop, lt, &lhs, &rhs, span) {
+                return e;
+            }
+        }
         if !operand_ok(&lk) && !str_cmp {
             let tn = self.display(lt);
             let mut d = Diagnostic::error(
@@ -1416,6 +1465,22 @@ pub(super) fn lower_binop(op: ast::BinOp) -> BinOp {
         ast::BinOp::Gt => BinOp::Gt,
         ast::BinOp::Ge => BinOp::Ge,
         ast::BinOp::And | ast::BinOp::Or => unreachable!("logical operators are handled before lowering"),
+    }
+}
+
+/// The method of an arithmetic or bit operator's trait.
+fn op_method(op: BinOp) -> &'static str {
+    match op {
+        BinOp::Add => "add",
+        BinOp::Sub => "sub",
+        BinOp::Mul => "mul",
+        BinOp::Div => "div",
+        BinOp::Rem => "rem",
+        BinOp::BitAnd => "bitand",
+        BinOp::BitOr => "bitor",
+        BinOp::BitXor => "bitxor",
+        BinOp::Shl => "shl",
+        _ => "shr",
     }
 }
 
