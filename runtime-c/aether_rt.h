@@ -344,10 +344,22 @@ void aether_rt_print_char(uint32_t stream, uint32_t c);
  * pointers into the frame until then. Cancelling an idle or fired entry/waiter is a no-op, so drop_frame
  * may call them unconditionally.
  *
- * Threads: AETHER_WORKERS (1..4096, default the CPU count) worker threads named aether-worker-N, started
- * on first use (a spawn, aether_rt_block_on's spawns, aether_rt_main_async); a timer thread
- * aether-timer; blocking-pool threads aether-blocking-N (up to 512, created on demand, leaving after 10 s
- * idle).
+ * Threads: AETHER_WORKERS (an integer from 1 to 4096, surrounding spaces allowed; default the CPU count)
+ * worker threads named aether-worker-N, started on first use (a spawn, aether_rt_block_on's spawns,
+ * aether_rt_main_async). Any other value of AETHER_WORKERS (0, empty, not a number) is a user error,
+ * not a compiler bug: it prints "aether runtime warning: AETHER_WORKERS must be an integer from 1 to
+ * 4096, not "VALUE"; using the default of N worker threads (the number of CPUs)" on stderr and the
+ * program runs with the default. Also a timer thread aether-timer, and blocking-pool threads
+ * aether-blocking-N (up to 512, created on demand, leaving after 10 s idle).
+ *
+ * Shutdown. When the future of `async fn main` has finished, aether_rt_main_async shuts the runtime
+ * down: the workers finish the poll they are in and exit; then every task still pending (idle, queued,
+ * or left pending by that last poll) is cancelled: its drop_frame runs exactly once (on the calling
+ * thread, or on the worker or pool thread that last polled it), it is never polled again, its
+ * JoinHandle resolves to AETHER_JOIN_CANCELLED, and its block is freed once the references other frames
+ * held are gone (which their own drops give back). A panic in such a drop_frame is printed and
+ * caught. A blocking-pool task whose poll is still running cannot be stopped: it is cancelled if that
+ * poll returns pending. Nothing is polled after the shutdown; tasks spawned afterwards never run.
  * =================================================================================================== */
 
 /* Poll-style results shared by join, send and recv. */
@@ -418,10 +430,10 @@ typedef struct AetherFutureVTable {
 
 /*
  * A task, which is also its JoinHandle. Opaque: one allocation of [header | frame | output slot], the
- * 32-byte header holding an atomic state word (lifecycle flags, outcome, priority and reference count),
- * the vtable pointer and the join waker; the frame starts at offset 32 rounded up to frame_align, the
- * output slot after the frame at output_align. The block's alignment is max(8, frame_align,
- * output_align).
+ * 32-byte header holding an atomic state word (lifecycle flags, outcome, priority, reference count and
+ * the task's slot in the runtime's registry of pending tasks), the vtable pointer and the join waker;
+ * the frame starts at offset 32 rounded up to frame_align, the output slot after the frame at
+ * output_align. The block's alignment is max(8, frame_align, output_align).
  */
 typedef struct AetherTask AetherTask;
 
@@ -512,7 +524,8 @@ void aether_rt_join_drop(AetherTask *h);
  * Wakers (for hand-written futures: user structs implementing Future)
  * ------------------------------------------------------------------------------------------------- */
 
-/* Writes a clone of *w to *out (uninitialised; not dropped first). For a task: one atomic increment. */
+/* Writes a clone of *w to *out (uninitialised; not dropped first). For a task: one atomic increment
+ * (more than 2^27 references to one task at once, wakers and handle together, is a fatal error). */
 void aether_rt_waker_clone(const AetherWaker *w, AetherWaker *out);
 
 /* Waker::wake: wakes *w and consumes it (*w is left empty). */
@@ -572,8 +585,9 @@ void aether_rt_block_on(const AetherFutureVTable *vt, void *frame, void *out);
  * a task (the caller must not use or drop f afterwards) and runs it as a task on the workers (so it
  * shares their queues and LIFO slots with the tasks it talks to); the calling thread only waits. Returns
  * 0 when main's future finished (its output moved to *out, e.g. a Result the compiler then reports) or
- * 101 when it panicked (message printed as thread 'main'). Flushes stdout and stops the workers before
- * returning; tasks still pending are not dropped (the process is about to exit).
+ * 101 when it panicked (message printed as thread 'main'). Before returning it shuts the runtime down
+ * (see "Shutdown" above: every task still pending has its frame dropped exactly once and is freed, so
+ * a program leaks no task) and flushes stdout.
  */
 int32_t aether_rt_main_async(int32_t argc, char **argv, const AetherFutureVTable *vt, const void *frame,
                              void *out);

@@ -13,6 +13,20 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 static ALLOC_COUNT: AtomicU64 = AtomicU64::new(0);
 
+/// Blocks obtained and not yet freed (debug builds only, for leak tests: `stats::live_allocs`; release
+/// builds spare the frees an atomic operation).
+#[cfg(debug_assertions)]
+pub(crate) static LIVE_ALLOCS: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+/// Adds `delta` to the live-block count of debug builds.
+#[inline(always)]
+fn live(delta: i64) {
+    #[cfg(debug_assertions)]
+    LIVE_ALLOCS.fetch_add(delta, Ordering::Relaxed);
+    #[cfg(not(debug_assertions))]
+    let _ = delta;
+}
+
 fn layout(size: usize, align: usize, what: &str) -> Layout {
     match Layout::from_size_align(size, align) {
         Ok(l) => l,
@@ -44,6 +58,7 @@ pub extern "C" fn aether_rt_alloc(size: usize, align: usize) -> *mut u8 {
     if size == 0 {
         return dangling(align);
     }
+    live(1);
     // SAFETY: the layout has a non-zero size.
     checked(unsafe { std::alloc::alloc(l) }, l)
 }
@@ -55,6 +70,7 @@ pub extern "C" fn aether_rt_alloc_zeroed(size: usize, align: usize) -> *mut u8 {
     if size == 0 {
         return dangling(align);
     }
+    live(1);
     // SAFETY: the layout has a non-zero size.
     checked(unsafe { std::alloc::alloc_zeroed(l) }, l)
 }
@@ -71,6 +87,7 @@ pub unsafe extern "C" fn aether_rt_realloc(p: *mut u8, old_size: usize, align: u
     }
     let old = layout(old_size, align, "aether_rt_realloc");
     if new_size == 0 {
+        live(-1);
         // SAFETY: guaranteed by the caller.
         unsafe { std::alloc::dealloc(p, old) };
         return dangling(align);
@@ -90,6 +107,7 @@ pub unsafe extern "C" fn aether_rt_dealloc(p: *mut u8, size: usize, align: usize
         return;
     }
     let l = layout(size, align, "aether_rt_dealloc");
+    live(-1);
     // SAFETY: guaranteed by the caller.
     unsafe { std::alloc::dealloc(p, l) }
 }

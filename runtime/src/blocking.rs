@@ -58,6 +58,11 @@ pub(crate) fn push(t: TaskRef) {
     // At the limit, a running thread takes it when it finishes its task.
 }
 
+/// Moves the queued blocking tasks (each with its notified reference) to `out`, for the shutdown.
+pub(crate) fn drain(out: &mut Vec<TaskRef>) {
+    out.extend(POOL.state.lock().queue.drain(..));
+}
+
 /// The number of pool threads now alive (idle or busy).
 pub(crate) fn thread_count() -> usize {
     POOL.state.lock().threads
@@ -68,8 +73,11 @@ fn pool_thread() {
     loop {
         if let Some(t) = s.queue.pop_front() {
             drop(s);
-            // SAFETY: queued with its notified reference.
-            if unsafe { task::run(t) } {
+            // SAFETY (both calls): queued with its notified reference.
+            if crate::sched::is_shut_down() {
+                // After `async fn main` returned nothing is polled: a task queued since is cancelled.
+                unsafe { task::cancel_notified(t) };
+            } else if unsafe { task::run(t) } {
                 crate::sched::schedule_yielded(t);
             }
             s = POOL.state.lock();

@@ -41,7 +41,9 @@ pub unsafe extern "C-unwind" fn aether_rt_block_on(vt: *const AetherFutureVTable
 /// Runs `async fn main`: records the arguments like aether_rt_start (argv, main thread, panic hook),
 /// starts the workers, moves the unpolled frame at `frame` (of type `vt`) into a task, runs it on the
 /// workers and waits for it. Returns the exit status: 0 when main's future finished (its output moved to
-/// `out`), 101 when it panicked. Flushes stdout and stops the workers before returning.
+/// `out`), 101 when it panicked. Before returning it shuts the runtime down (`sched::shutdown`: stops the
+/// workers, then cancels every task still pending, dropping each frame exactly once and freeing the
+/// tasks) and flushes stdout.
 ///
 /// # Safety
 /// As aether_rt_start for `argc`/`argv`; `vt` valid, `frame` an unpolled frame of that type (it is
@@ -77,6 +79,8 @@ pub unsafe extern "C" fn aether_rt_main_async(
     drop(cx);
     crate::io::flush_stdout();
     crate::sched::shutdown();
+    // Drops run by the shutdown may have printed.
+    crate::io::flush_stdout();
     if status == JOIN_OK {
         0
     } else {

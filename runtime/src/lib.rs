@@ -13,9 +13,10 @@
 //! - Byte strings cross the ABI as `(pointer, length)` pairs; a length of 0 allows a NULL pointer.
 //!
 //! The async half: [`task`] (tasks and join handles), [`waker`] (wakers, contexts, `block_on`'s parker),
-//! `sched` (the work-stealing workers), `blocking` (the spawn_blocking pool), [`timer`] (clock, timing
-//! wheel), [`chan`] (channels) and [`exec`] (block_on and `async fn main`). The design and the layouts the
-//! compiler emits are described in `runtime-c/aether_rt.h`.
+//! `sched` (the work-stealing workers and their shutdown), `registry` (the pending tasks, which the
+//! shutdown cancels), `blocking` (the spawn_blocking pool), [`timer`] (clock, timing wheel), [`chan`]
+//! (channels) and [`exec`] (block_on and `async fn main`). The design and the layouts the compiler emits
+//! are described in `runtime-c/aether_rt.h`.
 
 pub mod alloc;
 mod blocking;
@@ -26,6 +27,7 @@ pub mod fmt;
 pub mod io;
 pub mod panic;
 pub mod process;
+mod registry;
 mod sched;
 pub mod task;
 pub mod test_harness;
@@ -61,6 +63,20 @@ pub mod stats {
     pub fn live_tasks() -> Option<usize> {
         #[cfg(debug_assertions)]
         return Some(crate::task::LIVE_TASKS.load(std::sync::atomic::Ordering::Relaxed));
+        #[cfg(not(debug_assertions))]
+        None
+    }
+
+    /// Tasks that a poll has left pending and that have not completed (the registry's length).
+    pub fn registered_tasks() -> usize {
+        crate::registry::len()
+    }
+
+    /// Blocks allocated through `aether_rt_alloc`/`_alloc_zeroed`/`_realloc` and not yet freed (tasks,
+    /// buffers, what compiled code allocates); None in release builds, which do not count them.
+    pub fn live_allocs() -> Option<i64> {
+        #[cfg(debug_assertions)]
+        return Some(crate::alloc::LIVE_ALLOCS.load(std::sync::atomic::Ordering::Relaxed));
         #[cfg(not(debug_assertions))]
         None
     }

@@ -1,5 +1,6 @@
 //! The work-stealing scheduler: one global runtime with `AETHER_WORKERS` worker threads (default: the
-//! number of CPUs), named `aether-worker-N`, started on first use.
+//! number of CPUs; an invalid value is reported on stderr and the default used), named
+//! `aether-worker-N`, started on first use, and its shutdown when `async fn main` returns.
 //!
 //! Each worker has a FIFO run queue (a crossbeam Chase-Lev deque, stealable) and a LIFO slot holding the
 //! task most recently woken by code running on that worker, which runs next (message passing stays on
@@ -19,11 +20,20 @@
 //! searching (that worker's final check will see the work). A woken worker counts as searching; when a
 //! searcher finds work and was the last searcher, it wakes another sleeper, so wake-ups spread one at a
 //! time as long as work remains.
+//!
+//! Shutdown (once, when `async fn main` has returned): the workers stop at their next scheduling point
+//! (a poll in progress finishes, and a task it leaves pending is cancelled there), move what their LIFO
+//! slot and local queue hold to the injection queue and exit; once all have exited, every task still
+//! pending is cancelled on the calling thread: found through the registry of idle tasks or in the run
+//! queues, its frame dropped with drop_frame exactly once, without a further poll, and its block freed
+//! when the references that other frames held are gone. From then on no task is polled: a task being
+//! polled on the blocking pool at that moment cannot be stopped, but is cancelled by its pool thread if
+//! the poll leaves it pending.
 
 use std::cell::Cell;
 use std::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering};
 use std::sync::OnceLock;
-use std::thread::Thread;
+use std::thread::{JoinHandle, Thread};
 
 use crossbeam_deque::{Injector, Steal, Stealer, Worker};
 use crossbeam_utils::CachePadded;
@@ -50,7 +60,6 @@ pub(crate) struct Runtime {
     sleepers: Mutex<Vec<usize>>,
     num_sleeping: CachePadded<AtomicUsize>,
     num_searching: CachePadded<AtomicUsize>,
-    shutdown: AtomicBool,
 }
 
 /// What other threads see of a worker.
@@ -79,6 +88,23 @@ thread_local! {
 
 static RUNTIME: OnceLock<Runtime> = OnceLock::new();
 
+/// Set once by the shutdown; read by the workers at every scheduling point, after every poll that
+/// returns pending and by the blocking pool before each poll (its own cache line, written once, so the
+/// reads stay cheap).
+static SHUT_DOWN: CachePadded<AtomicBool> = CachePadded::new(AtomicBool::new(false));
+
+/// Whether the runtime has been shut down (`async fn main` returned): tasks are no longer polled.
+#[inline]
+pub(crate) fn is_shut_down() -> bool {
+    SHUT_DOWN.load(Ordering::Relaxed)
+}
+
+/// The worker threads, joined by the shutdown.
+static WORKER_THREADS: Mutex<Vec<JoinHandle<()>>> = Mutex::new(Vec::new());
+
+/// The largest accepted `AETHER_WORKERS`.
+const MAX_WORKERS: usize = 4096;
+
 /// The runtime, started on first use.
 #[inline]
 pub(crate) fn runtime() -> &'static Runtime {
@@ -88,14 +114,30 @@ pub(crate) fn runtime() -> &'static Runtime {
     }
 }
 
-/// The number of workers: `AETHER_WORKERS` when set (a positive integer), else the CPU count.
+/// The number of workers: `AETHER_WORKERS` when set to an integer from 1 to 4096, else the CPU count;
+/// an invalid value is reported on stderr (a warning: the program still runs, with the default).
 pub(crate) fn configured_workers() -> usize {
-    match std::env::var("AETHER_WORKERS") {
-        Ok(v) => match v.trim().parse::<usize>() {
-            Ok(n) if n > 0 && n <= 4096 => n,
-            _ => crate::process::fatal(&format!("AETHER_WORKERS must be an integer from 1 to 4096, not {v:?}")),
-        },
-        Err(_) => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    let default = std::thread::available_parallelism().map_or(1, |n| n.get());
+    match workers_setting(std::env::var_os("AETHER_WORKERS").as_deref(), default) {
+        Ok(n) => n,
+        Err(msg) => {
+            crate::io::stderr_write(format!("aether runtime warning: {msg}\n").as_bytes());
+            default
+        }
+    }
+}
+
+/// The worker count for the value of `AETHER_WORKERS` (None when unset): Err(message) when the value is
+/// not an integer from 1 to MAX_WORKERS (surrounding whitespace allowed).
+fn workers_setting(value: Option<&std::ffi::OsStr>, default: usize) -> Result<usize, String> {
+    let Some(value) = value else { return Ok(default) };
+    match value.to_str().map(|v| v.trim().parse::<usize>()) {
+        Some(Ok(n)) if (1..=MAX_WORKERS).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "AETHER_WORKERS must be an integer from 1 to {MAX_WORKERS}, not {value:?}; using the default of \
+             {default} worker thread{} (the number of CPUs)",
+            if default == 1 { "" } else { "s" }
+        )),
     }
 }
 
@@ -118,17 +160,18 @@ fn start() -> &'static Runtime {
             sleepers: Mutex::new(Vec::with_capacity(n)),
             num_sleeping: CachePadded::new(AtomicUsize::new(0)),
             num_searching: CachePadded::new(AtomicUsize::new(0)),
-            shutdown: AtomicBool::new(false),
         }
     });
     // Threads start after the runtime is published, so they can use it; work queued meanwhile waits in
     // the injection queue, which they check before parking.
+    let mut threads = WORKER_THREADS.lock();
     for (index, deque) in deques.into_iter().flatten().enumerate() {
         let spawned = std::thread::Builder::new()
             .name(format!("aether-worker-{index}"))
             .spawn(move || worker_main(rt, index, deque));
-        if let Err(e) = spawned {
-            crate::process::fatal(&format!("cannot start worker thread {index}: {e}"));
+        match spawned {
+            Ok(h) => threads.push(h),
+            Err(e) => crate::process::fatal(&format!("cannot start worker thread {index}: {e}")),
         }
     }
     rt
@@ -144,15 +187,27 @@ pub(crate) fn worker_count() -> usize {
     runtime().workers.len()
 }
 
-/// Stops the workers: each exits at its next scheduling point (a poll in progress finishes). Queued
-/// tasks are not run. Used when `async fn main` returns, just before the process exits.
+/// Shuts the runtime down (see the module comment), when `async fn main` has returned: stops the workers
+/// and waits for them to exit (a poll in progress finishes first), then cancels every task still pending
+/// on the calling thread, which must not be a worker. Queued tasks are not polled again. Spawning
+/// afterwards queues tasks that never run.
 pub(crate) fn shutdown() {
-    if let Some(rt) = RUNTIME.get() {
-        rt.shutdown.store(true, Ordering::Release);
-        for i in 0..rt.workers.len() {
-            rt.unpark(i);
-        }
+    let Some(rt) = RUNTIME.get() else { return };
+    if on_worker() {
+        crate::process::fatal("the runtime was shut down from one of its workers");
     }
+    SHUT_DOWN.store(true, Ordering::SeqCst);
+    for i in 0..rt.workers.len() {
+        rt.unpark(i);
+    }
+    let threads = std::mem::take(&mut *WORKER_THREADS.lock());
+    for h in threads {
+        // A worker catches its tasks' panics: it can only have died of a runtime bug, already reported.
+        let _ = h.join();
+    }
+    rt.cancel_pending();
+    // `wake_after` registrations may still hold wakers of the tasks just cancelled.
+    crate::timer::release_task_wakers();
 }
 
 /// Where a task made runnable goes.
@@ -228,6 +283,60 @@ impl Runtime {
         }
     }
 
+    /// Cancels every pending task (the second half of [`shutdown`], the workers gone): each pass requests
+    /// the cancellation of every registered task, taking the idle ones, then takes everything queued, and
+    /// cancels what it took (dropping frames, which may wake, abort or release other tasks: the next pass
+    /// sees them). Ends when a pass finds nothing left but tasks that a blocking-pool thread is polling.
+    fn cancel_pending(&self) {
+        let mut taken = Vec::new();
+        let mut idle_passes = 0u32;
+        loop {
+            let queued = task::cancel_registered(&mut taken);
+            self.drain_queues(&mut taken);
+            if taken.is_empty() {
+                if queued == 0 {
+                    return;
+                }
+                // Queued by another thread (a blocking-pool thread, the timer) but not visible in a queue
+                // yet, or popped by a pool thread that is about to cancel it: wait a little.
+                idle_passes += 1;
+                if idle_passes > 10_000 {
+                    return;
+                }
+                if idle_passes < 100 {
+                    std::thread::yield_now();
+                } else {
+                    std::thread::sleep(std::time::Duration::from_micros(100));
+                }
+                continue;
+            }
+            idle_passes = 0;
+            for t in taken.drain(..) {
+                // SAFETY: taken from a queue or by cancel_registered: it holds a notified reference.
+                unsafe { task::cancel_notified(t) };
+            }
+        }
+    }
+
+    /// Moves every task of the run queues (the workers gone) and of the blocking pool's queue to `out`.
+    fn drain_queues(&self, out: &mut Vec<TaskRef>) {
+        for q in [&self.injector, &self.high, &self.low] {
+            while let Some(t) = steal_one(q) {
+                out.push(t);
+            }
+        }
+        for w in self.workers.iter() {
+            loop {
+                match w.stealer.steal() {
+                    Steal::Success(t) => out.push(t),
+                    Steal::Empty => break,
+                    Steal::Retry => std::hint::spin_loop(),
+                }
+            }
+        }
+        crate::blocking::drain(out);
+    }
+
     /// Whether any queue another worker could take from holds a task.
     fn has_visible_work(&self, me: usize) -> bool {
         !self.injector.is_empty()
@@ -264,12 +373,19 @@ fn worker_main(rt: &'static Runtime, index: usize, deque: Worker<TaskRef>) {
     CURRENT.with(|c| c.set(&local));
     local.run();
     CURRENT.with(|c| c.set(std::ptr::null()));
+    // Stopped by the shutdown: leave the tasks this worker still holds where the shutdown finds them.
+    if let Some(t) = local.lifo.take() {
+        rt.injector.push(t);
+    }
+    while let Some(t) = local.deque.pop() {
+        rt.injector.push(t);
+    }
 }
 
 impl Local {
     fn run(&self) {
         loop {
-            if self.rt.shutdown.load(Ordering::Relaxed) {
+            if is_shut_down() {
                 return;
             }
             if let Some(t) = self.next_task() {
@@ -367,7 +483,7 @@ impl Local {
             for _ in 0..SPINS_PER_ROUND {
                 std::hint::spin_loop();
             }
-            if self.rt.shutdown.load(Ordering::Relaxed) {
+            if is_shut_down() {
                 return None;
             }
             if let Some(t) = self.steal_work() {
@@ -413,7 +529,7 @@ impl Local {
         }
         let shared = &rt.workers[self.index];
         while !shared.notified.swap(false, Ordering::Acquire) {
-            if rt.shutdown.load(Ordering::Acquire) {
+            if SHUT_DOWN.load(Ordering::Acquire) {
                 return;
             }
             std::thread::park();
@@ -428,4 +544,41 @@ pub(crate) fn schedule_yielded(t: TaskRef) {
     // The state's priority bits never change after spawn; NOTIFIED is set, so any snapshot will do.
     let state = task::state_snapshot(t);
     schedule(t, state, Place::Yield);
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsStr;
+
+    use super::workers_setting;
+
+    #[test]
+    fn aether_workers_values() {
+        let set = |v: &str| workers_setting(Some(OsStr::new(v)), 6);
+        assert_eq!(workers_setting(None, 6), Ok(6), "unset: the default");
+        assert_eq!(set("3"), Ok(3));
+        assert_eq!(set(" 12\n"), Ok(12));
+        assert_eq!(set("1"), Ok(1));
+        assert_eq!(set("4096"), Ok(4096));
+        for bad in ["0", "4097", "-1", "1.5", "", " ", "two", "3 workers", "99999999999999999999999"] {
+            assert!(set(bad).is_err(), "{bad:?} accepted");
+        }
+        assert_eq!(
+            set("0"),
+            Err("AETHER_WORKERS must be an integer from 1 to 4096, not \"0\"; using the default of 6 worker \
+                 threads (the number of CPUs)"
+                .to_owned())
+        );
+        assert_eq!(
+            workers_setting(Some(OsStr::new("x")), 1),
+            Err("AETHER_WORKERS must be an integer from 1 to 4096, not \"x\"; using the default of 1 worker \
+                 thread (the number of CPUs)"
+                .to_owned())
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            assert!(workers_setting(Some(OsStr::from_bytes(b"4\xff")), 6).is_err(), "not UTF-8");
+        }
+    }
 }

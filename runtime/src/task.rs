@@ -4,8 +4,9 @@
 //! A task is ONE allocation `[header (32 bytes) | frame | output slot]`, the frame and slot placed after
 //! the header at the alignments the future's vtable gives. The header is an atomic state word, the
 //! vtable pointer and the join waker (the waker of whoever awaits the handle). The state word holds the
-//! lifecycle flags, the outcome, the priority and, from bit 16 up, the reference count, so every
-//! transition is one atomic operation.
+//! lifecycle flags, the outcome, the priority, the task's place in the registry of idle tasks
+//! ([`crate::registry`]: shard in bits 13-15, slot code in bits 44-63) and, in bits 16-43, the reference
+//! count, so every transition is one atomic operation.
 //!
 //! References: the join handle holds one (while it lives), a task that is queued or running holds one
 //! (the "notified" reference, owned by the queue and then by the worker that polls it), every task waker
@@ -23,6 +24,11 @@
 //!   COMPLETE is set. After COMPLETE the slot is frozen until the block is freed (which drops it).
 //! - Output ownership after COMPLETE: the handle's (join_poll copies it out and sets CONSUMED; join_drop
 //!   drops it unless CONSUMED); if the handle was already gone, the completing worker drops it.
+//! - A task enters the registry the first time a poll leaves it pending (before it becomes idle, while
+//!   its poller holds RUNNING: once idle, anyone may wake it) and leaves it just before COMPLETE is set.
+//!   Every pending task is therefore registered, queued or running; when `async fn main` returns, the
+//!   shutdown cancels the registered ones through it ([`cancel_registered`]) and the queued ones from the
+//!   queues.
 
 use std::cell::{Cell, UnsafeCell};
 use std::mem::{align_of, size_of, ManuallyDrop};
@@ -30,6 +36,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::registry;
 use crate::sched;
 use crate::waker::{AetherContext, AetherWaker, AetherWakerVTable};
 
@@ -80,8 +87,24 @@ const OUTCOME_CANCELLED: u64 = 3;
 const PRIORITY_SHIFT: u32 = 10;
 const PRIORITY_MASK: u64 = 3 << PRIORITY_SHIFT;
 pub(crate) const BLOCKING: u64 = 1 << 12;
+/// The task's registry shard (meaningful once the slot code is not UNREGISTERED; constant afterwards).
+const SHARD_SHIFT: u32 = 13;
+const SHARD_MASK: u64 = 7 << SHARD_SHIFT;
+const _: () = assert!(registry::SHARDS as u64 == (SHARD_MASK >> SHARD_SHIFT) + 1);
+/// The reference count: 28 bits, bounded (with a wide margin against concurrent increments) by REF_LIMIT.
 const REF_SHIFT: u32 = 16;
+const REF_BITS: u32 = 28;
 const REF_ONE: u64 = 1 << REF_SHIFT;
+const REF_LIMIT: u64 = 1 << (REF_BITS - 1);
+/// The registry slot code (`registry::UNREGISTERED` until the first pending poll; constant afterwards).
+const SLOT_SHIFT: u32 = REF_SHIFT + REF_BITS;
+const _: () = assert!(SLOT_SHIFT + registry::SLOT_BITS == 64);
+
+/// The reference count of state word `s`.
+#[inline]
+fn refs(s: u64) -> u64 {
+    (s >> REF_SHIFT) & ((1 << REF_BITS) - 1)
+}
 
 /// The task header (the C type `AetherTask` is opaque): state at 0, vtable at 8, join waker at 16.
 #[repr(C)]
@@ -191,7 +214,7 @@ pub(crate) fn in_main_task() -> bool {
 
 fn ref_inc(t: TaskRef) {
     let prev = t.state().fetch_add(REF_ONE, Ordering::Relaxed);
-    if prev >= u64::MAX / 2 {
+    if refs(prev) >= REF_LIMIT {
         crate::process::fatal("task reference count overflow");
     }
 }
@@ -200,7 +223,7 @@ fn ref_inc(t: TaskRef) {
 /// cancelled.
 fn ref_dec(t: TaskRef) {
     let prev = t.state().fetch_sub(REF_ONE, Ordering::AcqRel);
-    if prev >> REF_SHIFT != 1 {
+    if refs(prev) != 1 {
         return;
     }
     if prev & COMPLETE != 0 {
@@ -208,7 +231,8 @@ fn ref_dec(t: TaskRef) {
         unsafe { dealloc(t) };
     } else {
         // Nobody can wake or join it any more: it is idle (RUNNING and NOTIFIED hold references) and no
-        // other thread can reach it, so a plain store may take the notified reference back.
+        // other thread can change its state (the shutdown's registry walk leaves tasks without
+        // references alone), so a plain store may take the notified reference back.
         let next = prev | NOTIFIED | CANCELLED;
         t.state().store(next, Ordering::Release);
         sched::schedule(t, next, sched::Place::Lifo);
@@ -275,6 +299,13 @@ fn wake_by_val(t: TaskRef) {
 /// Marks the task complete with `outcome` (the caller holds RUNNING and the notified reference), wakes
 /// the joiner or drops an output nobody will read, and gives back the reference.
 fn complete(t: TaskRef, outcome: u64) {
+    // Leave the registry first: a registered task is never complete, so never freed. (The slot was
+    // recorded by an earlier holder of RUNNING, before the state transitions that handed it to us.)
+    let s = t.state().load(Ordering::Relaxed);
+    let slot = s >> SLOT_SHIFT;
+    if slot != registry::UNREGISTERED {
+        registry::remove(t, ((s & SHARD_MASK) >> SHARD_SHIFT) as usize, slot);
+    }
     // RUNNING is known set and COMPLETE/outcome known clear: one add flips all of them.
     let delta = (COMPLETE | (outcome << OUTCOME_SHIFT)).wrapping_sub(RUNNING);
     let prev = t.state().fetch_add(delta, Ordering::AcqRel);
@@ -364,6 +395,15 @@ pub(crate) unsafe fn run(t: TaskRef) -> bool {
 fn after_pending(t: TaskRef) -> bool {
     let st = t.state();
     let mut cur = st.load(Ordering::Acquire);
+    if cur >> SLOT_SHIFT == registry::UNREGISTERED {
+        cur = register(t);
+    }
+    if sched::is_shut_down() {
+        // Left pending during or after the shutdown (a worker's last poll, a blocking-pool task): it
+        // will never be polled again.
+        cancel(t);
+        return false;
+    }
     loop {
         if cur & CANCELLED != 0 {
             cancel(t);
@@ -371,7 +411,7 @@ fn after_pending(t: TaskRef) -> bool {
         }
         let next = if cur & NOTIFIED != 0 {
             cur & !RUNNING
-        } else if cur >> REF_SHIFT == 1 {
+        } else if refs(cur) == 1 {
             // Ours is the only reference: nothing can ever wake it. Cancel now, while we hold RUNNING.
             cancel(t);
             return false;
@@ -383,6 +423,89 @@ fn after_pending(t: TaskRef) -> bool {
             Err(actual) => cur = actual,
         }
     }
+}
+
+/// Registers task `t` at its first pending poll, before it can become idle (the caller holds RUNNING;
+/// only a RUNNING holder writes the registry fields, which are still zero). Returns the new state.
+#[cold]
+#[inline(never)]
+fn register(t: TaskRef) -> u64 {
+    let (shard, slot) = registry::insert(t);
+    let bits = ((shard as u64) << SHARD_SHIFT) | (slot << SLOT_SHIFT);
+    t.state().fetch_or(bits, Ordering::AcqRel) | bits
+}
+
+// --- Cancellation requests and shutdown -----------------------------------------------------------------
+
+/// What [`request_cancel`] did.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum CancelRequest {
+    /// Already complete: nothing changed.
+    Nothing,
+    /// The task was idle: it is now NOTIFIED and CANCELLED with a new notified reference, returned to
+    /// the caller with this state, who must queue it (or cancel it with [`cancel_notified`]).
+    Took(u64),
+    /// The task is queued: CANCELLED is set, whoever pops it cancels it.
+    Queued,
+    /// The task is being polled: CANCELLED is set, its poller cancels it after the poll.
+    Running,
+}
+
+/// Marks task `t` cancelled (JoinHandle::abort). The caller holds a reference, or holds the task's
+/// registry shard locked; a task without references is left alone (it is about to be queued for
+/// cancellation by whoever dropped its last reference, see `ref_dec`) and reported as Queued.
+fn request_cancel(t: TaskRef) -> CancelRequest {
+    let st = t.state();
+    let mut cur = st.load(Ordering::Acquire);
+    loop {
+        if cur & COMPLETE != 0 {
+            return CancelRequest::Nothing;
+        }
+        if refs(cur) == 0 {
+            return CancelRequest::Queued;
+        }
+        let (next, what) = if cur & RUNNING != 0 {
+            (cur | CANCELLED, CancelRequest::Running)
+        } else if cur & NOTIFIED != 0 {
+            (cur | CANCELLED, CancelRequest::Queued)
+        } else {
+            let next = (cur | CANCELLED | NOTIFIED) + REF_ONE;
+            (next, CancelRequest::Took(next))
+        };
+        if next == cur {
+            return what;
+        }
+        match st.compare_exchange_weak(cur, next, Ordering::AcqRel, Ordering::Acquire) {
+            Ok(_) => return what,
+            Err(actual) => cur = actual,
+        }
+    }
+}
+
+/// For the shutdown: requests the cancellation of every registered task (left pending by a poll and not
+/// completed). Idle ones are taken, each with a notified reference, and appended to `taken` for
+/// [`cancel_notified`]; returns how many are queued (or about to be) somewhere, for the caller to drain;
+/// tasks being polled (on the blocking pool) are cancelled by their poller after the poll.
+pub(crate) fn cancel_registered(taken: &mut Vec<TaskRef>) -> usize {
+    let mut queued = 0;
+    registry::for_each(|t| match request_cancel(t) {
+        CancelRequest::Took(_) => taken.push(t),
+        CancelRequest::Queued => queued += 1,
+        CancelRequest::Running | CancelRequest::Nothing => {}
+    });
+    queued
+}
+
+/// For the shutdown: cancels a task taken from a run queue (or from [`cancel_registered`]) without
+/// polling it, whether or not it was marked cancelled: its frame is dropped on this thread, the task
+/// completes as cancelled and its handle (if any) resolves to AETHER_JOIN_CANCELLED.
+///
+/// # Safety
+/// `t` must hold a notified reference (NOTIFIED set, not running), which this consumes.
+pub(crate) unsafe fn cancel_notified(t: TaskRef) {
+    let prev = t.state().fetch_sub(NOTIFIED - RUNNING, Ordering::Acquire);
+    debug_assert!(prev & NOTIFIED != 0 && prev & (RUNNING | COMPLETE) == 0);
+    cancel(t);
 }
 
 // --- Task waker -----------------------------------------------------------------------------------------
@@ -618,24 +741,8 @@ pub unsafe extern "C" fn aether_rt_join_poll(h: *mut AetherTask, cx: *mut Aether
 pub unsafe extern "C" fn aether_rt_join_abort(h: *mut AetherTask) {
     // SAFETY: guaranteed by the caller.
     let t = unsafe { TaskRef::from_ptr(h) };
-    let st = t.state();
-    let mut cur = st.load(Ordering::Acquire);
-    loop {
-        if cur & (COMPLETE | CANCELLED) != 0 {
-            return;
-        }
-        let idle = cur & (RUNNING | NOTIFIED) == 0;
-        // Queued or running: the worker sees CANCELLED before or after its poll. Idle: queue it.
-        let next = if idle { (cur | CANCELLED | NOTIFIED) + REF_ONE } else { cur | CANCELLED };
-        match st.compare_exchange_weak(cur, next, Ordering::AcqRel, Ordering::Acquire) {
-            Ok(_) => {
-                if idle {
-                    sched::schedule(t, next, sched::Place::Lifo);
-                }
-                return;
-            }
-            Err(actual) => cur = actual,
-        }
+    if let CancelRequest::Took(state) = request_cancel(t) {
+        sched::schedule(t, state, sched::Place::Lifo);
     }
 }
 

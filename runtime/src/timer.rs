@@ -319,6 +319,22 @@ fn timer_thread() {
     }
 }
 
+/// For the shutdown, once every task is cancelled: drops the task wakers of pending `wake_after`
+/// registrations (they would keep the blocks of cancelled tasks alive until they fire); other wakers
+/// stay registered.
+pub(crate) fn release_task_wakers() {
+    let released: Vec<AetherWaker> = {
+        let mut wheel = TIMER.wheel.lock();
+        let items = std::mem::take(&mut wheel.heap).into_vec();
+        let (tasks, others): (Vec<HeapItem>, Vec<HeapItem>) =
+            items.into_iter().partition(|i| std::ptr::eq(i.waker.vtable, &crate::task::TASK_WAKER_VTABLE));
+        wheel.heap = others.into();
+        tasks.into_iter().map(|i| i.waker).collect()
+    };
+    // Dropped outside the lock, as every waker.
+    drop(released);
+}
+
 /// Entries currently linked in the wheel.
 pub fn linked_entries() -> usize {
     TIMER.wheel.lock().linked

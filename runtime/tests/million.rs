@@ -1,6 +1,7 @@
 //! One million trivial tasks spawned from a task and joined: exactly one runtime allocation per spawned
 //! task (`aether_rt_alloc_count`), and, counting every heap allocation of the process with a counting
-//! global allocator, only a small amortised extra (queue blocks, the handles vector) on top of that.
+//! global allocator, only a small amortised extra (queue blocks, the handles vector) on top of that;
+//! afterwards every task is freed (the runtime's live-allocation count is back where it was).
 //! Its own test binary with one test, so nothing else allocates through the runtime meanwhile.
 
 mod futures;
@@ -64,6 +65,7 @@ impl Frame for Spawner {
 
 #[test]
 fn a_million_tasks_one_allocation_each() {
+    let live_allocs_before = aether_runtime::stats::live_allocs();
     let spawner = Spawner { handles: Vec::with_capacity(N), next: 0, counts: None };
     let (runtime_allocs, heap_allocs) = block_on(Join(spawn(spawner))).unwrap();
     assert_eq!(runtime_allocs, N as u64, "exactly one runtime allocation per spawned task");
@@ -77,4 +79,6 @@ fn a_million_tasks_one_allocation_each() {
             std::thread::sleep(std::time::Duration::from_millis(1));
         }
     }
+    assert_eq!(aether_runtime::stats::live_allocs(), live_allocs_before, "every task was freed");
+    assert_eq!(aether_runtime::stats::registered_tasks(), 0);
 }

@@ -2,7 +2,9 @@
 //! (this same executable with `AETHER_SCENARIO` set, and its own `AETHER_WORKERS`) so that exit status,
 //! stdout and stderr are checked exactly: main as a task on the workers, exit codes 0 and 101, panic
 //! messages naming 'main' or the worker, priorities and yield order on one worker, abort before the
-//! first poll, and the `AETHER_WORKERS` setting.
+//! first poll, the `AETHER_WORKERS` setting (invalid values: a warning and the default), and the
+//! shutdown when main returns: every task still pending has its frame dropped exactly once and is freed
+//! (no task, registry entry or runtime allocation left).
 //!
 //! A custom harness (`harness = false`): libtest would print to the child's stdout. Output follows
 //! libtest's format, filters by substring like it.
@@ -13,11 +15,13 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use aether_runtime::alloc::{aether_rt_alloc, aether_rt_dealloc};
 use aether_runtime::exec::aether_rt_main_async;
 use aether_runtime::io::aether_rt_stdout_write;
 use aether_runtime::process::aether_rt_exit;
+use aether_runtime::stats;
 use aether_runtime::task::*;
-use aether_runtime::waker::AetherContext;
+use aether_runtime::waker::{AetherContext, AetherWaker};
 use futures::*;
 
 const NOTE: &str = "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n";
@@ -36,6 +40,12 @@ fn aether_panic(msg: &str, file: &str, line: u32, col: u32) -> ! {
 
 /// Runs `main` as `async fn main` and exits with its status, after printing its output with `show`.
 fn run_main<F: Frame>(main: F, show: impl FnOnce(F::Output)) -> ! {
+    let code = main_async(main, show);
+    aether_rt_exit(code)
+}
+
+/// Runs `main` as `async fn main` and returns its status, after printing its output with `show`.
+fn main_async<F: Frame>(main: F, show: impl FnOnce(F::Output)) -> i32 {
     let args: Vec<std::ffi::CString> = std::env::args().map(|a| std::ffi::CString::new(a).unwrap()).collect();
     let argv: Vec<*const std::ffi::c_char> = args.iter().map(|a| a.as_ptr()).collect();
     let main = std::mem::ManuallyDrop::new(main);
@@ -52,7 +62,7 @@ fn run_main<F: Frame>(main: F, show: impl FnOnce(F::Output)) -> ! {
     if code == 0 {
         show(unsafe { out.assume_init() });
     }
-    aether_rt_exit(code)
+    code
 }
 
 // --- Scenarios (run in the child) -----------------------------------------------------------------------
@@ -256,6 +266,212 @@ fn workers() -> ! {
     )
 }
 
+// --- The shutdown: tasks still pending when main returns ----------------------------------------------
+
+/// Drops counted per kind of frame, and polls of the busy task.
+static DROPS: [AtomicUsize; 7] = [const { AtomicUsize::new(0) }; 7];
+const FOREVER: usize = 0;
+const SLEEPER: usize = 1;
+const CYCLE: usize = 2;
+const JOINER: usize = 3;
+const BUSY: usize = 4;
+const UNPOLLED: usize = 5;
+const PANICKY: usize = 6;
+static BUSY_POLLS: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts one drop of its kind; its frame's drop_frame is what runs it.
+struct DropCount(usize);
+
+impl Drop for DropCount {
+    fn drop(&mut self) {
+        DROPS[self.0].fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// A block from `aether_rt_alloc` owned by the frame, as compiled code's boxes are: a frame that is never
+/// dropped leaves it in `stats::live_allocs`.
+struct RtBox(*mut u8);
+
+unsafe impl Send for RtBox {}
+
+impl RtBox {
+    fn new() -> RtBox {
+        RtBox(aether_rt_alloc(40, 8))
+    }
+}
+
+impl Drop for RtBox {
+    fn drop(&mut self) {
+        unsafe { aether_rt_dealloc(self.0, 40, 8) }
+    }
+}
+
+/// Never completes: keeps a clone of its own waker, so the task is never unreachable (nothing but the
+/// shutdown could ever drop it), and never wakes it.
+#[repr(C)]
+struct Forever {
+    waker: AetherWaker,
+    _mem: RtBox,
+    _count: DropCount,
+}
+
+impl Forever {
+    fn new(kind: usize) -> Forever {
+        Forever { waker: AetherWaker::EMPTY, _mem: RtBox::new(), _count: DropCount(kind) }
+    }
+}
+
+impl Frame for Forever {
+    type Output = ();
+    fn poll(&mut self, cx: *mut AetherContext) -> Option<()> {
+        if self.waker.is_empty() {
+            self.waker = waker(cx).clone_ref();
+        }
+        None
+    }
+}
+
+/// Sleeps an hour (its timer entry holds its waker).
+#[repr(C)]
+struct HourSleep {
+    sleep: Sleep,
+    _mem: RtBox,
+    _count: DropCount,
+}
+
+impl Frame for HourSleep {
+    type Output = ();
+    fn poll(&mut self, cx: *mut AetherContext) -> Option<()> {
+        self.sleep.poll(cx)
+    }
+}
+
+/// Waits for a message on `rx` while holding the sender of the other half of the cycle.
+#[repr(C)]
+struct CycleHalf {
+    rx: Receiver<u64>,
+    _tx: Sender<u64>,
+    _mem: RtBox,
+    _count: DropCount,
+}
+
+impl Frame for CycleHalf {
+    type Output = u64;
+    fn poll(&mut self, cx: *mut AetherContext) -> Option<u64> {
+        self.rx.poll_recv(cx).map(|v| v.unwrap_or(0))
+    }
+}
+
+/// Awaits the handle of a task that never completes.
+#[repr(C)]
+struct Joiner {
+    handle: Handle<()>,
+    _mem: RtBox,
+    _count: DropCount,
+}
+
+impl Frame for Joiner {
+    type Output = ();
+    fn poll(&mut self, cx: *mut AetherContext) -> Option<()> {
+        self.handle.poll(cx).map(|_| ())
+    }
+}
+
+/// Always runnable: wakes itself at every poll (never idle).
+#[repr(C)]
+struct Busy {
+    _mem: RtBox,
+    _count: DropCount,
+}
+
+impl Frame for Busy {
+    type Output = ();
+    fn poll(&mut self, cx: *mut AetherContext) -> Option<()> {
+        BUSY_POLLS.fetch_add(1, Ordering::SeqCst);
+        unsafe { aether_runtime::waker::aether_rt_waker_wake_by_ref(waker(cx)) };
+        None
+    }
+}
+
+/// A frame whose drop panics (after counting).
+#[repr(C)]
+struct PanickyDrop(Forever);
+
+impl Drop for PanickyDrop {
+    fn drop(&mut self) {
+        panic!("drop of a pending task panicked");
+    }
+}
+
+impl Frame for PanickyDrop {
+    type Output = ();
+    fn poll(&mut self, cx: *mut AetherContext) -> Option<()> {
+        self.0.poll(cx)
+    }
+}
+
+/// Spawns tasks of every kind that will still be pending when main returns, waits until each has been
+/// polled once (all but the last, spawned right before returning), and returns. After
+/// aether_rt_main_async, prints the drop counts and what is left: every count must be 1 per task, and
+/// nothing left.
+fn shutdown_cancels_pending(with_panicky_drop: bool) -> ! {
+    let live_before = stats::live_allocs().expect("tests run with debug assertions");
+    const FOREVERS: usize = 100;
+    let mut started: Option<Vec<Handle<()>>> = None;
+    let code = main_async(
+        poll_fn(move |cx| {
+            if started.is_none() {
+                let mut hs: Vec<Handle<()>> = (0..FOREVERS).map(|_| spawn(Forever::new(FOREVER))).collect();
+                hs.push(spawn(HourSleep {
+                    sleep: Sleep::new(3_600_000_000_000),
+                    _mem: RtBox::new(),
+                    _count: DropCount(SLEEPER),
+                }));
+                let (tx_a, rx_a) = channel::<u64>(1);
+                let (tx_b, rx_b) = channel::<u64>(1);
+                drop(spawn(CycleHalf { rx: rx_a, _tx: tx_b, _mem: RtBox::new(), _count: DropCount(CYCLE) }));
+                drop(spawn(CycleHalf { rx: rx_b, _tx: tx_a, _mem: RtBox::new(), _count: DropCount(CYCLE) }));
+                let awaited = spawn(Forever::new(FOREVER));
+                hs.push(spawn(Joiner { handle: awaited, _mem: RtBox::new(), _count: DropCount(JOINER) }));
+                drop(spawn(Busy { _mem: RtBox::new(), _count: DropCount(BUSY) }));
+                if with_panicky_drop {
+                    drop(spawn(PanickyDrop(Forever::new(PANICKY))));
+                }
+                // Held until every task has been polled, then dropped: the tasks are detached.
+                started = Some(hs);
+            }
+            // Wait (yielding) until every task has been polled once and left pending, so is in the
+            // registry: the forevers, the sleeper, the cycle, the awaited forever and its joiner, the
+            // busy task, the panicky one, and main itself.
+            let expected = FOREVERS + 1 + 2 + 2 + 1 + usize::from(with_panicky_drop) + 1;
+            if stats::registered_tasks() < expected {
+                unsafe { aether_runtime::waker::aether_rt_waker_wake_by_ref(waker(cx)) };
+                return None;
+            }
+            // Detach everything, then spawn one last task that main's return may leave unpolled.
+            drop(started.take());
+            drop(spawn(Forever::new(UNPOLLED)));
+            Some(())
+        }),
+        |()| {},
+    );
+    let busy_polls = BUSY_POLLS.load(Ordering::SeqCst);
+    let d: Vec<usize> = DROPS.iter().map(|c| c.load(Ordering::SeqCst)).collect();
+    print(&format!(
+        "status {code}\nforever {} sleeper {} cycle {} joiner {} busy {} unpolled {} panicky {}\n",
+        d[FOREVER], d[SLEEPER], d[CYCLE], d[JOINER], d[BUSY], d[UNPOLLED], d[PANICKY]
+    ));
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    print(&format!("busy task polled after the shutdown: {}\n", BUSY_POLLS.load(Ordering::SeqCst) != busy_polls));
+    print(&format!(
+        "registered {} live tasks {:?} live runtime allocations {:+}\n",
+        stats::registered_tasks(),
+        stats::live_tasks(),
+        stats::live_allocs().unwrap() - live_before
+    ));
+    aether_rt_exit(code)
+}
+
 fn scenario(name: &str) -> ! {
     match name {
         "main_ok" => main_ok(),
@@ -266,6 +482,8 @@ fn scenario(name: &str) -> ! {
         "abort_before_first_poll" => abort_before_first_poll(),
         "workers" => workers(),
         "block_on_in_task" => block_on_in_task(),
+        "shutdown" => shutdown_cancels_pending(false),
+        "shutdown_panicky_drop" => shutdown_cancels_pending(true),
         _ => panic!("unknown scenario {name}"),
     }
 }
@@ -362,18 +580,88 @@ const CASES: &[Case] = &[
         check: |out| expect(out, Some(0), "workers 3\n"),
     },
     Case {
-        name: "an_invalid_aether_workers_is_reported",
+        name: "aether_workers_allows_surrounding_spaces",
+        scenario: "workers",
+        workers: Some(" 2 "),
+        check: |out| {
+            expect(out, Some(0), "workers 2\n");
+            assert_eq!(text(&out.stderr), "");
+        },
+    },
+    Case {
+        name: "a_non_numeric_aether_workers_is_reported_and_the_default_used",
         scenario: "workers",
         workers: Some("zero"),
+        check: |out| invalid_workers(out, "\"zero\""),
+    },
+    Case {
+        name: "aether_workers_0_is_reported_and_the_default_used",
+        scenario: "workers",
+        workers: Some("0"),
+        check: |out| invalid_workers(out, "\"0\""),
+    },
+    Case {
+        name: "aether_workers_above_4096_is_reported_and_the_default_used",
+        scenario: "workers",
+        workers: Some("5000"),
+        check: |out| invalid_workers(out, "\"5000\""),
+    },
+    Case {
+        name: "an_empty_aether_workers_is_reported_and_the_default_used",
+        scenario: "workers",
+        workers: Some(""),
+        check: |out| invalid_workers(out, "\"\""),
+    },
+    Case {
+        name: "shutdown_drops_every_pending_task_once_and_frees_it",
+        scenario: "shutdown",
+        workers: None,
         check: |out| {
-            assert_eq!(out.status.code(), None, "killed by SIGABRT");
-            assert_eq!(
-                text(&out.stderr),
-                "aether runtime error: AETHER_WORKERS must be an integer from 1 to 4096, not \"zero\"\n"
-            );
+            expect(out, Some(0), SHUTDOWN_REPORT);
+            assert_eq!(text(&out.stderr), "");
+        },
+    },
+    Case {
+        name: "shutdown_drops_every_pending_task_once_and_frees_it_on_one_worker",
+        scenario: "shutdown",
+        workers: Some("1"),
+        check: |out| {
+            expect(out, Some(0), SHUTDOWN_REPORT);
+            assert_eq!(text(&out.stderr), "");
+        },
+    },
+    Case {
+        name: "a_drop_panicking_during_the_shutdown_is_reported_and_the_rest_still_dropped",
+        scenario: "shutdown_panicky_drop",
+        workers: Some("2"),
+        check: |out| {
+            expect(out, Some(0), &SHUTDOWN_REPORT.replace("panicky 0", "panicky 1"));
+            let err = text(&out.stderr);
+            assert!(err.starts_with("thread 'main' panicked at "), "{err}");
+            assert!(err.contains(":\ndrop of a pending task panicked\n"), "{err}");
         },
     },
 ];
+
+/// What the shutdown scenario prints: main's status, drop counts (100 + 1 forever, the other kinds once
+/// each), nothing polled after main returned, nothing left.
+const SHUTDOWN_REPORT: &str = "status 0\nforever 101 sleeper 1 cycle 2 joiner 1 busy 1 unpolled 1 panicky 0\n\
+                               busy task polled after the shutdown: false\n\
+                               registered 0 live tasks Some(0) live runtime allocations +0\n";
+
+/// An invalid AETHER_WORKERS (shown as `shown`): a warning on stderr, and the default (the CPU count).
+fn invalid_workers(out: &Output, shown: &str) {
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    expect(out, Some(0), &format!("workers {cpus}\n"));
+    let threads = if cpus == 1 { "thread" } else { "threads" };
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "aether runtime warning: AETHER_WORKERS must be an integer from 1 to 4096, not {shown}; using the \
+             default of {cpus} worker {threads} (the number of CPUs)\n"
+        )
+    );
+}
 
 fn main() {
     if let Ok(name) = std::env::var("AETHER_SCENARIO") {
