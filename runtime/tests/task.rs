@@ -126,6 +126,62 @@ fn a_panicking_task_yields_join_error_and_the_runtime_goes_on() {
     assert_eq!(block_on(Join(spawn(Ready(Some(5))))), Ok(5));
 }
 
+#[test]
+fn a_panic_on_a_later_poll_is_a_join_error_after_the_frame_was_cleaned_up() {
+    let _g = serial();
+    let c = counter();
+    let keep = Counted(c.clone());
+    let mut polls = 0;
+    let h = spawn(poll_fn(move |cx| -> Option<u8> {
+        let _ = &keep;
+        polls += 1;
+        if polls < 3 {
+            // Pending, woken from another thread.
+            let w = waker(cx).clone_ref();
+            std::thread::spawn(move || w.wake());
+            return None;
+        }
+        panic!("third poll fails on purpose");
+    }));
+    let d = c.clone();
+    let mut h = Some(h);
+    // The joiner sees the frame's cleanups done when the handle resolves.
+    let result = block_on(poll_fn(move |cx| {
+        let r = h.as_mut().unwrap().poll(cx)?;
+        Some((r, d.load(Ordering::SeqCst)))
+    }));
+    assert_eq!(result, (Err(JOIN_PANICKED), 1));
+    assert_eq!(block_on(Join(spawn(Ready(Some(9u8))))), Ok(9), "the workers survive");
+}
+
+#[test]
+fn a_panic_in_drop_frame_while_aborting_is_a_join_error() {
+    let _g = serial();
+    struct PanicOnDrop(Arc<AtomicUsize>);
+    impl Drop for PanicOnDrop {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            panic!("drop_frame fails on purpose");
+        }
+    }
+    #[repr(C)]
+    struct SleepThenPanicOnDrop(Sleep, Arc<AtomicUsize>, PanicOnDrop);
+    impl Frame for SleepThenPanicOnDrop {
+        type Output = ();
+        fn poll(&mut self, cx: *mut AetherContext) -> Option<()> {
+            self.1.fetch_add(1, Ordering::SeqCst);
+            self.0.poll(cx)
+        }
+    }
+    let (polls, drops) = (counter(), counter());
+    let h = spawn(SleepThenPanicOnDrop(Sleep::new(60_000_000_000), polls.clone(), PanicOnDrop(drops.clone())));
+    wait_until("first poll", || polls.load(Ordering::SeqCst) == 1);
+    h.abort();
+    assert_eq!(block_on(Join(h)), Err(JOIN_PANICKED));
+    assert_eq!(drops.load(Ordering::SeqCst), 1);
+    assert_eq!(aether_runtime::stats::timer_entries(), 0, "the sleep's entry was cancelled before the panic");
+}
+
 /// A frame that sleeps for a long time, counting its polls and its drop.
 #[repr(C)]
 struct LongSleep {
