@@ -51,6 +51,9 @@ pub struct CodegenCx<'ctx, 'a> {
     pub(crate) triple: String,
     /// Whether integer intrinsics (`abs`, `pow`) panic on overflow.
     pub(crate) overflow_checks: bool,
+    pub(crate) needs_drop: aether_middle::needs_drop::NeedsDrop<'a>,
+    /// Drop glue made so far, by type (see `drop_glue.rs`).
+    pub(crate) glue: HashMap<Ty, FunctionValue<'ctx>>,
 }
 
 /// The LLVM symbol of an internal function: unique per crate path, and never clashing with C
@@ -98,6 +101,8 @@ impl<'ctx, 'a> CodegenCx<'ctx, 'a> {
             debug,
             triple: triple.to_string(),
             overflow_checks: false,
+            needs_drop: aether_middle::needs_drop::NeedsDrop::new(krate),
+            glue: HashMap::new(),
         }
     }
 

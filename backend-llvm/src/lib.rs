@@ -10,6 +10,7 @@
 mod abi;
 pub mod codegen;
 mod debuginfo;
+mod drop_glue;
 mod intrinsic;
 pub mod layout;
 pub mod link;

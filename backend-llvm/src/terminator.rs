@@ -14,10 +14,8 @@
 //! cannot unwind"): in them, `Continue` means a landing pad that calls `aether_rt_abort`, and
 //! `UnwindResume` aborts the same way.
 //!
-//! `Drop`: no type of the language has a destructor yet (there are no `Drop` impls and no
-//! owning pointer types; every ADT is plain data), so after drop elaboration every `Drop` is a
-//! no-op and becomes a branch to its target. When types with drop glue arrive, this is where a
-//! call to the per-type `drop_in_place::<T>` glue goes, with the same unwind handling as a call.
+//! `Drop`: a call of the type's drop glue (`drop_glue.rs`) with the place's address, an `invoke`
+//! when the drop may unwind into a cleanup block; a branch for types without glue.
 
 use aether_frontend::span::Span;
 use aether_middle::mir::*;
@@ -148,9 +146,14 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
                 }
                 self.finish_call(*target)?;
             }
-            TerminatorKind::Drop { place, target, .. } => {
-                // See the module documentation: no type has drop glue yet.
-                let _ = self.place_ty(place);
+            TerminatorKind::Drop { place, target, unwind } => {
+                let ty = self.place_ty(place);
+                if self.cg.needs_drop.needs_drop(ty) {
+                    let pr = self.place(place)?;
+                    let glue = self.cg.drop_glue(ty)?;
+                    let u = self.unwind_target(*unwind);
+                    self.call(glue, &[pr.ptr.into()], u)?;
+                }
                 self.b().build_unconditional_branch(self.blocks[target.index()])?;
             }
         }

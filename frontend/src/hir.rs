@@ -61,6 +61,8 @@ pub struct Crate {
     pub impls: Vec<ImplDef>,
     /// The standard library's traits the compiler relies on (operators, `Copy`, `Drop`, ..).
     pub lang: LangTraits,
+    /// After monomorphization: the `Drop::drop` instance of each type with a `Drop` impl.
+    pub drop_impls: std::collections::HashMap<Ty, FnId>,
     /// `fn main`, when the crate has one.
     pub entry: Option<FnId>,
     /// The `#[test]` functions, in source order.

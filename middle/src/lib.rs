@@ -2,10 +2,12 @@
 
 pub mod bitset;
 pub mod dataflow;
+pub mod drop_elab;
 pub mod liveness;
 pub mod mir;
 pub mod mir_build;
 pub mod monomorphize;
+pub mod needs_drop;
 pub mod pretty;
 pub mod storage;
 pub mod storage_conflicts;

@@ -7,7 +7,8 @@
 //! substituted and its associated types normalized; each call of a generic function becomes a
 //! call of an instance, a new `FnDef` appended to `krate.fns` and deduplicated by
 //! `(function, arguments)`; each call of a trait method is resolved to the impl's method (or the
-//! trait's default body) for the concrete `Self`. Generic functions themselves keep no body
+//! trait's default body) for the concrete `Self`, and every type with a `Drop` impl that the
+//! code holds gets its `drop` instance recorded in `krate.drop_impls`. Generic functions keep no body
 //! afterwards, so later stages only ever see instances. Relies on type checking having proved
 //! every trait obligation, so selection on concrete types finds exactly one impl.
 
@@ -23,7 +24,13 @@ pub struct MonoError(pub String);
 
 /// Instantiates every generic function the program reaches; see the module documentation.
 pub fn monomorphize(krate: &mut hir::Crate) -> Result<(), MonoError> {
-    let mut m = Mono { instances: HashMap::new(), queue: Vec::new(), done: HashSet::new(), lib_queue: Vec::new() };
+    let mut m = Mono {
+        instances: HashMap::new(),
+        queue: Vec::new(),
+        done: HashSet::new(),
+        lib_queue: Vec::new(),
+        drop_seen: HashSet::new(),
+    };
     let roots: Vec<FnId> = (0..krate.fns.len())
         .map(|i| FnId(i as u32))
         .filter(|&f| krate.fn_def(f).generics.is_empty() && krate.fn_def(f).body.is_some() && !krate.fn_def(f).lib)
@@ -68,6 +75,8 @@ struct Mono {
     done: HashSet<FnId>,
     /// Non-generic library functions reached but not yet rewritten.
     lib_queue: Vec<FnId>,
+    /// Types whose drop impls are registered.
+    drop_seen: HashSet<Ty>,
 }
 
 impl Mono {
@@ -79,6 +88,7 @@ impl Mono {
     ) -> Result<hir::Body, MonoError> {
         for l in &mut body.locals {
             l.ty = concrete(krate, l.ty, substs);
+            self.register_drop(krate, l.ty)?;
         }
         self.expr(krate, &mut body.value, substs)?;
         Ok(body)
@@ -86,6 +96,7 @@ impl Mono {
 
     fn expr(&mut self, krate: &mut hir::Crate, e: &mut hir::Expr, substs: &[Ty]) -> Result<(), MonoError> {
         e.ty = concrete(krate, e.ty, substs);
+        self.register_drop(krate, e.ty)?;
         match &mut e.kind {
             ExprKind::Call { callee, substs: call_substs, .. } => {
                 let cs: Vec<Ty> = call_substs.iter().map(|t| concrete(krate, *t, substs)).collect();
@@ -115,6 +126,41 @@ impl Mono {
             }
         });
         result
+    }
+
+    /// Makes sure every type with a `Drop` impl that a value of `t` contains has its `drop`
+    /// instance in `krate.drop_impls` (drop glue calls them).
+    fn register_drop(&mut self, krate: &mut hir::Crate, t: Ty) -> Result<(), MonoError> {
+        if !self.drop_seen.insert(t) {
+            return Ok(());
+        }
+        match krate.tys.kind(t).clone() {
+            TyKind::Tuple(ts) => ts.into_iter().try_for_each(|x| self.register_drop(krate, x)),
+            TyKind::Array(e, _) => self.register_drop(krate, e),
+            TyKind::Adt(id, args) => {
+                if let Some(drop_trait) = krate.lang.drop {
+                    let tables = TraitTables { traits: &krate.traits, impls: &krate.impls, tys: &krate.tys };
+                    if let Selection::Impl(imp, impl_substs) =
+                        tables.select(&TraitRef { trait_id: drop_trait, args: vec![t] }, &[])
+                    {
+                        let m = krate
+                            .impl_def(imp)
+                            .method("drop")
+                            .ok_or_else(|| MonoError("`Drop` impl without `drop`".into()))?;
+                        let inst = self.instance(krate, m, impl_substs);
+                        krate.drop_impls.insert(t, inst);
+                    }
+                }
+                let fields: Vec<Ty> =
+                    krate.adt(id).variants.iter().flat_map(|v| v.fields.iter().map(|f| f.ty)).collect();
+                for f in fields {
+                    let ft = krate.tys.subst(f, &args);
+                    self.register_drop(krate, ft)?;
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
     }
 
     /// The function to call for `f` with `substs`: `f` itself when not generic, else its

@@ -43,6 +43,7 @@ impl TestCrate {
                 traits: Vec::new(),
                 impls: Vec::new(),
                 lang: Default::default(),
+                drop_impls: Default::default(),
                 entry: None,
                 tests: Vec::new(),
                 tys,

@@ -198,7 +198,8 @@ pub fn check_crate(
     sources: &mut crate::span::SourceMap,
     sink: &mut DiagnosticSink,
 ) -> hir::Crate {
-    let std_ast = crate::std_lib::load(sources, sink);
+    let mut std_ast = crate::std_lib::load(sources, sink);
+    crate::derive::expand(&mut std_ast, sources, sink);
     let (tys, common) = TyInterner::new();
     let mut cx = Cx {
         tys,
@@ -276,6 +277,7 @@ pub fn check_crate(
         traits: cx.traits,
         impls: cx.impls,
         lang: cx.lang,
+        drop_impls: Default::default(),
         entry,
         tests: cx.tests,
         tys: cx.tys,

@@ -185,6 +185,9 @@ impl Builder<'_> {
                 // The value is evaluated before the place, as in Rust.
                 let v = self.as_operand(value);
                 let p = self.as_place(place);
+                // The old value is dropped after the new one is computed (drop elaboration
+                // removes the drop where the place is not initialized).
+                self.drop_place(p.clone(), place.ty, span);
                 self.assign(p, Rvalue::Use(v), span);
                 self.assign(dest, Rvalue::Use(self.unit_const()), span);
             }

@@ -18,6 +18,7 @@ use aether_frontend::span::Span;
 use aether_frontend::ty::{CommonTypes, Mutability as TyMut, Ty, TyInterner, TyKind};
 
 use crate::mir::*;
+use crate::needs_drop::NeedsDrop;
 
 /// Options that change the MIR produced.
 #[derive(Clone, Copy, Debug)]
@@ -29,8 +30,9 @@ pub struct BuildOptions {
 /// Builds the MIR of every function of the crate. Interns the few types MIR needs that the
 /// program does not spell (pointers to statics, message buffers).
 pub fn build_program(krate: &mut hir::Crate, opts: BuildOptions) -> Program {
+    let krate: &hir::Crate = krate;
     let hir::Crate { fns, adts, statics, tys, common, .. } = krate;
-    let view = HirView { fns, adts, statics, common: *common };
+    let view = HirView { fns, adts, statics, common: *common, needs_drop: NeedsDrop::new(krate) };
     let bodies = fns
         .iter()
         .enumerate()
@@ -45,6 +47,7 @@ struct HirView<'a> {
     adts: &'a [hir::AdtDef],
     statics: &'a [hir::StaticDef],
     common: CommonTypes,
+    needs_drop: NeedsDrop<'a>,
 }
 
 impl HirView<'_> {
@@ -73,7 +76,7 @@ struct LoopScope {
 
 struct Builder<'a> {
     hir: &'a HirView<'a>,
-    tys: &'a mut TyInterner,
+    tys: &'a TyInterner,
     /// The HIR body being lowered.
     hbody: &'a hir::Body,
     opts: BuildOptions,
@@ -103,7 +106,7 @@ impl<'a> Builder<'a> {
 
     fn new(
         hir: &'a HirView<'a>,
-        tys: &'a mut TyInterner,
+        tys: &'a TyInterner,
         fn_id: hir::FnId,
         f: &hir::FnDef,
         b: &'a hir::Body,
@@ -144,8 +147,15 @@ impl<'a> Builder<'a> {
         self.end_statement(0, span);
         self.end_scope_storage(0);
         self.goto(self.return_block, span);
-        self.set_terminator(self.return_block, TerminatorKind::Return, span);
+        // The function owns its arguments: drop them on the way out, last first.
+        self.cur = Some(self.return_block);
+        for a in (1..=self.body.arg_count).rev() {
+            let ty = self.body.locals[a].ty;
+            self.drop_place(Place::local(Local(a as u32)), ty, span);
+        }
+        self.terminate(TerminatorKind::Return, span);
         self.remove_unreachable_blocks();
+        crate::drop_elab::elaborate_drops(&mut self.body, &self.hir.needs_drop, self.hir.common.bool);
         self.body
     }
 
@@ -214,19 +224,38 @@ impl<'a> Builder<'a> {
         self.local_map[id.index()].expect("HIR locals are declared before use")
     }
 
-    /// Ends the storage of the temporaries created since `depth` (a statement's start).
+    /// Drops `place` (of type `ty`) here if its type has drop glue. Whether it still holds a
+    /// value (it may have been moved out) is for drop elaboration to decide.
+    fn drop_place(&mut self, place: Place, ty: Ty, span: Span) {
+        if self.cur.is_none() || !self.hir.needs_drop.needs_drop(ty) {
+            return;
+        }
+        let next = self.new_block();
+        self.terminate(TerminatorKind::Drop { place, target: next, unwind: UnwindAction::Continue }, span);
+        self.cur = Some(next);
+    }
+
+    /// Drops local `l` and ends its storage.
+    fn kill_local(&mut self, l: Local, span: Span) {
+        let ty = self.body.locals[l.index()].ty;
+        self.drop_place(Place::local(l), ty, span);
+        self.push(StatementKind::StorageDead(l), span);
+    }
+
+    /// Drops and ends the storage of the temporaries created since `depth` (a statement's start).
     fn end_statement(&mut self, depth: usize, span: Span) {
         for t in self.temps.split_off(depth).into_iter().rev() {
-            self.push(StatementKind::StorageDead(t), span);
+            self.kill_local(t, span);
         }
     }
 
-    /// Emits `StorageDead` for every local of scopes at depth >= `depth` (innermost first),
-    /// without closing the scopes: used on the paths that leave them early.
+    /// Drops and ends the storage of every local of scopes at depth >= `depth` (innermost
+    /// first, each scope's locals in reverse declaration order), without closing the scopes:
+    /// also used on the paths that leave them early.
     fn end_scope_storage(&mut self, depth: usize) {
         let dead: Vec<Local> = self.scopes[depth..].iter().rev().flat_map(|s| s.iter().rev().copied()).collect();
         for l in dead {
-            self.push(StatementKind::StorageDead(l), Span::default());
+            self.kill_local(l, Span::default());
         }
     }
 
@@ -250,7 +279,7 @@ impl<'a> Builder<'a> {
     /// depth >= `scope_depth`, on this path only (the lowering of what follows still sees them).
     fn end_temps_and_scopes(&mut self, temp_depth: usize, scope_depth: usize, span: Span) {
         for t in self.temps[temp_depth..].to_vec().into_iter().rev() {
-            self.push(StatementKind::StorageDead(t), span);
+            self.kill_local(t, span);
         }
         self.end_scope_storage(scope_depth);
     }
