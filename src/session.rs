@@ -142,14 +142,16 @@ impl Session {
         ast
     }
 
-    /// Parses and checks the program; on errors, renders them and returns `None`.
-    fn front(
-        &self,
-        sources: &mut SourceMap,
-    ) -> Option<(aether_frontend::ast::SourceFile, aether_frontend::hir::Crate)> {
-        let ast = self.parse(sources)?;
+    /// Parses, expands `#[derive(..)]` and checks the program; on errors, renders them and
+    /// returns `None`. With `--emit=ast`, also returns the dump of the tree as parsed (before
+    /// expansion, as `--emit=ast` alone prints it).
+    fn front(&self, sources: &mut SourceMap) -> Option<(Option<String>, aether_frontend::hir::Crate)> {
+        let mut ast = self.parse(sources)?;
+        let dump = self.emit.contains(&EmitKind::Ast).then(|| aether_frontend::ast_pretty::print_ast(&ast, sources));
         let mut sink = DiagnosticSink::new();
+        let expansions = aether_frontend::derive::expand(&mut ast, sources, &mut sink);
         let krate = aether_frontend::typeck::check_crate(&ast, sources, &mut sink);
+        expansions.annotate(&mut sink.diagnostics);
         if krate.entry.is_none() && !self.backend.test_harness && !sink.has_errors() {
             sink.push(
                 Diagnostic::error("E0601", "`main` function not found in crate", ast.span.shrink_to_lo(), "")
@@ -162,7 +164,7 @@ impl Session {
         if sink.has_errors() {
             return None;
         }
-        Some((ast, krate))
+        Some((dump, krate))
     }
 
     fn check(self) -> ExitCode {
@@ -191,9 +193,9 @@ impl Session {
             self.write_output(EmitKind::Ast, aether_frontend::ast_pretty::print_ast(&ast, &sources).as_bytes())?;
             return Ok(None);
         }
-        let (ast, mut krate) = self.front(&mut sources).ok_or_else(failed)?;
-        if self.emit.contains(&EmitKind::Ast) {
-            self.write_output(EmitKind::Ast, aether_frontend::ast_pretty::print_ast(&ast, &sources).as_bytes())?;
+        let (dump, mut krate) = self.front(&mut sources).ok_or_else(failed)?;
+        if let Some(dump) = dump {
+            self.write_output(EmitKind::Ast, dump.as_bytes())?;
         }
         let overflow_checks = self.backend.overflow_checks;
         if let Err(e) = aether_middle::monomorphize::monomorphize(&mut krate) {

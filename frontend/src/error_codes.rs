@@ -1057,6 +1057,19 @@ Erroneous example:
 Use a trait with an associated type instead.",
     ),
     (
+        "E0665",
+        "`#[derive(Default)]` is used on an enum that does not say which variant is the default: \
+exactly one unit variant must carry `#[default]` (also reported when several do, or when the marked \
+variant has fields).
+
+Erroneous example:
+
+    #[derive(Default)]
+    enum Mode { Fast, Safe }
+
+Mark the default variant: `enum Mode { Fast, #[default] Safe }`, or implement `Default` by hand.",
+    ),
+    (
         "E0689",
         "A method is called on a number literal whose type is not decided yet, so the method cannot be chosen.
 
@@ -1075,6 +1088,17 @@ Erroneous example:
     'a: { continue 'a; }
 
 Use `break 'a` to leave the block.",
+    ),
+    (
+        "E0774",
+        "`#[derive(..)]` is applied to an item that is not a `struct` or an `enum`.
+
+Erroneous example:
+
+    #[derive(Clone)]
+    fn f() {}
+
+Derive on the type instead, or implement the trait by hand.",
     ),
     (
         "E0782",
@@ -1157,6 +1181,19 @@ Erroneous example:
     match n { 1 + 1 => {} _ => {} }
 
 Compute the value in a `const` and use its name in the pattern.",
+    ),
+    (
+        "E9009",
+        "`#[derive(..)]` names a trait that cannot be derived. AetherLang has no user-defined derive \
+macros: the derivable traits are `Debug`, `Clone`, `Copy`, `PartialEq`, `Eq`, `PartialOrd`, `Ord`, \
+`Hash` and `Default` (rustc reports this as \"cannot find derive macro\").
+
+Erroneous example:
+
+    #[derive(Serialize)]
+    struct P { x: i32 }
+
+Remove the name from the list and implement the trait by hand.",
     ),
     (
         "W0001",

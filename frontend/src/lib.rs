@@ -2,6 +2,7 @@
 
 pub mod ast;
 pub mod ast_pretty;
+pub mod derive;
 pub mod diagnostics;
 pub mod error_codes;
 pub mod format_string;
