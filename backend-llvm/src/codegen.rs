@@ -61,7 +61,7 @@ pub struct CodegenCx<'ctx, 'a> {
 pub fn symbol_name(f: &hir::FnDef) -> String {
     match f.linkage {
         HirLinkage::Internal => mangle(&f.path),
-        HirLinkage::ExportC | HirLinkage::ImportC => f.name.clone(),
+        HirLinkage::ExportC | HirLinkage::ImportC | HirLinkage::Intrinsic(_) => f.name.clone(),
     }
 }
 
@@ -111,13 +111,13 @@ impl<'ctx, 'a> CodegenCx<'ctx, 'a> {
     pub fn codegen_program(&mut self, test_harness: bool) -> Result<(), BackendError> {
         self.define_statics()?;
         for (i, f) in self.krate.fns.iter().enumerate() {
-            // Generic functions and unused library functions have no code.
-            if !f.generics.is_empty() || (f.lib && f.body.is_none()) {
+            // Generic functions, unused library functions and intrinsics have no code.
+            if !f.generics.is_empty() || (f.lib && f.body.is_none()) || matches!(f.linkage, HirLinkage::Intrinsic(_)) {
                 self.fns.push(None);
                 continue;
             }
             let fv = match f.linkage {
-                HirLinkage::Internal => {
+                HirLinkage::Internal | HirLinkage::Intrinsic(_) => {
                     let ty = self.fn_type(&f.params, f.ret);
                     self.module.add_function(&symbol_name(f), ty, Some(Linkage::Internal))
                 }
@@ -147,7 +147,7 @@ impl<'ctx, 'a> CodegenCx<'ctx, 'a> {
                 // A C function cannot unwind into us (Rust's `extern "C"` is `nounwind` too);
                 // exports catch unwinding at their boundary (see `terminator.rs`).
                 HirLinkage::ImportC | HirLinkage::ExportC => self.add_fn_attr(fv, "nounwind", 0),
-                HirLinkage::Internal => {}
+                HirLinkage::Internal | HirLinkage::Intrinsic(_) => {}
             }
             if f.body.is_some() {
                 // Panics unwind through every compiled frame: always emit unwind tables

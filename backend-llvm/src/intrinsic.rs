@@ -45,6 +45,7 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
         unwind: UnwindTarget,
     ) -> Result<(), BackendError> {
         match i {
+            mir::Intrinsic::Mem(which, t) => return self.mem_intrinsic(which, t, args, destination, unwind),
             mir::Intrinsic::StrEq => {
                 let v = self.str_eq(&args[0], &args[1])?;
                 return self.store_result(destination, v.into());
@@ -140,7 +141,11 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
                 };
                 (rf, a)
             }
-            mir::Intrinsic::Panic | mir::Intrinsic::PanicBuf | mir::Intrinsic::StrEq | mir::Intrinsic::Hir(_) => {
+            mir::Intrinsic::Panic
+            | mir::Intrinsic::PanicBuf
+            | mir::Intrinsic::StrEq
+            | mir::Intrinsic::Hir(_)
+            | mir::Intrinsic::Mem(..) => {
                 unreachable!("handled above")
             }
         };

@@ -15,6 +15,7 @@ mod intrinsic;
 pub mod layout;
 pub mod link;
 mod math;
+mod mem_intrinsic;
 pub mod pipeline;
 mod place;
 pub mod runtime_fn;

@@ -192,6 +192,10 @@ pub struct LangTraits {
     pub fn_once: Option<TraitId>,
     pub fn_mut: Option<TraitId>,
     pub fn_: Option<TraitId>,
+    pub deref: Option<TraitId>,
+    pub deref_mut: Option<TraitId>,
+    pub index: Option<TraitId>,
+    pub index_mut: Option<TraitId>,
     /// `Add`, `Sub`, .. by operator (`BinOp as usize` for the arithmetic and bit operators).
     pub ops: Vec<(BinOp, TraitId)>,
 }
@@ -305,6 +309,68 @@ pub enum Linkage {
     ExportC,
     /// Declared in an `extern "C"` block: defined elsewhere, C convention.
     ImportC,
+    /// Declared in the standard library's `extern "rust-intrinsic"` block: the compiler
+    /// implements each call inline.
+    Intrinsic(MemIntrinsic),
+}
+
+/// The memory and pointer intrinsics the standard library is written on. The generic ones act
+/// on their type argument `T`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MemIntrinsic {
+    /// `size_of<T>() -> usize`, `align_of<T>() -> usize`
+    SizeOf,
+    AlignOf,
+    /// `alloc(size, align) -> *mut u8` (aborts when out of memory), `alloc_zeroed`,
+    /// `realloc(p, old_size, align, new_size) -> *mut u8`, `dealloc(p, size, align)`.
+    Alloc,
+    AllocZeroed,
+    Realloc,
+    Dealloc,
+    /// `ptr_read<T>(p: *const T) -> T`, `ptr_write<T>(p: *mut T, v: T)`.
+    PtrRead,
+    PtrWrite,
+    /// `ptr_add<T>(p: *mut T, n: usize) -> *mut T` (elements, not bytes).
+    PtrAdd,
+    /// `copy<T>(src: *const T, dst: *mut T, n: usize)`: `memmove` of `n` elements.
+    Copy,
+    /// `drop_in_place<T>(p: *mut T)`: runs `T`'s drop glue.
+    DropInPlace,
+    /// `forget<T>(v: T)`: consumes `v` without dropping it.
+    Forget,
+    /// `slice_from_raw_parts<T>(p: *const T, len) -> &[T]`, and the `&mut` one.
+    SliceFromRawParts,
+    SliceFromRawPartsMut,
+    /// `str_from_raw_parts(p: *const u8, len) -> &str` (the bytes must be UTF-8).
+    StrFromRawParts,
+    /// `slice_as_ptr<T>(s: &[T]) -> *const T`, `str_as_ptr(s: &str) -> *const u8`.
+    SliceAsPtr,
+    StrAsPtr,
+}
+
+impl MemIntrinsic {
+    pub fn from_name(name: &str) -> Option<MemIntrinsic> {
+        Some(match name {
+            "size_of" => MemIntrinsic::SizeOf,
+            "align_of" => MemIntrinsic::AlignOf,
+            "alloc" => MemIntrinsic::Alloc,
+            "alloc_zeroed" => MemIntrinsic::AllocZeroed,
+            "realloc" => MemIntrinsic::Realloc,
+            "dealloc" => MemIntrinsic::Dealloc,
+            "ptr_read" => MemIntrinsic::PtrRead,
+            "ptr_write" => MemIntrinsic::PtrWrite,
+            "ptr_add" => MemIntrinsic::PtrAdd,
+            "copy" => MemIntrinsic::Copy,
+            "drop_in_place" => MemIntrinsic::DropInPlace,
+            "forget" => MemIntrinsic::Forget,
+            "slice_from_raw_parts" => MemIntrinsic::SliceFromRawParts,
+            "slice_from_raw_parts_mut" => MemIntrinsic::SliceFromRawPartsMut,
+            "str_from_raw_parts" => MemIntrinsic::StrFromRawParts,
+            "slice_as_ptr" => MemIntrinsic::SliceAsPtr,
+            "str_as_ptr" => MemIntrinsic::StrAsPtr,
+            _ => return None,
+        })
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -515,6 +581,8 @@ pub enum ExprKind {
 pub enum Stream {
     Stdout,
     Stderr,
+    /// Appends to the buffer a local points to (`*mut String`: `format!`, `write!`).
+    Buf(LocalId),
 }
 
 #[derive(Clone, Debug)]

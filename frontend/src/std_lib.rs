@@ -1,6 +1,6 @@
 //! The standard library's AetherLang source, embedded in the compiler.
 //!
-//! `std/lib.ae` holds the library; the impls of the marker and comparison traits for the
+//! `std/lib.ae` holds the core library, `std/alloc.ae` the heap types; the impls of the marker and comparison traits for the
 //! primitive types are the same text for each type, so they are generated here and appended.
 //! [`load`] adds the whole source to the program's source map (as `<std>/lib.ae`, so that
 //! diagnostics can point into it) and parses it.
@@ -11,12 +11,14 @@ use crate::parse::parse_file;
 use crate::span::SourceMap;
 
 const LIB: &str = include_str!("../std/lib.ae");
+const ALLOC: &str = include_str!("../std/alloc.ae");
 
 const INTS: [&str; 12] = ["i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize"];
 
 /// The library's full source text.
 pub fn source() -> String {
     let mut s = String::from(LIB);
+    s.push_str(ALLOC);
     s.push_str("\n// Generated impls for the primitive types.\n");
     s.push_str("mod primitive_impls {\n    use super::prelude::*;\n    use super::fmt::{Display, Debug};\n");
     let scalars = INTS.iter().copied().chain(["f32", "f64", "bool", "char"]);
@@ -36,13 +38,17 @@ pub fn source() -> String {
     }
     // Arithmetic operator traits, so that generic code can add `T: Add<Output = T>`.
     for t in INTS.iter().copied().chain(["f32", "f64"]) {
-        for (tr, m, op) in [("Add", "add", "+"), ("Sub", "sub", "-"), ("Mul", "mul", "*"), ("Div", "div", "/"), ("Rem", "rem", "%")] {
+        for (tr, m, op) in
+            [("Add", "add", "+"), ("Sub", "sub", "-"), ("Mul", "mul", "*"), ("Div", "div", "/"), ("Rem", "rem", "%")]
+        {
             s.push_str(&format!(
                 "    impl super::ops::{tr} for {t} {{ type Output = {t}; fn {m}(self, o: {t}) -> {t} {{ self {op} o }} }}\n"
             ));
         }
         if !t.starts_with('u') {
-            s.push_str(&format!("    impl super::ops::Neg for {t} {{ type Output = {t}; fn neg(self) -> {t} {{ -self }} }}\n"));
+            s.push_str(&format!(
+                "    impl super::ops::Neg for {t} {{ type Output = {t}; fn neg(self) -> {t} {{ -self }} }}\n"
+            ));
         }
     }
     s.push_str(

@@ -9,7 +9,7 @@
 //! goals about its parameters. Relies on impls having been checked for overlap, so that a goal
 //! without inference variables has at most one matching impl.
 
-use crate::hir::{ImplDef, ImplId, Predicate, TraitDef, TraitRef};
+use crate::hir::{Crate, ImplDef, ImplId, LangTraits, Predicate, TraitDef, TraitRef};
 use crate::ty::{InferTy, Ty, TyInterner, TyKind};
 
 /// The tables selection reads.
@@ -18,6 +18,8 @@ pub struct TraitTables<'a> {
     pub traits: &'a [TraitDef],
     pub impls: &'a [ImplDef],
     pub tys: &'a TyInterner,
+    /// For the impls the language provides itself (`Copy`/`Clone` of tuples and arrays).
+    pub lang: &'a LangTraits,
 }
 
 /// The answer to a trait goal.
@@ -27,6 +29,9 @@ pub enum Selection {
     Impl(ImplId, Vec<Ty>),
     /// A bound of the parameter environment (the goal is about a generic parameter).
     Param,
+    /// Built into the language: `Copy` and `Clone` of tuples and arrays whose elements are
+    /// `Copy` (cloning is a copy).
+    Builtin,
     /// More than one impl could apply until inference variables are known.
     Ambiguous,
     /// Nothing implements it.
@@ -56,6 +61,11 @@ impl Match {
 const MAX_DEPTH: u32 = 32;
 
 impl<'a> TraitTables<'a> {
+    /// The tables of a checked crate.
+    pub fn of(krate: &'a Crate) -> TraitTables<'a> {
+        TraitTables { traits: &krate.traits, impls: &krate.impls, tys: &krate.tys, lang: &krate.lang }
+    }
+
     /// Which impl (or environment bound) proves `goal`.
     pub fn select(&self, goal: &TraitRef, env: &[Predicate]) -> Selection {
         self.select_at(goal, env, 0)
@@ -67,6 +77,9 @@ impl<'a> TraitTables<'a> {
         }
         if self.env_proves(goal, env) {
             return Selection::Param;
+        }
+        if let Some(s) = self.builtin(goal, env, depth) {
+            return s;
         }
         let mut found: Option<(ImplId, Vec<Ty>)> = None;
         let mut ambiguous = false;
@@ -127,6 +140,28 @@ impl<'a> TraitTables<'a> {
             (_, true) => Selection::Ambiguous,
             (None, false) => Selection::None,
         }
+    }
+
+    /// `Copy`/`Clone` of a tuple or array: when every element is `Copy`.
+    fn builtin(&self, goal: &TraitRef, env: &[Predicate], depth: u32) -> Option<Selection> {
+        let copy = self.lang.copy?;
+        if Some(goal.trait_id) != self.lang.copy && Some(goal.trait_id) != self.lang.clone {
+            return None;
+        }
+        let elems: Vec<Ty> = match self.tys.kind(goal.self_ty()) {
+            TyKind::Tuple(ts) => ts.clone(),
+            TyKind::Array(e, _) => vec![*e],
+            _ => return None,
+        };
+        let mut ambiguous = false;
+        for e in elems {
+            match self.select_at(&TraitRef { trait_id: copy, args: vec![e] }, env, depth + 1) {
+                Selection::None => return Some(Selection::None),
+                Selection::Ambiguous => ambiguous = true,
+                _ => {}
+            }
+        }
+        Some(if ambiguous { Selection::Ambiguous } else { Selection::Builtin })
     }
 
     /// Whether a bound of `env` (or a supertrait of one) is exactly `goal`.

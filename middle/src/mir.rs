@@ -292,6 +292,9 @@ pub enum Intrinsic {
     StrEq,
     /// A standard-library intrinsic of the HIR, with its arguments and result as written.
     Hir(aether_frontend::hir::IntrinsicFn),
+    /// A memory intrinsic of the standard library's `extern "rust-intrinsic"` block, with its
+    /// type argument (`()` for the non-generic ones).
+    Mem(aether_frontend::hir::MemIntrinsic, Ty),
 }
 
 impl Intrinsic {
@@ -303,6 +306,7 @@ impl Intrinsic {
             Intrinsic::PanicBuf => "panic_buf".into(),
             Intrinsic::StrEq => "str_eq".into(),
             Intrinsic::Hir(i) => format!("{i:?}"),
+            Intrinsic::Mem(i, _) => format!("{i:?}"),
         }
     }
 }

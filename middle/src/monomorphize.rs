@@ -98,11 +98,31 @@ impl Mono {
         e.ty = concrete(krate, e.ty, substs);
         self.register_drop(krate, e.ty)?;
         match &mut e.kind {
-            ExprKind::Call { callee, substs: call_substs, .. } => {
+            ExprKind::Call { callee, substs: call_substs, .. }
+                if matches!(krate.fn_def(*callee).linkage, hir::Linkage::Intrinsic(_)) =>
+            {
+                // Intrinsics are expanded where they are called, for their type argument.
                 let cs: Vec<Ty> = call_substs.iter().map(|t| concrete(krate, *t, substs)).collect();
-                let (f, s) = resolve_callee(krate, *callee, cs)?;
-                *callee = self.instance(krate, f, s);
-                call_substs.clear();
+                if krate.fn_def(*callee).linkage == hir::Linkage::Intrinsic(hir::MemIntrinsic::DropInPlace) {
+                    if let Some(&t) = cs.first() {
+                        self.register_drop(krate, t)?;
+                    }
+                }
+                *call_substs = cs;
+            }
+            ExprKind::Call { callee, substs: call_substs, args } => {
+                let cs: Vec<Ty> = call_substs.iter().map(|t| concrete(krate, *t, substs)).collect();
+                match resolve_callee(krate, *callee, cs)? {
+                    Some((f, s)) => {
+                        *callee = self.instance(krate, f, s);
+                        call_substs.clear();
+                    }
+                    None => {
+                        // `Clone::clone` of a tuple or array of `Copy` elements: a copy.
+                        let arg = args.pop().ok_or_else(|| MonoError("`clone` without a receiver".into()))?;
+                        e.kind = ExprKind::Deref(Box::new(arg));
+                    }
+                }
             }
             ExprKind::Match { arms, .. } => {
                 for a in arms.iter_mut() {
@@ -139,7 +159,7 @@ impl Mono {
             TyKind::Array(e, _) => self.register_drop(krate, e),
             TyKind::Adt(id, args) => {
                 if let Some(drop_trait) = krate.lang.drop {
-                    let tables = TraitTables { traits: &krate.traits, impls: &krate.impls, tys: &krate.tys };
+                    let tables = TraitTables::of(krate);
                     if let Selection::Impl(imp, impl_substs) =
                         tables.select(&TraitRef { trait_id: drop_trait, args: vec![t] }, &[])
                     {
@@ -199,23 +219,25 @@ impl Mono {
     }
 }
 
-/// For a trait method, the impl's method (or the trait's default) that `substs` select.
-fn resolve_callee(krate: &hir::Crate, f: FnId, substs: Vec<Ty>) -> Result<(FnId, Vec<Ty>), MonoError> {
+/// For a trait method, the impl's method (or the trait's default) that `substs` select; `None`
+/// for a method of a built-in impl (`Clone::clone` of a tuple or array).
+fn resolve_callee(krate: &hir::Crate, f: FnId, substs: Vec<Ty>) -> Result<Option<(FnId, Vec<Ty>)>, MonoError> {
     let def = krate.fn_def(f);
-    let Some(tid) = def.trait_id else { return Ok((f, substs)) };
+    let Some(tid) = def.trait_id else { return Ok(Some((f, substs))) };
     let ntrait = krate.trait_def(tid).generics.params.len();
     let tr = TraitRef { trait_id: tid, args: substs[..ntrait].to_vec() };
-    let tables = TraitTables { traits: &krate.traits, impls: &krate.impls, tys: &krate.tys };
+    let tables = TraitTables::of(krate);
     match tables.select(&tr, &[]) {
         Selection::Impl(imp, impl_substs) => match krate.impl_def(imp).method(&def.name) {
             Some(m) => {
                 let mut s = impl_substs;
                 s.extend_from_slice(&substs[ntrait..]);
-                Ok((m, s))
+                Ok(Some((m, s)))
             }
             // The trait's default body, with `Self` and the trait's parameters concrete.
-            None => Ok((f, substs)),
+            None => Ok(Some((f, substs))),
         },
+        Selection::Builtin if def.name == "clone" => Ok(None),
         other => Err(MonoError(format!(
             "no unique impl of `{}` for `{}` ({other:?})",
             krate.trait_def(tid).name,
@@ -251,7 +273,7 @@ fn normalize(krate: &hir::Crate, tys: &TyInterner, t: Ty) -> Ty {
         TyKind::Projection { trait_id, args, name } => {
             let args: Vec<Ty> = args.iter().map(|a| normalize(krate, tys, *a)).collect();
             let tr = TraitRef { trait_id: *trait_id, args };
-            let tables = TraitTables { traits: &krate.traits, impls: &krate.impls, tys };
+            let tables = TraitTables { traits: &krate.traits, impls: &krate.impls, tys, lang: &krate.lang };
             match tables.normalize(&tr, name, &[]) {
                 Some(n) => normalize(krate, tys, n),
                 None => tys.intern(TyKind::Projection { trait_id: tr.trait_id, args: tr.args, name: name.clone() }),

@@ -229,6 +229,22 @@ fn declare_items<'a>(cx: &mut Cx<'a>, items: &'a [ast::Item], module: ModuleId, 
                     }
                 }
             }
+            ast::ItemKind::ExternBlock(block) if block.abi.value == "rust-intrinsic" && cx.in_std(module) => {
+                for fi in &block.items {
+                    let fvis = vis_of(&fi.vis, module, cx);
+                    let ast::ForeignItemKind::Fn(sig) = &fi.kind else { continue };
+                    let Some(which) = hir::MemIntrinsic::from_name(&sig.name.name) else {
+                        cx.sink.push(unsupported(&format!("the intrinsic `{}`", sig.name.name), sig.name.span));
+                        continue;
+                    };
+                    let path = child_path(cx, module, &sig.name.name);
+                    let id = new_fn(cx, &sig.name, path, Linkage::Intrinsic(which), false);
+                    let b = Binding { res: Res::Fn(id), vis: fvis, span: sig.name.span };
+                    if define(cx, module, false, &sig.name, b) {
+                        d.fns.push((id, module, sig, None));
+                    }
+                }
+            }
             ast::ItemKind::ExternBlock(block) => {
                 if block.abi.value != "C" {
                     cx.sink.push(unsupported(&format!("`extern \"{}\"` blocks", block.abi.value), block.abi.span));

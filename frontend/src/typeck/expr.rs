@@ -259,6 +259,23 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
                     let span = e.span;
                     return self.mk(ExprKind::PtrCast(Box::new(e)), target, span);
                 }
+                if let Some(steps) = self.deref_coercion_steps(*a, *b, *mb == Mutability::Mut) {
+                    // `&String` to `&str`, `&Vec<T>` to `&[T]`, `&Box<T>` to `&T`: `&*deref(..)`.
+                    let mutable = *mb == Mutability::Mut;
+                    let mut cur = e;
+                    for _ in 0..steps {
+                        let span = cur.span;
+                        let TyKind::Ref(p, _) = self.kind(cur.ty) else { break };
+                        let place = self.mk(ExprKind::Deref(Box::new(cur)), p, span);
+                        let d = self.overloaded_deref(place, span);
+                        let rt =
+                            self.intern(TyKind::Ref(d.ty, if mutable { Mutability::Mut } else { Mutability::Not }));
+                        cur = self.mk(ExprKind::Ref { mutable, place: Box::new(d) }, rt, span);
+                    }
+                    let span = cur.span;
+                    self.demand(target, cur.ty, span);
+                    return cur;
+                }
             }
             (TyKind::RawPtr(a, Mutability::Mut), TyKind::RawPtr(b, Mutability::Not)) => {
                 if self.unify(*a, *b) {
@@ -271,6 +288,26 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
         let span = e.span;
         self.demand(target, e.ty, span);
         e
+    }
+
+    /// How many `Deref` steps turn a `from` pointee into a `to` one (at most 4), if any; the
+    /// check unifies only when it succeeds.
+    fn deref_coercion_steps(&mut self, from: Ty, to: Ty, mutable: bool) -> Option<usize> {
+        let deref = self.cx.lang.deref?;
+        let mut cur = from;
+        for steps in 1..=4 {
+            if !self.implements(Some(deref), cur) || (mutable && !self.implements(self.cx.lang.deref_mut, cur)) {
+                return None;
+            }
+            let tr = hir::TraitRef { trait_id: deref, args: vec![self.infer.resolve_known(&self.cx.tys, cur)] };
+            cur = self.project(tr, "Target", Span::default());
+            let snapshot = self.infer.clone();
+            if self.unify(cur, to) {
+                return Some(steps);
+            }
+            self.infer = snapshot;
+        }
+        None
     }
 
     pub(super) fn mk(&self, kind: ExprKind, ty: Ty, span: Span) -> hir::Expr {
@@ -583,6 +620,7 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
                 self.mk(ExprKind::Deref(Box::new(e)), t, span)
             }
             TyKind::Error => self.error_expr(span),
+            _ if self.implements(self.cx.lang.deref, e.ty) => self.overloaded_deref(e, span),
             _ => {
                 let tn = self.display(e.ty);
                 self.err(Diagnostic::error(
@@ -594,6 +632,68 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
                 self.error_expr(span)
             }
         }
+    }
+
+    /// Whether `t` implements the (parameterless) lang trait `tr`, as far as is known now.
+    pub(super) fn implements(&self, tr: Option<crate::ty::TraitId>, t: Ty) -> bool {
+        let Some(tr) = tr else { return false };
+        let t = self.infer.resolve_known(&self.cx.tys, t);
+        if matches!(self.cx.tys.kind(t), TyKind::Infer(_) | TyKind::Error) {
+            return false;
+        }
+        let goal = hir::TraitRef { trait_id: tr, args: vec![t] };
+        matches!(
+            self.cx.tables().select(&goal, &self.cx.env),
+            crate::traits::Selection::Impl(..) | crate::traits::Selection::Param
+        )
+    }
+
+    /// `*e` for a type with a `Deref` impl: `*Deref::deref(&e)`, or `*DerefMut::deref_mut(&mut
+    /// e)` when `e` is a mutable place whose type implements `DerefMut` (the value is the same;
+    /// only the borrow differs).
+    pub(super) fn overloaded_deref(&mut self, e: hir::Expr, span: Span) -> hir::Expr {
+        let mutable = is_place(&e) && self.place_mutable(&e).is_ok() && self.implements(self.cx.lang.deref_mut, e.ty);
+        let (tr, method) = if mutable { (self.cx.lang.deref_mut, "deref_mut") } else { (self.cx.lang.deref, "deref") };
+        let ptr = self.overloaded_call(tr.expect("checked by the caller"), method, e, vec![], mutable, span);
+        match self.kind(ptr.ty) {
+            TyKind::Ref(t, _) => self.mk(ExprKind::Deref(Box::new(ptr)), t, span),
+            _ => self.error_expr(span),
+        }
+    }
+
+    /// Calls trait method `method` of trait `tr` with `recv` borrowed (`&recv`, or `&mut recv`
+    /// when `mutable`) as `self` and `rest` after it; `Self` is `recv`'s type.
+    pub(super) fn overloaded_call(
+        &mut self,
+        tr: crate::ty::TraitId,
+        method: &str,
+        recv: hir::Expr,
+        rest: Vec<hir::Expr>,
+        mutable: bool,
+        span: Span,
+    ) -> hir::Expr {
+        let Some(fid) = self.cx.traits[tr.index()].methods.iter().find(|(n, _)| n == method).map(|(_, f)| *f) else {
+            return self.error_expr(span);
+        };
+        let g = self.cx.fns[fid.index()].generics.clone();
+        let substs = self.fresh_substs(&g);
+        self.unify(substs[0], recv.ty);
+        let (params, ret) = (self.cx.fns[fid.index()].params.clone(), self.cx.fns[fid.index()].ret);
+        let params: Vec<Ty> = params.into_iter().map(|p| self.instantiate(p, &substs, span)).collect();
+        self.register_bounds(&g, &substs, span);
+        let rs = recv.span;
+        let rt = self.intern(TyKind::Ref(recv.ty, if mutable { Mutability::Mut } else { Mutability::Not }));
+        let mut args = vec![self.mk(ExprKind::Ref { mutable, place: Box::new(recv) }, rt, rs)];
+        for (a, p) in rest.into_iter().zip(params.iter().skip(1)) {
+            let a = self.coerce(a, *p);
+            args.push(a);
+        }
+        if !self.projections.is_empty() {
+            self.select_where_possible();
+        }
+        let ret = self.instantiate(ret, &substs, span);
+        let ret = self.infer.resolve_known(&self.cx.tys, ret);
+        self.mk(ExprKind::Call { callee: fid, substs, args }, ret, span)
     }
 
     /// Operators on references to primitives work on the referenced values (`&i32 + i32`).
@@ -650,7 +750,14 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
     /// `lhs op rhs` on a type with an operator trait impl (or bound): a call of the trait's
     /// method (`PartialEq::eq(&lhs, &rhs)`, `Add::add(lhs, rhs)`). `None` if the type has no
     /// such impl (the caller reports E0369).
-    fn overloaded_binop(&mut self, hop: BinOp, lt: Ty, lhs: &hir::Expr, rhs: &hir::Expr, span: Span) -> Option<hir::Expr> {
+    fn overloaded_binop(
+        &mut self,
+        hop: BinOp,
+        lt: Ty,
+        lhs: &hir::Expr,
+        rhs: &hir::Expr,
+        span: Span,
+    ) -> Option<hir::Expr> {
         let lang = &self.cx.lang;
         let (trait_id, method, by_ref) = match hop {
             BinOp::Eq => (lang.partial_eq?, "eq", true),
@@ -1316,7 +1423,13 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
                             span,
                         );
                     }
-                    let names: Vec<String> = var.fields.iter().map(|f| f.name.clone()).collect();
+                    if self.implements(self.cx.lang.deref, b.ty) {
+                        let s = b.span;
+                        b = self.overloaded_deref(b, s);
+                        continue;
+                    }
+                    let adt = &self.cx.adts[a.index()];
+                    let names: Vec<String> = adt.variants[0].fields.iter().map(|f| f.name.clone()).collect();
                     return self.no_field(b.ty, name, name_span, span, &names);
                 }
                 TyKind::Tuple(ts) => {
@@ -1388,6 +1501,39 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
                     return self.mk(ExprKind::Index { base: Box::new(b), index: Box::new(i) }, elem, span);
                 }
                 TyKind::Error => return self.error_expr(span),
+                TyKind::Adt(..) | TyKind::Param { .. } if self.cx.lang.index.is_some() => {
+                    // `base[i]` is `*Index::index(&base, i)` (`IndexMut::index_mut` on a mutable place).
+                    let index_tr = self.cx.lang.index.expect("checked");
+                    let goal = hir::TraitRef { trait_id: index_tr, args: vec![b.ty, i.ty] };
+                    if self.cx.tables().select(&goal, &self.cx.env) == crate::traits::Selection::None {
+                        let tn = self.display(b.ty);
+                        self.err(Diagnostic::error(
+                            "E0608",
+                            format!("cannot index into a value of type `{tn}`"),
+                            span,
+                            "",
+                        ));
+                        return self.error_expr(span);
+                    }
+                    let mutable = is_place(&b) && self.place_mutable(&b).is_ok() && {
+                        let g = hir::TraitRef {
+                            trait_id: self.cx.lang.index_mut.unwrap_or(index_tr),
+                            args: vec![b.ty, i.ty],
+                        };
+                        self.cx.lang.index_mut.is_some()
+                            && self.cx.tables().select(&g, &self.cx.env) != crate::traits::Selection::None
+                    };
+                    let (tr, m) = if mutable {
+                        (self.cx.lang.index_mut.expect("checked"), "index_mut")
+                    } else {
+                        (index_tr, "index")
+                    };
+                    let ptr = self.overloaded_call(tr, m, b, vec![i], mutable, span);
+                    return match self.kind(ptr.ty) {
+                        TyKind::Ref(t, _) => self.mk(ExprKind::Deref(Box::new(ptr)), t, span),
+                        _ => self.error_expr(span),
+                    };
+                }
                 _ => {
                     let tn = self.display(b.ty);
                     self.err(Diagnostic::error("E0608", format!("cannot index into a value of type `{tn}`"), span, ""));

@@ -57,6 +57,10 @@ pub(crate) fn find_lang_traits(cx: &mut Cx) {
         fn_once: by_path(cx, "std::ops::FnOnce"),
         fn_mut: by_path(cx, "std::ops::FnMut"),
         fn_: by_path(cx, "std::ops::Fn"),
+        deref: by_path(cx, "std::ops::Deref"),
+        deref_mut: by_path(cx, "std::ops::DerefMut"),
+        index: by_path(cx, "std::ops::Index"),
+        index_mut: by_path(cx, "std::ops::IndexMut"),
         ops: [
             (BinOp::Add, "Add"),
             (BinOp::Sub, "Sub"),

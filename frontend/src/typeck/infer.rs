@@ -7,7 +7,7 @@
 
 use crate::ty::{InferTy, Ty, TyInterner, TyKind};
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct InferCtxt {
     /// The binding of each variable, by its number.
     bindings: Vec<Option<Ty>>,

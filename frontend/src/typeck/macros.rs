@@ -125,6 +125,43 @@ impl BodyChecker<'_, '_> {
                 ];
                 self.mk(ExprKind::Match { scrutinee: Box::new(s), arms }, b, span)
             }
+            ast::MacroKind::Format { kind: FormatMacro::Format, args, .. } => {
+                let Some((s, stmts)) = self.new_string_buffer(span) else {
+                    self.err(unsupported("`format!` without the standard library's `String`", m.name_span));
+                    return self.error_expr(span);
+                };
+                let (s_local, buf) = s;
+                let mut stmts = stmts;
+                let (args, pieces) = match args {
+                    Some(fa) => self.check_format_args(fa),
+                    None => (Vec::new(), Vec::new()),
+                };
+                let print = self.lower_print(Stream::Buf(buf), args, pieces, span, unit);
+                stmts.push(hir::Stmt::Expr(print));
+                let st = self.locals[s_local.index()].ty;
+                let result = self.mk(ExprKind::Local(s_local), st, span);
+                self.mk(ExprKind::Block(hir::Block { stmts, expr: Some(Box::new(result)) }), st, span)
+            }
+            ast::MacroKind::Format {
+                kind: kind @ (FormatMacro::Write | FormatMacro::Writeln),
+                dest: Some(dest),
+                args,
+            } => self.check_write(*kind == FormatMacro::Writeln, dest, args.as_ref(), m.name_span, span),
+            ast::MacroKind::VecList(elems) => self.check_vec_list(elems, m.name_span, span),
+            ast::MacroKind::VecRepeat(value, count) => {
+                let Some(vec_adt) = self.std_adt("std::vec::Vec") else {
+                    self.err(unsupported("`vec!` without the standard library's `Vec`", m.name_span));
+                    return self.error_expr(span);
+                };
+                let Some(from_elem) = self.inherent_fn(vec_adt, "from_elem") else { return self.error_expr(span) };
+                let elem = self.infer.new_var(&mut self.cx.tys);
+                let vt = self.intern(TyKind::Adt(vec_adt, vec![elem]));
+                let substs = self.method_substs(from_elem, vt, None, span);
+                let v = self.check_expr(value, Some(elem));
+                let usize_ty = self.c().usize;
+                let n = self.check_expr(count, Some(usize_ty));
+                self.call_hir(from_elem, substs, vec![v, n], span)
+            }
             ast::MacroKind::Format { kind, .. } => {
                 self.err(unsupported(&format!("`{}!`", kind.name()), m.name_span));
                 self.error_expr(span)
@@ -208,7 +245,7 @@ impl BodyChecker<'_, '_> {
         match self.kind(t) {
             TyKind::Ref(inner, _) => self.is_composite(inner),
             TyKind::Tuple(ts) => !ts.is_empty() || true,
-            TyKind::Array(..) | TyKind::Adt(..) => true,
+            TyKind::Array(..) | TyKind::Adt(..) | TyKind::Slice(..) => true,
             _ => false,
         }
     }
@@ -222,7 +259,9 @@ impl BodyChecker<'_, '_> {
         span: Span,
         unit: Ty,
     ) -> hir::Expr {
-        let needs = pieces.iter().any(|p| matches!(p, PrintPiece::Arg { index, spec, .. } if matches!(spec.ty, ast::FormatType::Debug) && self.is_composite(args[*index].ty)));
+        // Composite `{:?}` arguments expand; `{}` of a `String`/`Box` goes through `Deref`.
+        let needs =
+            pieces.iter().any(|p| matches!(p, PrintPiece::Arg { index, .. } if self.is_composite(args[*index].ty)));
         if !needs {
             return self.mk(ExprKind::Print { stream, args, pieces }, unit, span);
         }
@@ -257,6 +296,7 @@ impl BodyChecker<'_, '_> {
                     };
                     let (width, precision) = (fix(&mut em, width), fix(&mut em, precision));
                     let e = copy_access(&access[index]);
+                    let e = if matches!(spec.ty, ast::FormatType::Debug) { e } else { self.deref_for_fmt(e) };
                     if matches!(spec.ty, ast::FormatType::Debug) && self.is_composite(e.ty) {
                         self.debug(&mut em, e, &spec, 0);
                     } else {
@@ -317,6 +357,21 @@ impl BodyChecker<'_, '_> {
                     })
                     .collect();
                 self.debug_list(em, "", "[", "]", items.into_iter().map(|x| (None, x)).collect(), spec, depth, false);
+            }
+            TyKind::Slice(elem) => self.debug_slice(em, e, elem, spec, depth),
+            TyKind::Str => {
+                // A `str` place (a `String` dereferenced): formatted through a reference.
+                let t = self.intern(TyKind::Ref(e.ty, crate::ty::Mutability::Not));
+                let r = self.mk(ExprKind::Ref { mutable: false, place: Box::new(e) }, t, span);
+                self.debug(em, r, spec, depth)
+            }
+            TyKind::Adt(a, _)
+                if !self.cx.adts[a.index()].derives.iter().any(|d| d == "Debug")
+                    && self.implements(self.cx.lang.deref, e.ty) =>
+            {
+                // `Vec`, `String`, `Box`: formatted as what they dereference to.
+                let d = self.overloaded_deref(e, span);
+                self.debug(em, d, spec, depth)
             }
             TyKind::Adt(a, targs) => {
                 let adt = &self.cx.adts[a.index()];
@@ -485,6 +540,266 @@ impl BodyChecker<'_, '_> {
         }
     }
 
+    /// An ADT of the standard library by path.
+    pub(super) fn std_adt(&self, path: &str) -> Option<crate::ty::AdtId> {
+        self.cx.adts.iter().position(|a| a.path == path).map(|i| crate::ty::AdtId(i as u32))
+    }
+
+    pub(super) fn inherent_fn(&self, adt: crate::ty::AdtId, name: &str) -> Option<hir::FnId> {
+        match self.cx.inherent.get(&adt).and_then(|m| m.get(name)) {
+            Some((super::AssocRes::Fn(f), _, _)) => Some(*f),
+            _ => None,
+        }
+    }
+
+    /// A call of `fid` with `substs` and already-checked arguments (coerced to the parameters).
+    pub(super) fn call_hir(&mut self, fid: hir::FnId, substs: Vec<Ty>, args: Vec<hir::Expr>, span: Span) -> hir::Expr {
+        let g = self.cx.fns[fid.index()].generics.clone();
+        let (params, ret) = (self.cx.fns[fid.index()].params.clone(), self.cx.fns[fid.index()].ret);
+        let params: Vec<Ty> = params.into_iter().map(|p| self.instantiate(p, &substs, span)).collect();
+        let ret = self.instantiate(ret, &substs, span);
+        self.register_bounds(&g, &substs, span);
+        let args = args.into_iter().zip(params).map(|(a, p)| self.coerce(a, p)).collect();
+        self.mk(ExprKind::Call { callee: fid, substs, args }, ret, span)
+    }
+
+    /// `let mut <s> = String::new(); let <p> = &mut <s> as *mut String;`: a string to format
+    /// into and the pointer formatting appends through.
+    fn new_string_buffer(&mut self, span: Span) -> Option<((hir::LocalId, hir::LocalId), Vec<hir::Stmt>)> {
+        let string_adt = self.std_adt("std::string::String")?;
+        let new_fn = self.inherent_fn(string_adt, "new")?;
+        let st = self.intern(TyKind::Adt(string_adt, Vec::new()));
+        let s = self.new_local("<fmt>", st, true, span, true);
+        let init = self.call_hir(new_fn, Vec::new(), Vec::new(), span);
+        let mut stmts = vec![self.hidden_let(s, init)];
+        let p = self.buffer_pointer(self.mk(ExprKind::Local(s), st, span), span);
+        let (pl, pstmt) = p;
+        stmts.push(pstmt);
+        Some(((s, pl), stmts))
+    }
+
+    /// `let <p> = &mut place as *mut String;`
+    fn buffer_pointer(&mut self, place: hir::Expr, span: Span) -> (hir::LocalId, hir::Stmt) {
+        let st = place.ty;
+        let rt = self.intern(TyKind::Ref(st, crate::ty::Mutability::Mut));
+        let pt = self.intern(TyKind::RawPtr(st, crate::ty::Mutability::Mut));
+        let r = self.mk(ExprKind::Ref { mutable: true, place: Box::new(place) }, rt, span);
+        let cast = self.mk(ExprKind::PtrCast(Box::new(r)), pt, span);
+        let p = self.new_local("<fmtbuf>", pt, false, span, true);
+        (p, self.hidden_let(p, cast))
+    }
+
+    /// `write!(dest, ..)` / `writeln!` into a `String` (or `&mut String`): appends, and is
+    /// `Ok(())` (a `std::fmt::Result`).
+    fn check_write(
+        &mut self,
+        newline: bool,
+        dest: &ast::Expr,
+        args: Option<&ast::FormatArgs>,
+        name_span: Span,
+        span: Span,
+    ) -> hir::Expr {
+        let unit = self.c().unit;
+        let mut d = self.check_expr(dest, None);
+        while let TyKind::Ref(t, _) = self.kind(d.ty) {
+            let s = d.span;
+            d = self.mk(ExprKind::Deref(Box::new(d)), t, s);
+        }
+        let string_adt = self.std_adt("std::string::String");
+        let is_string = matches!(self.kind(d.ty), TyKind::Adt(a, _) if Some(a) == string_adt);
+        let result_adt = self.std_adt("std::result::Result");
+        let error_adt = self.std_adt("std::fmt::Error");
+        let (Some(result_adt), Some(error_adt), true) = (result_adt, error_adt, is_string) else {
+            if !self.is_error(d.ty) {
+                self.err(unsupported(&format!("`write!` to a `{}`", self.display(d.ty)), name_span));
+            }
+            return self.error_expr(span);
+        };
+        self.check_mut_borrow(&d, dest.span);
+        let (p, pstmt) = self.buffer_pointer(d, span);
+        let (args, mut pieces) = match args {
+            Some(fa) => self.check_format_args(fa),
+            None => (Vec::new(), Vec::new()),
+        };
+        if newline {
+            pieces.push(PrintPiece::Literal("\n".to_string()));
+        }
+        let print = self.lower_print(Stream::Buf(p), args, pieces, span, unit);
+        let err_ty = self.intern(TyKind::Adt(error_adt, Vec::new()));
+        let rt = self.intern(TyKind::Adt(result_adt, vec![unit, err_ty]));
+        let ok = self.cx.adts[result_adt.index()].variants.iter().position(|v| v.name == "Ok").unwrap_or(0);
+        let u = self.unit_expr(span);
+        let ok = self.mk(
+            ExprKind::Adt { adt: result_adt, variant: hir::VariantIdx(ok as u32), fields: vec![(0, u)], base: None },
+            rt,
+            span,
+        );
+        self.mk(
+            ExprKind::Block(hir::Block { stmts: vec![pstmt, hir::Stmt::Expr(print)], expr: Some(Box::new(ok)) }),
+            rt,
+            span,
+        )
+    }
+
+    /// `vec![a, b, c]`: `Vec::with_capacity(3)` and a `push` per element.
+    fn check_vec_list(&mut self, elems: &[ast::Expr], name_span: Span, span: Span) -> hir::Expr {
+        let Some(vec_adt) = self.std_adt("std::vec::Vec") else {
+            self.err(unsupported("`vec!` without the standard library's `Vec`", name_span));
+            return self.error_expr(span);
+        };
+        let (Some(with_cap), Some(push)) =
+            (self.inherent_fn(vec_adt, "with_capacity"), self.inherent_fn(vec_adt, "push"))
+        else {
+            return self.error_expr(span);
+        };
+        let elem = self.infer.new_var(&mut self.cx.tys);
+        let vt = self.intern(TyKind::Adt(vec_adt, vec![elem]));
+        let usize_ty = self.c().usize;
+        let substs = self.method_substs(with_cap, vt, None, span);
+        let n = self.mk(ExprKind::Lit(Literal::Int(elems.len() as u128)), usize_ty, span);
+        let init = self.call_hir(with_cap, substs, vec![n], span);
+        let v = self.new_local("<vec>", vt, true, span, true);
+        let mut stmts = vec![self.hidden_let(v, init)];
+        for e in elems {
+            let x = self.check_expr(e, Some(elem));
+            let x = self.coerce(x, elem);
+            let substs = self.method_substs(push, vt, None, span);
+            let rt = self.intern(TyKind::Ref(vt, crate::ty::Mutability::Mut));
+            let place = self.mk(ExprKind::Local(v), vt, span);
+            let r = self.mk(ExprKind::Ref { mutable: true, place: Box::new(place) }, rt, span);
+            let call = self.call_hir(push, substs, vec![r, x], e.span);
+            stmts.push(hir::Stmt::Expr(call));
+        }
+        let result = self.mk(ExprKind::Local(v), vt, span);
+        self.mk(ExprKind::Block(hir::Block { stmts, expr: Some(Box::new(result)) }), vt, span)
+    }
+
+    /// For `{}`: a value of a type that dereferences to something printable (`String`, `Box<T>`)
+    /// is printed as its target.
+    fn deref_for_fmt(&mut self, mut e: hir::Expr) -> hir::Expr {
+        loop {
+            let span = e.span;
+            match self.kind(e.ty) {
+                TyKind::Ref(inner, _) if matches!(self.kind(inner), TyKind::Adt(..)) => {
+                    e = self.mk(ExprKind::Deref(Box::new(e)), inner, span);
+                }
+                TyKind::Adt(..) if self.implements(self.cx.lang.deref, e.ty) => e = self.overloaded_deref(e, span),
+                TyKind::Str => {
+                    let t = self.intern(TyKind::Ref(e.ty, crate::ty::Mutability::Not));
+                    return self.mk(ExprKind::Ref { mutable: false, place: Box::new(e) }, t, span);
+                }
+                _ => return e,
+            }
+        }
+    }
+
+    /// `{:?}` of a slice place: `[a, b]` (or one element per line with `{:#?}`), by a loop over
+    /// the elements.
+    fn debug_slice(&mut self, em: &mut Emit, e: hir::Expr, elem: Ty, spec: &ast::FormatSpec, depth: usize) {
+        let span = e.span;
+        self.flush(em, span);
+        let c = self.c();
+        let (usize_ty, bool_ty, unit, never) = (c.usize, c.bool, c.unit, c.never);
+        let slice_ty = e.ty;
+        let sref = self.intern(TyKind::Ref(slice_ty, crate::ty::Mutability::Not));
+        let sl = self.new_local("<slice>", sref, false, span, true);
+        let r = self.mk(ExprKind::Ref { mutable: false, place: Box::new(e) }, sref, span);
+        em.stmts.push(self.hidden_let(sl, r));
+        let i = self.new_local("<i>", usize_ty, true, span, true);
+        let int = |this: &Self, v: u128| this.mk(ExprKind::Lit(Literal::Int(v)), usize_ty, span);
+        let local = |this: &Self, l: hir::LocalId, t: Ty| this.mk(ExprKind::Local(l), t, span);
+        let zero = int(self, 0);
+        em.stmts.push(self.hidden_let(i, zero));
+        let len = |this: &Self| {
+            this.mk(
+                ExprKind::Intrinsic { name: hir::IntrinsicFn::SliceLen, args: vec![local(this, sl, sref)] },
+                usize_ty,
+                span,
+            )
+        };
+        let block =
+            |this: &Self, stmts: Vec<hir::Stmt>| this.mk(ExprKind::Block(hir::Block { stmts, expr: None }), unit, span);
+        let loop_id = hir::LoopId(self.next_loop);
+        self.next_loop += 1;
+        let mut body = Emit { stream: em.stream, stmts: Vec::new(), args: Vec::new(), pieces: Vec::new() };
+        // if i >= len { break }
+        let cond = self.mk(
+            ExprKind::Binary { op: hir::BinOp::Ge, lhs: Box::new(local(self, i, usize_ty)), rhs: Box::new(len(self)) },
+            bool_ty,
+            span,
+        );
+        let brk = self.mk(ExprKind::Break { target: loop_id, value: None }, never, span);
+        let then = block(self, vec![hir::Stmt::Expr(brk)]);
+        body.stmts.push(hir::Stmt::Expr(self.mk(
+            ExprKind::If { cond: Box::new(cond), then: Box::new(then), else_: None },
+            unit,
+            span,
+        )));
+        let pad = |d: usize| "    ".repeat(d);
+        if spec.alternate {
+            body.lit(&pad(depth + 1));
+        } else {
+            let mut sep = Emit { stream: em.stream, stmts: Vec::new(), args: Vec::new(), pieces: Vec::new() };
+            sep.lit(", ");
+            self.flush(&mut sep, span);
+            let not_first = self.mk(
+                ExprKind::Binary {
+                    op: hir::BinOp::Gt,
+                    lhs: Box::new(local(self, i, usize_ty)),
+                    rhs: Box::new(int(self, 0)),
+                },
+                bool_ty,
+                span,
+            );
+            let then = block(self, sep.stmts);
+            body.stmts.push(hir::Stmt::Expr(self.mk(
+                ExprKind::If { cond: Box::new(not_first), then: Box::new(then), else_: None },
+                unit,
+                span,
+            )));
+        }
+        let place = self.mk(ExprKind::Deref(Box::new(local(self, sl, sref))), slice_ty, span);
+        let x =
+            self.mk(ExprKind::Index { base: Box::new(place), index: Box::new(local(self, i, usize_ty)) }, elem, span);
+        self.debug(&mut body, x, spec, if spec.alternate { depth + 1 } else { depth });
+        if spec.alternate {
+            body.lit(",\n");
+        }
+        self.flush(&mut body, span);
+        let inc = self.mk(
+            ExprKind::AssignOp {
+                op: hir::BinOp::Add,
+                place: Box::new(local(self, i, usize_ty)),
+                value: Box::new(int(self, 1)),
+            },
+            unit,
+            span,
+        );
+        body.stmts.push(hir::Stmt::Expr(inc));
+        let lp = self.mk(ExprKind::Loop { body: Box::new(block(self, body.stmts)), id: loop_id }, unit, span);
+        // Empty: `[]`; else `[` elements `]`.
+        let mut empty = Emit { stream: em.stream, stmts: Vec::new(), args: Vec::new(), pieces: Vec::new() };
+        empty.lit("[]");
+        self.flush(&mut empty, span);
+        let mut full = Emit { stream: em.stream, stmts: Vec::new(), args: Vec::new(), pieces: Vec::new() };
+        full.lit(if spec.alternate { "[\n" } else { "[" });
+        self.flush(&mut full, span);
+        full.stmts.push(hir::Stmt::Expr(lp));
+        full.lit(&if spec.alternate { format!("{}]", pad(depth)) } else { "]".to_string() });
+        self.flush(&mut full, span);
+        let is_empty = self.mk(
+            ExprKind::Binary { op: hir::BinOp::Eq, lhs: Box::new(len(self)), rhs: Box::new(int(self, 0)) },
+            bool_ty,
+            span,
+        );
+        let (t, f) = (block(self, empty.stmts), block(self, full.stmts));
+        em.stmts.push(hir::Stmt::Expr(self.mk(
+            ExprKind::If { cond: Box::new(is_empty), then: Box::new(t), else_: Some(Box::new(f)) },
+            unit,
+            span,
+        )));
+    }
+
     pub(super) fn check_format_args(&mut self, fa: &ast::FormatArgs) -> (Vec<hir::Expr>, Vec<hir::PrintPiece>) {
         let mut args: Vec<hir::Expr> = fa.args.iter().map(|a| self.check_expr(&a.expr, None)).collect();
         let mut captured: HashMap<String, usize> = HashMap::new();
@@ -598,9 +913,24 @@ impl BodyChecker<'_, '_> {
     /// Reports E0277 when a value cannot be formatted with the placeholder's trait.
     pub(super) fn check_formattable(&mut self, arg: &hir::Expr, ty: ast::FormatType) {
         use ast::FormatType as F;
-        let t = self.resolved(arg.ty);
+        let mut t = self.resolved(arg.ty);
+        if !matches!(ty, F::Debug | F::DebugLowerHex | F::DebugUpperHex) {
+            // `{}` of a `String` or `Box<T>` prints what it dereferences to.
+            loop {
+                match self.kind(t) {
+                    TyKind::Ref(inner, _) if matches!(self.kind(inner), TyKind::Adt(..)) => t = inner,
+                    TyKind::Adt(..) if self.implements(self.cx.lang.deref, t) => {
+                        let tr = hir::TraitRef { trait_id: self.cx.lang.deref.expect("checked"), args: vec![t] };
+                        let target = self.project(tr, "Target", arg.span);
+                        t = self.resolved(target);
+                    }
+                    _ => break,
+                }
+            }
+        }
         let k = self.cx.tys.kind(t).clone();
-        let is_str = matches!(&k, TyKind::Ref(inner, _) if *self.cx.tys.kind(*inner) == TyKind::Str);
+        let is_str =
+            matches!(&k, TyKind::Ref(inner, _) if *self.cx.tys.kind(*inner) == TyKind::Str) || k == TyKind::Str;
         let int = matches!(k, TyKind::Int(_) | TyKind::Uint(_) | TyKind::Infer(InferTy::Int(_)));
         let float = matches!(k, TyKind::Float(_) | TyKind::Infer(InferTy::Float(_)));
         if self.is_error(t) || matches!(ty, F::Debug | F::DebugLowerHex | F::DebugUpperHex) && self.is_composite(t) {
@@ -648,19 +978,9 @@ fn field_access(e: &hir::Expr, i: usize, ty: Ty) -> hir::Expr {
 }
 
 fn copy_access(e: &hir::Expr) -> hir::Expr {
-    let kind = match &e.kind {
-        ExprKind::Local(l) => ExprKind::Local(*l),
-        ExprKind::Deref(x) => ExprKind::Deref(Box::new(copy_access(x))),
-        ExprKind::Field { base, variant, field } => {
-            ExprKind::Field { base: Box::new(copy_access(base)), variant: *variant, field: *field }
-        }
-        ExprKind::Index { base, index } => {
-            ExprKind::Index { base: Box::new(copy_access(base)), index: Box::new(copy_access(index)) }
-        }
-        ExprKind::Lit(l) => ExprKind::Lit(l.clone()),
-        _ => unreachable!("argument accesses are built from locals and projections"),
-    };
-    hir::Expr { kind, ty: e.ty, span: e.span }
+    // Accesses are places (locals, projections) or pure calls (`Deref::deref`): re-evaluating
+    // them reads the same value.
+    e.clone()
 }
 
 /// The source text of an expression as `stringify!` prints it (for `assert!` messages).

@@ -128,6 +128,10 @@ impl BodyChecker<'_, '_> {
                     let s = recv.span;
                     recv = self.mk(ExprKind::Deref(Box::new(recv)), t, s);
                 }
+                _ if self.implements(self.cx.lang.deref, recv.ty) => {
+                    let s = recv.span;
+                    recv = self.overloaded_deref(recv, s);
+                }
                 _ => break,
             }
         }

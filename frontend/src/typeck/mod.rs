@@ -318,7 +318,7 @@ pub(crate) fn primitive_ty(name: &str, c: &CommonTypes) -> Option<Ty> {
 
 impl Cx<'_> {
     pub(crate) fn tables(&self) -> TraitTables<'_> {
-        TraitTables { traits: &self.traits, impls: &self.impls, tys: &self.tys }
+        TraitTables { traits: &self.traits, impls: &self.impls, tys: &self.tys, lang: &self.lang }
     }
 
     /// `tr` and its supertraits.

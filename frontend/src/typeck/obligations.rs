@@ -176,7 +176,7 @@ impl BodyChecker<'_, '_> {
                         self.register_impl_bounds(id, &substs, o.span);
                         progress = true;
                     }
-                    Selection::Impl(..) | Selection::Param => progress = true,
+                    Selection::Impl(..) | Selection::Param | Selection::Builtin => progress = true,
                     Selection::Ambiguous | Selection::None => self.obligations.push(Obligation { trait_ref: tr, ..o }),
                 }
             }
@@ -221,7 +221,7 @@ impl BodyChecker<'_, '_> {
                 continue;
             }
             match self.cx.tables().select(&tr, &self.cx.env) {
-                Selection::Impl(..) | Selection::Param => {}
+                Selection::Impl(..) | Selection::Param | Selection::Builtin => {}
                 Selection::Ambiguous => {
                     let d = Diagnostic::error("E0283", "type annotations needed", o.span, "cannot infer type")
                         .with_note(format!("cannot satisfy `{}`", self.show_trait_ref(&tr)));

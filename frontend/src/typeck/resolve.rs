@@ -358,7 +358,7 @@ pub(crate) fn lookup_in(cx: &Cx, module: ModuleId, name: &str, ns: Ns, depth: u3
 }
 
 fn prelude(name: &str, ns: Ns) -> Option<&'static str> {
-    let types = ["Vec", "String", "Box", "HashMap", "Rc", "Arc", "RefCell", "Cell"];
+    let types = ["HashMap", "Rc", "Arc", "RefCell", "Cell"];
     let values: [&str; 0] = [];
     let list: &[&'static str] = if ns == Ns::Type { &types } else { &values };
     list.iter().find(|n| **n == name).copied()

@@ -135,10 +135,17 @@ impl Builder<'_> {
                 self.assign(dest, Rvalue::Use(op), span);
             }
             ExprKind::Block(b) => self.block_into(dest, b, span),
-            ExprKind::Call { callee, args, .. } => {
+            ExprKind::Call { callee, args, substs } => {
                 let args: Vec<Operand> = args.iter().map(|a| self.as_operand(a)).collect();
-                let diverges = *self.tys.kind(self.hir.fn_def(*callee).ret) == TyKind::Never;
-                self.call(Callee::Fn(*callee), args, dest, diverges, span);
+                let diverges = *self.tys.kind(e.ty) == TyKind::Never;
+                let callee = match self.hir.fn_def(*callee).linkage {
+                    hir::Linkage::Intrinsic(which) => {
+                        let t = substs.first().copied().unwrap_or(self.hir.common.unit);
+                        Callee::Intrinsic(Intrinsic::Mem(which, t))
+                    }
+                    _ => Callee::Fn(*callee),
+                };
+                self.call(callee, args, dest, diverges, span);
             }
             ExprKind::Intrinsic { name, args } => {
                 let args: Vec<Operand> = args.iter().map(|a| self.as_operand(a)).collect();
@@ -279,7 +286,11 @@ impl Builder<'_> {
                 self.goto(self.return_block, span);
             }
             ExprKind::Print { stream, args, pieces } => {
-                let stream_op = self.const_int(self.common().u32, if *stream == hir::Stream::Stdout { 1 } else { 2 });
+                let stream_op = match stream {
+                    hir::Stream::Stdout => self.const_int(self.common().u32, 1),
+                    hir::Stream::Stderr => self.const_int(self.common().u32, 2),
+                    hir::Stream::Buf(l) => Operand::Copy(Place::local(self.local(*l))),
+                };
                 self.format_pieces(stream_op, args, pieces, span);
                 self.assign(dest, Rvalue::Use(self.unit_const()), span);
             }

@@ -32,7 +32,14 @@ pub struct BuildOptions {
 pub fn build_program(krate: &mut hir::Crate, opts: BuildOptions) -> Program {
     let krate: &hir::Crate = krate;
     let hir::Crate { fns, adts, statics, tys, common, .. } = krate;
-    let view = HirView { fns, adts, statics, common: *common, needs_drop: NeedsDrop::new(krate) };
+    let view = HirView {
+        fns,
+        adts,
+        statics,
+        common: *common,
+        needs_drop: NeedsDrop::new(krate),
+        tables: aether_frontend::traits::TraitTables::of(krate),
+    };
     let bodies = fns
         .iter()
         .enumerate()
@@ -48,6 +55,7 @@ struct HirView<'a> {
     statics: &'a [hir::StaticDef],
     common: CommonTypes,
     needs_drop: NeedsDrop<'a>,
+    tables: aether_frontend::traits::TraitTables<'a>,
 }
 
 impl HirView<'_> {
@@ -320,7 +328,14 @@ impl<'a> Builder<'a> {
             | TyKind::Ref(_, TyMut::Not) => true,
             TyKind::Tuple(v) => v.iter().all(|t| self.is_copy(*t)),
             TyKind::Array(t, _) => self.is_copy(*t),
-            TyKind::Adt(id, _) => self.hir.adt(*id).is_copy,
+            // `Copy` impls (derived or written) decide, with their bounds on the arguments.
+            TyKind::Adt(..) => match self.hir.tables.lang.copy {
+                Some(copy) => matches!(
+                    self.hir.tables.select(&hir::TraitRef { trait_id: copy, args: vec![ty] }, &[]),
+                    aether_frontend::traits::Selection::Impl(..)
+                ),
+                None => false,
+            },
             _ => false,
         }
     }
