@@ -51,7 +51,7 @@ impl<'ctx> CodegenCx<'ctx, '_> {
             b.build_call(uf, &[p.into()], "")?;
         }
         match self.krate.tys.kind(t).clone() {
-            TyKind::Tuple(elems) => {
+            TyKind::Tuple(elems) | TyKind::Closure { upvars: elems, .. } => {
                 for (i, e) in elems.iter().enumerate() {
                     self.drop_field(b, t, None, i as u32, *e, p)?;
                 }

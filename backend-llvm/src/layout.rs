@@ -112,7 +112,7 @@ impl<'ctx, 'a> Layouts<'ctx, 'a> {
             TyKind::Uint(u) => int_type(cx, uint_bits(*u, self.usize_bits)).into(),
             TyKind::Float(FloatTy::F32) => cx.f32_type().into(),
             TyKind::Float(FloatTy::F64) => cx.f64_type().into(),
-            TyKind::Tuple(elems) => {
+            TyKind::Tuple(elems) | TyKind::Closure { upvars: elems, .. } => {
                 let fields: Vec<BasicTypeEnum> = elems.iter().filter_map(|e| self.llvm_type(*e)).collect();
                 if fields.is_empty() {
                     return None;
@@ -200,7 +200,9 @@ impl<'ctx, 'a> Layouts<'ctx, 'a> {
         }
         match self.tys.kind(t) {
             TyKind::Array(e, _) => self.align_of(*e),
-            TyKind::Tuple(es) => es.iter().map(|e| self.align_of(*e)).max().unwrap_or(1),
+            TyKind::Tuple(es) | TyKind::Closure { upvars: es, .. } => {
+                es.iter().map(|e| self.align_of(*e)).max().unwrap_or(1)
+            }
             TyKind::Adt(id, args) => self.adts[id.index()]
                 .variants
                 .iter()
@@ -232,7 +234,7 @@ impl<'ctx, 'a> Layouts<'ctx, 'a> {
     /// `variant`) enum variant payload; `None` when the field is zero-sized.
     pub fn field(&self, t: Ty, variant: Option<VariantIdx>, i: u32) -> Option<(StructType<'ctx>, u32)> {
         match self.tys.kind(t) {
-            TyKind::Tuple(elems) => {
+            TyKind::Tuple(elems) | TyKind::Closure { upvars: elems, .. } => {
                 let idx = self.tuple_field_index(elems, i)?;
                 Some((self.llvm_type(t)?.into_struct_type(), idx))
             }

@@ -570,11 +570,28 @@ pub enum ExprKind {
         pat: Box<Pat>,
         scrutinee: Box<Expr>,
     },
+    /// A closure expression: builds the environment from the captured locals (moved, or
+    /// borrowed as `Capture::by_ref` says). The body is checked with the enclosing body (it
+    /// names the parameters' and the captured locals' `LocalId`s of that body); monomorphization
+    /// turns it into a function of its own.
+    Closure {
+        params: Vec<Pat>,
+        body: Box<Expr>,
+        captures: Vec<Capture>,
+    },
     /// A compiler intrinsic called from the standard library (`sqrt`, memory, ..).
     Intrinsic {
         name: IntrinsicFn,
         args: Vec<Expr>,
     },
+}
+
+/// A local of the enclosing body that a closure captures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Capture {
+    pub local: LocalId,
+    /// `None`: moved (or copied) into the closure; `Some(m)`: borrowed.
+    pub by_ref: Option<crate::ty::Mutability>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -745,6 +762,7 @@ macro_rules! visit_children {
                 | ExprKind::Ref { place: x, .. }
                 | ExprKind::Repeat { value: x, .. }
                 | ExprKind::Loop { body: x, .. }
+                | ExprKind::Closure { body: x, .. }
                 | ExprKind::Let { scrutinee: x, .. } => $f(x),
                 ExprKind::Break { value, .. } | ExprKind::Return(value) => {
                     if let Some(v) = value {

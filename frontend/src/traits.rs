@@ -10,7 +10,7 @@
 //! without inference variables has at most one matching impl.
 
 use crate::hir::{Crate, ImplDef, ImplId, LangTraits, Predicate, TraitDef, TraitRef};
-use crate::ty::{InferTy, Ty, TyInterner, TyKind};
+use crate::ty::{ClosureKind, InferTy, Ty, TyInterner, TyKind};
 
 /// The tables selection reads.
 #[derive(Clone, Copy)]
@@ -142,8 +142,41 @@ impl<'a> TraitTables<'a> {
         }
     }
 
-    /// `Copy`/`Clone` of a tuple or array: when every element is `Copy`.
+    /// `Copy`/`Clone` of a tuple or array: when every element is `Copy`; the call traits of a
+    /// closure: those its kind allows, for its parameter tuple.
     fn builtin(&self, goal: &TraitRef, env: &[Predicate], depth: u32) -> Option<Selection> {
+        if let TyKind::Closure { params, kind, upvars, .. } = self.tys.kind(goal.self_ty()) {
+            let needed = if Some(goal.trait_id) == self.lang.fn_ {
+                ClosureKind::Fn
+            } else if Some(goal.trait_id) == self.lang.fn_mut {
+                ClosureKind::FnMut
+            } else if Some(goal.trait_id) == self.lang.fn_once {
+                ClosureKind::FnOnce
+            } else if Some(goal.trait_id) == self.lang.copy || Some(goal.trait_id) == self.lang.clone {
+                // A closure is `Copy` when what it captures is (shared references, copies).
+                let copy = self.lang.copy?;
+                let mut ambiguous = false;
+                for u in upvars {
+                    match self.select_at(&TraitRef { trait_id: copy, args: vec![*u] }, env, depth + 1) {
+                        Selection::None => return Some(Selection::None),
+                        Selection::Ambiguous => ambiguous = true,
+                        _ => {}
+                    }
+                }
+                return Some(if ambiguous { Selection::Ambiguous } else { Selection::Builtin });
+            } else {
+                return None;
+            };
+            if *kind > needed {
+                return Some(Selection::None);
+            }
+            let tuple = self.tys.intern(TyKind::Tuple(params.clone()));
+            let m = goal.args.get(1).map_or(Match::Yes, |a| self.match_ty(tuple, *a, &mut Vec::new()));
+            return Some(match m {
+                Match::No => Selection::None,
+                _ => Selection::Builtin,
+            });
+        }
         let copy = self.lang.copy?;
         if Some(goal.trait_id) != self.lang.copy && Some(goal.trait_id) != self.lang.clone {
             return None;
@@ -214,7 +247,7 @@ impl<'a> TraitTables<'a> {
         }
         let (pk, tk) = (tys.kind(pattern), tys.kind(ty));
         match (pk, tk) {
-            (_, TyKind::Error) => Match::Maybe,
+            (_, TyKind::Error) | (TyKind::Infer(_), _) => Match::Maybe,
             (TyKind::Int(_) | TyKind::Uint(_), TyKind::Infer(InferTy::Int(_))) => Match::Maybe,
             (TyKind::Float(_), TyKind::Infer(InferTy::Float(_))) => Match::Maybe,
             (_, TyKind::Infer(InferTy::Int(_) | InferTy::Float(_))) => Match::No,
@@ -228,6 +261,12 @@ impl<'a> TraitTables<'a> {
             (TyKind::Array(a, n1), TyKind::Array(b, n2)) if n1 == n2 => self.match_ty(*a, *b, binds),
             (TyKind::Slice(a), TyKind::Slice(b)) => self.match_ty(*a, *b, binds),
             (TyKind::Adt(a, xs), TyKind::Adt(b, ys)) if a == b => self.match_all(xs, ys, binds),
+            (
+                TyKind::Closure { id: i1, params: p1, ret: r1, upvars: u1, .. },
+                TyKind::Closure { id: i2, params: p2, ret: r2, upvars: u2, .. },
+            ) if i1 == i2 && p1.len() == p2.len() && u1.len() == u2.len() => {
+                self.match_all(p1, p2, binds).and(self.match_all(u1, u2, binds)).and(self.match_ty(*r1, *r2, binds))
+            }
             (TyKind::FnPtr(p1, r1), TyKind::FnPtr(p2, r2)) if p1.len() == p2.len() => {
                 self.match_all(p1, p2, binds).and(self.match_ty(*r1, *r2, binds))
             }
@@ -262,6 +301,11 @@ impl<'a> TraitTables<'a> {
                 if trait_ref == tr && n == name {
                     return Some(*ty);
                 }
+            }
+        }
+        if let TyKind::Closure { ret, .. } = self.tys.kind(tr.self_ty()) {
+            if Some(tr.trait_id) == self.lang.fn_once && name == "Output" {
+                return Some(*ret);
             }
         }
         match self.select(tr, env) {

@@ -114,6 +114,15 @@ pub enum InferTy {
     Float(u32),
 }
 
+/// Which call traits a closure implements: `Fn` ⊂ `FnMut` ⊂ `FnOnce` (a `Fn` closure is all
+/// three).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ClosureKind {
+    Fn,
+    FnMut,
+    FnOnce,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Mutability {
     Not,
@@ -145,6 +154,16 @@ pub enum TyKind {
     Param {
         index: u32,
         name: String,
+    },
+    /// The type of one closure expression (`id`): its signature, which call traits it
+    /// implements, and its captured values (`upvars`, the fields of its environment: the value
+    /// itself, or a reference for a capture by reference).
+    Closure {
+        id: u32,
+        params: Vec<Ty>,
+        ret: Ty,
+        kind: ClosureKind,
+        upvars: Vec<Ty>,
     },
     /// An associated type of a trait not yet known to be a concrete type: `<T as Iterator>::Item`.
     /// `args[0]` is the `Self` type, the rest are the trait's parameters.
@@ -304,6 +323,13 @@ impl TyInterner {
                 args: args.iter().map(|x| f(*x)).collect(),
                 name: name.clone(),
             },
+            TyKind::Closure { id, params, ret, kind, upvars } => TyKind::Closure {
+                id: *id,
+                params: params.iter().map(|x| f(*x)).collect(),
+                ret: f(*ret),
+                kind: *kind,
+                upvars: upvars.iter().map(|x| f(*x)).collect(),
+            },
             _ => return t,
         };
         self.intern(kind)
@@ -329,6 +355,9 @@ impl TyInterner {
             TyKind::Ref(x, _) | TyKind::RawPtr(x, _) | TyKind::Array(x, _) | TyKind::Slice(x) => self.has_params(*x),
             TyKind::FnPtr(ps, r) => ps.iter().any(|x| self.has_params(*x)) || self.has_params(*r),
             TyKind::Adt(_, args) | TyKind::Projection { args, .. } => args.iter().any(|x| self.has_params(*x)),
+            TyKind::Closure { params, ret, upvars, .. } => {
+                params.iter().chain(upvars).any(|x| self.has_params(*x)) || self.has_params(*ret)
+            }
             _ => false,
         }
     }
@@ -341,6 +370,9 @@ impl TyInterner {
             TyKind::Ref(x, _) | TyKind::RawPtr(x, _) | TyKind::Array(x, _) | TyKind::Slice(x) => self.has_infer(*x),
             TyKind::FnPtr(ps, r) => ps.iter().any(|x| self.has_infer(*x)) || self.has_infer(*r),
             TyKind::Adt(_, args) | TyKind::Projection { args, .. } => args.iter().any(|x| self.has_infer(*x)),
+            TyKind::Closure { params, ret, upvars, .. } => {
+                params.iter().chain(upvars).any(|x| self.has_infer(*x)) || self.has_infer(*ret)
+            }
             _ => false,
         }
     }
@@ -428,6 +460,7 @@ impl fmt::Display for TyDisplay<'_> {
                 Ok(())
             }
             TyKind::Param { name, .. } => write!(f, "{name}"),
+            TyKind::Closure { id, .. } => write!(f, "{{closure#{id}}}"),
             TyKind::Projection { trait_id, args, name } => {
                 if args.len() == 1 {
                     write!(f, "<{} as {}>::{}", d(args[0]), self.tys.trait_name(*trait_id), name)

@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 
 use aether_frontend::hir::{self, ExprKind, FnId, TraitRef};
 use aether_frontend::traits::{Selection, TraitTables};
-use aether_frontend::ty::{Ty, TyInterner, TyKind};
+use aether_frontend::ty::{Mutability, Ty, TyInterner, TyKind};
 
 /// An error that type checking should have prevented (reported as an internal error).
 #[derive(Debug)]
@@ -30,6 +30,10 @@ pub fn monomorphize(krate: &mut hir::Crate) -> Result<(), MonoError> {
         done: HashSet::new(),
         lib_queue: Vec::new(),
         drop_seen: HashSet::new(),
+        closures: HashMap::new(),
+        closure_fns: HashMap::new(),
+        closure_queue: Vec::new(),
+        cur_locals: Vec::new(),
     };
     let roots: Vec<FnId> = (0..krate.fns.len())
         .map(|i| FnId(i as u32))
@@ -47,6 +51,11 @@ pub fn monomorphize(krate: &mut hir::Crate) -> Result<(), MonoError> {
             let body = krate.fns[f.index()].body.take().expect("queued library functions have bodies");
             let body = m.instantiate_body(krate, body, &[])?;
             krate.fns[f.index()].body = Some(body);
+            continue;
+        }
+        if let Some((id, closure_ty, method)) = m.closure_queue.pop() {
+            let body = m.closure_body(krate, closure_ty, &method)?;
+            krate.fns[id.index()].body = Some(body);
             continue;
         }
         let Some((id, origin, substs)) = m.queue.pop() else { break };
@@ -77,6 +86,22 @@ struct Mono {
     lib_queue: Vec<FnId>,
     /// Types whose drop impls are registered.
     drop_seen: HashSet<Ty>,
+    /// Each closure expression met in instantiated code, by its (concrete) closure type.
+    closures: HashMap<Ty, ClosureInfo>,
+    /// The body function of each (closure type, call method), created on first call.
+    closure_fns: HashMap<(Ty, String), FnId>,
+    /// Closure body functions whose bodies remain to be made.
+    closure_queue: Vec<(FnId, Ty, String)>,
+    /// The locals of the body being instantiated (closures inside it share them).
+    cur_locals: Vec<hir::LocalDecl>,
+}
+
+/// A closure expression after instantiation: what its body function is made of.
+struct ClosureInfo {
+    locals: Vec<hir::LocalDecl>,
+    params: Vec<hir::Pat>,
+    body: hir::Expr,
+    captures: Vec<hir::Capture>,
 }
 
 impl Mono {
@@ -90,7 +115,9 @@ impl Mono {
             l.ty = concrete(krate, l.ty, substs);
             self.register_drop(krate, l.ty)?;
         }
+        let saved = std::mem::replace(&mut self.cur_locals, body.locals.clone());
         self.expr(krate, &mut body.value, substs)?;
+        self.cur_locals = saved;
         Ok(body)
     }
 
@@ -112,6 +139,17 @@ impl Mono {
             }
             ExprKind::Call { callee, substs: call_substs, args } => {
                 let cs: Vec<Ty> = call_substs.iter().map(|t| concrete(krate, *t, substs)).collect();
+                let def = krate.fn_def(*callee);
+                let closure_call = def
+                    .trait_id
+                    .is_some_and(|t| [krate.lang.fn_, krate.lang.fn_mut, krate.lang.fn_once].contains(&Some(t)))
+                    && matches!(cs.first().map(|t| krate.tys.kind(*t)), Some(TyKind::Closure { .. }));
+                if closure_call {
+                    let method = def.name.clone();
+                    *callee = self.closure_fn(krate, cs[0], &method);
+                    call_substs.clear();
+                    return self.children(krate, e, substs);
+                }
                 match resolve_callee(krate, *callee, cs)? {
                     Some((f, s)) => {
                         *callee = self.instance(krate, f, s);
@@ -130,6 +168,11 @@ impl Mono {
                 }
             }
             ExprKind::Let { pat: p, .. } => pat(krate, p, substs),
+            ExprKind::Closure { params, .. } => {
+                for p in params.iter_mut() {
+                    pat(krate, p, substs);
+                }
+            }
             ExprKind::Block(b) => {
                 for s in b.stmts.iter_mut() {
                     if let hir::Stmt::Let { pat: p, .. } = s {
@@ -139,6 +182,21 @@ impl Mono {
             }
             _ => {}
         }
+        self.children(krate, e, substs)?;
+        if let ExprKind::Closure { params, body, captures } = &e.kind {
+            // Instantiated (its body too): remember it for the calls that reach it.
+            let info = ClosureInfo {
+                locals: self.cur_locals.clone(),
+                params: params.clone(),
+                body: (**body).clone(),
+                captures: captures.clone(),
+            };
+            self.closures.insert(e.ty, info);
+        }
+        Ok(())
+    }
+
+    fn children(&mut self, krate: &mut hir::Crate, e: &mut hir::Expr, substs: &[Ty]) -> Result<(), MonoError> {
         let mut result = Ok(());
         e.for_each_child_mut(|c| {
             if result.is_ok() {
@@ -148,6 +206,89 @@ impl Mono {
         result
     }
 
+    /// The body function of closure type `closure_ty` for call method `method` (`call`,
+    /// `call_mut` or `call_once`): `fn(env: &C | &mut C | C, args: (A, B)) -> R`.
+    fn closure_fn(&mut self, krate: &mut hir::Crate, closure_ty: Ty, method: &str) -> FnId {
+        if let Some(&f) = self.closure_fns.get(&(closure_ty, method.to_string())) {
+            return f;
+        }
+        let TyKind::Closure { id, params, ret, .. } = krate.tys.kind(closure_ty).clone() else {
+            unreachable!("closure_fn of a non-closure type")
+        };
+        let env_ty = match method {
+            "call" => krate.tys.intern(TyKind::Ref(closure_ty, Mutability::Not)),
+            "call_mut" => krate.tys.intern(TyKind::Ref(closure_ty, Mutability::Mut)),
+            _ => closure_ty,
+        };
+        let args_ty = krate.tys.intern(TyKind::Tuple(params));
+        let def = hir::FnDef {
+            name: format!("{{closure#{id}}}"),
+            path: format!("{{closure#{id}}}::{method}<{}>", krate.tys.display(closure_ty)),
+            span: Default::default(),
+            generics: hir::Generics::default(),
+            params: vec![env_ty, args_ty],
+            ret,
+            trait_id: None,
+            impl_id: None,
+            lib: false,
+            linkage: hir::Linkage::Internal,
+            inline: false,
+            body: None,
+        };
+        let f = FnId(krate.fns.len() as u32);
+        krate.fns.push(def);
+        self.closure_fns.insert((closure_ty, method.to_string()), f);
+        self.closure_queue.push((f, closure_ty, method.to_string()));
+        f
+    }
+
+    /// Builds a closure body function: the parameters come from the argument tuple, and each
+    /// captured local becomes a field of the environment (dereferenced for a capture by
+    /// reference).
+    fn closure_body(&mut self, krate: &mut hir::Crate, closure_ty: Ty, method: &str) -> Result<hir::Body, MonoError> {
+        let info = self.closures.get(&closure_ty).ok_or_else(|| {
+            MonoError(format!("the closure `{}` is called but never built", krate.tys.display(closure_ty)))
+        })?;
+        let TyKind::Closure { params, upvars, .. } = krate.tys.kind(closure_ty).clone() else {
+            unreachable!("closure types only")
+        };
+        let mut locals = info.locals.clone();
+        let span = info.body.span;
+        let env_ty = krate.fns[self.closure_fns[&(closure_ty, method.to_string())].index()].params[0];
+        let args_ty = krate.tys.intern(TyKind::Tuple(params));
+        locals.push(hir::LocalDecl { name: "<env>".into(), ty: env_ty, mutable: false, span });
+        let env = hir::LocalId(locals.len() as u32 - 1);
+        locals.push(hir::LocalDecl { name: "<args>".into(), ty: args_ty, mutable: false, span });
+        let args = hir::LocalId(locals.len() as u32 - 1);
+        let env_place = match krate.tys.kind(env_ty) {
+            TyKind::Ref(..) => hir::Expr {
+                kind: ExprKind::Deref(Box::new(hir::Expr { kind: ExprKind::Local(env), ty: env_ty, span })),
+                ty: closure_ty,
+                span,
+            },
+            _ => hir::Expr { kind: ExprKind::Local(env), ty: closure_ty, span },
+        };
+        let mut body = info.body.clone();
+        let captures: Vec<(hir::LocalId, Option<Mutability>, Ty, u32)> =
+            info.captures.iter().zip(upvars).enumerate().map(|(i, (c, u))| (c.local, c.by_ref, u, i as u32)).collect();
+        rewrite_captures(&mut body, &captures, &env_place);
+        let tuple_pat = hir::Pat { kind: hir::PatKind::Tuple(info.params.clone()), ty: args_ty, span };
+        let init = hir::Expr { kind: ExprKind::Local(args), ty: args_ty, span };
+        let ret_ty = body.ty;
+        let value = hir::Expr {
+            kind: ExprKind::Block(hir::Block {
+                stmts: vec![hir::Stmt::Let { pat: tuple_pat, init: Some(init), else_block: None, span }],
+                expr: Some(Box::new(body)),
+            }),
+            ty: ret_ty,
+            span,
+        };
+        for l in &locals {
+            self.register_drop(krate, l.ty)?;
+        }
+        Ok(hir::Body { locals, params: vec![env, args], value })
+    }
+
     /// Makes sure every type with a `Drop` impl that a value of `t` contains has its `drop`
     /// instance in `krate.drop_impls` (drop glue calls them).
     fn register_drop(&mut self, krate: &mut hir::Crate, t: Ty) -> Result<(), MonoError> {
@@ -155,7 +296,9 @@ impl Mono {
             return Ok(());
         }
         match krate.tys.kind(t).clone() {
-            TyKind::Tuple(ts) => ts.into_iter().try_for_each(|x| self.register_drop(krate, x)),
+            TyKind::Tuple(ts) | TyKind::Closure { upvars: ts, .. } => {
+                ts.into_iter().try_for_each(|x| self.register_drop(krate, x))
+            }
             TyKind::Array(e, _) => self.register_drop(krate, e),
             TyKind::Adt(id, args) => {
                 if let Some(drop_trait) = krate.lang.drop {
@@ -288,9 +431,31 @@ fn has_projection(tys: &TyInterner, t: Ty) -> bool {
     match tys.kind(t) {
         TyKind::Projection { .. } => true,
         TyKind::Tuple(ts) => ts.iter().any(|x| has_projection(tys, *x)),
+        TyKind::Closure { params, ret, upvars, .. } => {
+            params.iter().chain(upvars).any(|x| has_projection(tys, *x)) || has_projection(tys, *ret)
+        }
         TyKind::Ref(x, _) | TyKind::RawPtr(x, _) | TyKind::Array(x, _) | TyKind::Slice(x) => has_projection(tys, *x),
         TyKind::FnPtr(ps, r) => ps.iter().any(|x| has_projection(tys, *x)) || has_projection(tys, *r),
         TyKind::Adt(_, args) => args.iter().any(|x| has_projection(tys, *x)),
         _ => false,
     }
+}
+
+/// Replaces each captured local in a closure body by its place in the environment.
+fn rewrite_captures(e: &mut hir::Expr, captures: &[(hir::LocalId, Option<Mutability>, Ty, u32)], env: &hir::Expr) {
+    if let ExprKind::Local(l) = e.kind {
+        if let Some(&(_, by_ref, upvar_ty, i)) = captures.iter().find(|c| c.0 == l) {
+            let field = hir::Expr {
+                kind: ExprKind::Field { base: Box::new(env.clone()), variant: hir::VariantIdx(0), field: i },
+                ty: upvar_ty,
+                span: e.span,
+            };
+            e.kind = match by_ref {
+                None => field.kind,
+                Some(_) => ExprKind::Deref(Box::new(field)),
+            };
+            return;
+        }
+    }
+    e.for_each_child_mut(|c| rewrite_captures(c, captures, env));
 }

@@ -29,7 +29,7 @@ impl<'a> NeedsDrop<'a> {
         }
         let tys = &self.krate.tys;
         let b = match tys.kind(t) {
-            TyKind::Tuple(ts) => ts.iter().any(|x| self.needs_drop(*x)),
+            TyKind::Tuple(ts) | TyKind::Closure { upvars: ts, .. } => ts.iter().any(|x| self.needs_drop(*x)),
             TyKind::Array(e, n) => *n > 0 && self.needs_drop(*e),
             TyKind::Adt(id, args) => {
                 self.krate.drop_impls.contains_key(&t)

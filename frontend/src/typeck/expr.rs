@@ -259,6 +259,15 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
                     let span = e.span;
                     return self.mk(ExprKind::PtrCast(Box::new(e)), target, span);
                 }
+                // Deref coercion applies only where the pointees cannot simply be the same type.
+                let snapshot = self.infer.clone();
+                let same = self.unify(*a, *b);
+                self.infer = snapshot;
+                if same {
+                    let span = e.span;
+                    self.demand(target, e.ty, span);
+                    return e;
+                }
                 if let Some(steps) = self.deref_coercion_steps(*a, *b, *mb == Mutability::Mut) {
                     // `&String` to `&str`, `&Vec<T>` to `&[T]`, `&Box<T>` to `&T`: `&*deref(..)`.
                     let mutable = *mb == Mutability::Mut;
@@ -395,10 +404,7 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
                 self.err(unsupported("the `?` operator", span));
                 self.error_expr(span)
             }
-            ast::ExprKind::Closure(_) => {
-                self.err(unsupported("closures", span));
-                self.error_expr(span)
-            }
+            ast::ExprKind::Closure(c) => self.check_closure(c, expected, span),
             ast::ExprKind::Async { .. } | ast::ExprKind::AsyncTry(_) | ast::ExprKind::Await(_) => {
                 self.err(unsupported("`async`", span));
                 self.error_expr(span)
@@ -744,6 +750,11 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
         let rhs_expect = if is_shift { None } else { Some(lhs.ty) };
         let rhs = self.check_expr(r, rhs_expect);
         let rhs = if l_is_str { rhs } else { self.auto_deref_operand(rhs) };
+        if matches!(self.kind(lhs.ty), TyKind::Infer(InferTy::Var(_))) && !is_shift {
+            // `|x| x + n`: an operand of unknown type takes the other's (as for built-in
+            // operators, which need both sides of one type).
+            self.unify(lhs.ty, rhs.ty);
+        }
         self.binop(op, hop, lhs, rhs, span)
     }
 
@@ -1168,25 +1179,29 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
     }
 
     fn check_call(&mut self, callee: &ast::Expr, args: &[ast::Expr], span: Span) -> hir::Expr {
-        let ast::ExprKind::Path(path) = &callee.kind else {
-            let c = self.check_expr(callee, None);
-            if !self.is_error(c.ty) {
-                self.err(unsupported("calling this kind of expression", callee.span));
+        let callee_is_local = match &callee.kind {
+            ast::ExprKind::Path(path) => {
+                path.segments.len() == 1 && !path.global && self.lookup_local(&path.segments[0].ident.name).is_some()
             }
-            return self.error_expr(span);
+            _ => true,
         };
-        if path.segments.len() == 1 && !path.global {
-            if let Some(id) = self.lookup_local(&path.segments[0].ident.name) {
-                let ty = self.display(self.locals[id.index()].ty);
-                self.err(Diagnostic::error(
-                    "E0618",
-                    format!("expected function, found `{ty}`"),
-                    callee.span,
-                    "not a function",
-                ));
+        if callee_is_local {
+            // A value called: a closure, or a parameter bounded by a call trait.
+            let c = self.check_expr(callee, None);
+            if self.is_error(c.ty) {
+                for a in args {
+                    self.check_expr(a, None);
+                }
                 return self.error_expr(span);
             }
+            let t = c.ty;
+            if let Some(e) = self.call_value(c, args, span) {
+                return e;
+            }
+            self.not_callable(t, callee.span);
+            return self.error_expr(span);
         }
+        let ast::ExprKind::Path(path) = &callee.kind else { unreachable!("non-path callees are values") };
         let Some(res) = self.resolve_value_path(path) else {
             for a in args {
                 self.check_expr(a, None);

@@ -137,6 +137,12 @@ impl BodyChecker<'_, '_> {
                 self.finalize_pat(pat);
                 e.for_each_child_mut(|c| self.finalize_expr(c));
             }
+            ExprKind::Closure { params, .. } => {
+                for p in params.iter_mut() {
+                    self.finalize_pat(p);
+                }
+                e.for_each_child_mut(|c| self.finalize_expr(c));
+            }
             ExprKind::Block(b) => {
                 for s in b.stmts.iter_mut() {
                     if let hir::Stmt::Let { pat, .. } = s {

@@ -80,6 +80,15 @@ impl InferCtxt {
                 Ok(())
             }
             (
+                TyKind::Closure { id: i1, params: p1, ret: r1, upvars: u1, .. },
+                TyKind::Closure { id: i2, params: p2, ret: r2, upvars: u2, .. },
+            ) if i1 == i2 && p1.len() == p2.len() && u1.len() == u2.len() => {
+                for (x, y) in p1.into_iter().zip(p2).chain(u1.into_iter().zip(u2)) {
+                    self.unify(tys, x, y)?;
+                }
+                self.unify(tys, r1, r2)
+            }
+            (
                 TyKind::Projection { trait_id: t1, args: xs, name: n1 },
                 TyKind::Projection { trait_id: t2, args: ys, name: n2 },
             ) if t1 == t2 && n1 == n2 => {

@@ -15,6 +15,7 @@
 //! meets on demand.
 
 mod aggregate;
+mod closure;
 mod collect;
 mod consts;
 mod control;
@@ -182,6 +183,8 @@ pub(crate) struct Cx<'a> {
     pub(crate) trait_defaults: std::collections::HashSet<FnId>,
     /// Inherent impls whose self type is not an ADT (the standard library's, on primitives).
     pub(crate) prim_impls: Vec<hir::ImplId>,
+    /// The next closure's number (`TyKind::Closure::id`).
+    pub(crate) next_closure: u32,
 }
 
 /// Reports a feature that a later part of the compiler implements.
@@ -230,6 +233,7 @@ pub fn check_crate(
         impl_assoc: Vec::new(),
         trait_defaults: std::collections::HashSet::new(),
         prim_impls: Vec::new(),
+        next_closure: 0,
     };
     let pending = collect::collect_crate(&mut cx, file, &std_ast);
     consts::eval_all(&mut cx);

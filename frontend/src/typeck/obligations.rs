@@ -163,6 +163,10 @@ impl BodyChecker<'_, '_> {
             let obligations = std::mem::take(&mut self.obligations);
             for o in obligations {
                 let tr = self.resolve_trait_ref(&o.trait_ref);
+                if self.relate_builtin_or_bound(&tr) {
+                    progress = true;
+                }
+                let tr = self.resolve_trait_ref(&tr);
                 match self.cx.tables().select(&tr, &self.cx.env) {
                     Selection::Impl(id, substs) if tr.args.iter().any(|t| self.cx.tys.has_infer(*t)) => {
                         // One impl could apply: its header decides the variables.
@@ -184,6 +188,43 @@ impl BodyChecker<'_, '_> {
                 break;
             }
         }
+    }
+
+    /// Lets a goal's other arguments be decided by what must provide it: a closure's parameter
+    /// tuple for a call trait, or the one bound of the environment on the same self type
+    /// (`F: Fn(i32)` makes `F: Fn<(?x,)>` have `?x = i32`). Returns whether it bound anything.
+    fn relate_builtin_or_bound(&mut self, tr: &TraitRef) -> bool {
+        if tr.args.len() < 2 || !tr.args[1..].iter().any(|t| self.cx.tys.has_infer(*t)) {
+            return false;
+        }
+        let lang = &self.cx.lang;
+        let is_call = [lang.fn_, lang.fn_mut, lang.fn_once].contains(&Some(tr.trait_id));
+        if let TyKind::Closure { params, .. } = self.cx.tys.kind(tr.self_ty()).clone() {
+            if is_call {
+                let tuple = self.cx.tys.intern(TyKind::Tuple(params));
+                return self.unify(tuple, tr.args[1]);
+            }
+            return false;
+        }
+        let mut matching = Vec::new();
+        for p in &self.cx.env {
+            if let Predicate::Implements(b) = p {
+                for e in self.cx.tables().elaborate(b) {
+                    if e.trait_id == tr.trait_id && e.self_ty() == tr.self_ty() && !matching.contains(&e) {
+                        matching.push(e);
+                    }
+                }
+            }
+        }
+        if matching.len() != 1 {
+            return false;
+        }
+        let b = matching.pop().expect("one");
+        let mut any = false;
+        for (x, y) in b.args.iter().zip(&tr.args).skip(1) {
+            any |= self.unify(*x, *y);
+        }
+        any
     }
 
     fn register_impl_bounds(&mut self, id: hir::ImplId, substs: &[Ty], span: Span) {

@@ -209,6 +209,29 @@ impl Builder<'_> {
                 let ops = elems.iter().map(|x| self.as_operand(x)).collect();
                 self.assign(dest, Rvalue::Aggregate(AggregateKind::Tuple, ops), span);
             }
+            ExprKind::Closure { captures, .. } => {
+                // The environment: each capture moved in, or a reference to it.
+                let upvars = match self.tys.kind(e.ty) {
+                    TyKind::Closure { upvars, .. } => upvars.clone(),
+                    _ => unreachable!("closure expressions have closure types"),
+                };
+                let mut ops = Vec::new();
+                for (c, ut) in captures.iter().zip(upvars) {
+                    let l = self.local(c.local);
+                    let lt = self.body.locals[l.index()].ty;
+                    let op = match c.by_ref {
+                        None => self.read(Place::local(l), lt),
+                        Some(m) => {
+                            let t = self.new_temp(ut, span);
+                            let bk = if m == TyMut::Mut { Mutability::Mut } else { Mutability::Not };
+                            self.assign(Place::local(t), Rvalue::Ref(bk, Place::local(l)), span);
+                            Operand::Move(Place::local(t))
+                        }
+                    };
+                    ops.push(op);
+                }
+                self.assign(dest, Rvalue::Aggregate(AggregateKind::Tuple, ops), span);
+            }
             ExprKind::Array(elems) => {
                 let elem_ty = match self.tys.kind(e.ty) {
                     TyKind::Array(t, _) => *t,

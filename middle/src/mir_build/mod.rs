@@ -302,7 +302,7 @@ impl<'a> Builder<'a> {
 
     fn is_zst(&self, ty: Ty) -> bool {
         match self.tys.kind(ty) {
-            TyKind::Tuple(v) => v.iter().all(|t| self.is_zst(*t)),
+            TyKind::Tuple(v) | TyKind::Closure { upvars: v, .. } => v.iter().all(|t| self.is_zst(*t)),
             TyKind::Never => true,
             TyKind::Array(_, 0) => true,
             TyKind::Array(t, _) => self.is_zst(*t),
@@ -327,6 +327,7 @@ impl<'a> Builder<'a> {
             | TyKind::FnPtr(..)
             | TyKind::Ref(_, TyMut::Not) => true,
             TyKind::Tuple(v) => v.iter().all(|t| self.is_copy(*t)),
+            TyKind::Closure { upvars, .. } => upvars.iter().all(|t| self.is_copy(*t)),
             TyKind::Array(t, _) => self.is_copy(*t),
             // `Copy` impls (derived or written) decide, with their bounds on the arguments.
             TyKind::Adt(..) => match self.hir.tables.lang.copy {
