@@ -198,8 +198,15 @@ impl Session {
             self.write_output(EmitKind::Ast, dump.as_bytes())?;
         }
         let overflow_checks = self.backend.overflow_checks;
-        if let Err(e) = aether_middle::monomorphize::monomorphize(&mut krate) {
-            panic!("monomorphization failed after type checking succeeded: {}", e.0);
+        match aether_middle::monomorphize::monomorphize(&mut krate) {
+            Ok(()) => {}
+            Err(aether_middle::monomorphize::MonoError(msg, Some(span))) => {
+                let mut sink = DiagnosticSink::new();
+                sink.push(aether_frontend::typeck::unsupported_diagnostic(&msg, span));
+                sink.emit_all(&sources);
+                return Err(ExitCode::from(1));
+            }
+            Err(e) => panic!("monomorphization failed after type checking succeeded: {}", e.0),
         }
         let mir = aether_middle::mir_build::build_program(
             &mut krate,

@@ -152,6 +152,9 @@ pub struct TraitDef {
     pub methods: Vec<(String, FnId)>,
     /// Associated types, with their defaults.
     pub assoc_types: Vec<(String, Option<Ty>)>,
+    /// Bounds written on the associated types (`type IntoIter: Iterator<Item = Self::Item>`),
+    /// about projections of `Self` in terms of the trait's parameters.
+    pub assoc_predicates: Vec<Predicate>,
 }
 
 #[derive(Debug)]

@@ -12,6 +12,7 @@ use crate::span::SourceMap;
 
 const LIB: &str = include_str!("../std/lib.ae");
 const ALLOC: &str = include_str!("../std/alloc.ae");
+const ITER: &str = include_str!("../std/iter.ae");
 
 const INTS: [&str; 12] = ["i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize"];
 
@@ -19,6 +20,7 @@ const INTS: [&str; 12] = ["i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16
 pub fn source() -> String {
     let mut s = String::from(LIB);
     s.push_str(ALLOC);
+    s.push_str(ITER);
     s.push_str("\n// Generated impls for the primitive types.\n");
     s.push_str("mod primitive_impls {\n    use super::prelude::*;\n    use super::fmt::{Display, Debug};\n");
     let scalars = INTS.iter().copied().chain(["f32", "f64", "bool", "char"]);
@@ -35,6 +37,24 @@ pub fn source() -> String {
     }
     for t in INTS {
         s.push_str(&format!("    impl Default for {t} {{ fn default() -> {t} {{ 0 }} }}\n"));
+    }
+    // Ranges of integers iterate (through `Step`); `Sum`/`Product` of numbers and of references.
+    for t in INTS {
+        s.push_str(&format!(
+            "    impl super::iter::Step for {t} {{ fn forward(self) -> {t} {{ self + 1 }} fn backward(self) -> {t} {{ self - 1 }} }}\n"
+        ));
+    }
+    for t in INTS.iter().copied().chain(["f32", "f64"]) {
+        let zero = if t.starts_with('f') { "0.0" } else { "0" };
+        let one = if t.starts_with('f') { "1.0" } else { "1" };
+        for (tr, m, op, init) in [("Sum", "sum", "+", zero), ("Product", "product", "*", one)] {
+            s.push_str(&format!(
+                "    impl super::iter::{tr}<{t}> for {t} {{ fn {m}<I: super::iter::Iterator<Item = {t}>>(iter: I) -> {t} {{ \
+                 let mut acc: {t} = {init}; let mut it = iter; while let Some(x) = it.next() {{ acc = acc {op} x; }} acc }} }}\n    \
+                 impl<'a> super::iter::{tr}<&'a {t}> for {t} {{ fn {m}<I: super::iter::Iterator<Item = &'a {t}>>(iter: I) -> {t} {{ \
+                 let mut acc: {t} = {init}; let mut it = iter; while let Some(x) = it.next() {{ acc = acc {op} *x; }} acc }} }}\n"
+            ));
+        }
     }
     // Arithmetic operator traits, so that generic code can add `T: Add<Output = T>`.
     for t in INTS.iter().copied().chain(["f32", "f64"]) {

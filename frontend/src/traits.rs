@@ -99,6 +99,38 @@ impl<'a> TraitTables<'a> {
             if m == Match::No {
                 continue;
             }
+            // Parameters the header leaves open are decided by the impl's associated-type
+            // bounds (`impl<B, I, F: FnMut(I::Item) -> B> Iterator for Map<I, F>`: `B` is
+            // `F`'s output).
+            if binds.iter().any(Option::is_none) && depth < MAX_DEPTH {
+                for pred in &imp.generics.predicates {
+                    let Predicate::AssocEq { trait_ref, name, ty } = pred else { continue };
+                    let TyKind::Param { index, .. } = self.tys.kind(*ty) else { continue };
+                    let i = *index as usize;
+                    if i >= binds.len() || binds[i].is_some() {
+                        continue;
+                    }
+                    let partial: Vec<Ty> = binds
+                        .iter()
+                        .zip(&imp.generics.params)
+                        .map(|(b, p)| {
+                            b.unwrap_or_else(|| {
+                                self.tys.intern(TyKind::Param { index: u32::MAX, name: p.name.clone() })
+                            })
+                        })
+                        .collect();
+                    let tr = TraitRef {
+                        trait_id: trait_ref.trait_id,
+                        args: trait_ref.args.iter().map(|t| self.tys.subst(*t, &partial)).collect(),
+                    };
+                    if tr.args.iter().any(|t| self.has_placeholder(*t)) {
+                        continue;
+                    }
+                    if let Some(t) = self.normalize(&tr, name, env) {
+                        binds[i] = Some(t);
+                    }
+                }
+            }
             let substs: Vec<Ty> = binds
                 .iter()
                 .zip(&imp.generics.params)
@@ -113,25 +145,23 @@ impl<'a> TraitTables<'a> {
                         trait_id: tr.trait_id,
                         args: tr.args.iter().map(|t| self.tys.subst(*t, &substs)).collect(),
                     };
-                    match self.select_at(&nested, env, depth + 1) {
-                        Selection::None => m = Match::No,
-                        Selection::Ambiguous => m = m.and(Match::Maybe),
-                        _ => {}
+                    // An undecided nested bound does not make the impl undecided (the type
+                    // checker proves it later, as a separate obligation); one that fails does.
+                    if self.select_at(&nested, env, depth + 1) == Selection::None {
+                        m = Match::No;
                     }
                     if m == Match::No {
                         break;
                     }
                 }
             }
-            match m {
-                Match::No => {}
-                Match::Maybe => ambiguous = true,
-                Match::Yes => {
-                    if found.is_some() {
-                        ambiguous = true;
-                    } else {
-                        found = Some((ImplId(i as u32), substs));
-                    }
+            // One candidate, even if it matches only once inference variables are known,
+            // is the answer (its header then decides them); two or more are ambiguous.
+            if m != Match::No {
+                if found.is_some() {
+                    ambiguous = true;
+                } else {
+                    found = Some((ImplId(i as u32), substs));
                 }
             }
         }
@@ -198,11 +228,66 @@ impl<'a> TraitTables<'a> {
     }
 
     /// Whether a bound of `env` (or a supertrait of one) is exactly `goal`.
+    /// (An argument of the goal that is an inference variable matches anything: the caller
+    /// then relates it to the bound's.)
     fn env_proves(&self, goal: &TraitRef, env: &[Predicate]) -> bool {
-        env.iter().any(|p| match p {
-            Predicate::Implements(tr) => self.elaborate(tr).iter().any(|t| t == goal),
+        let matches = |t: &TraitRef| {
+            t.trait_id == goal.trait_id
+                && t.args.len() == goal.args.len()
+                && t.args
+                    .iter()
+                    .zip(&goal.args)
+                    .all(|(a, g)| a == g || matches!(self.tys.kind(*g), TyKind::Infer(InferTy::Var(_))))
+        };
+        self.with_implied(env).iter().any(|p| match p {
+            Predicate::Implements(tr) => self.elaborate(tr).iter().any(matches),
             Predicate::AssocEq { .. } => false,
         })
+    }
+
+    /// `env` plus what its bounds imply about associated types: `I: IntoIterator` implies
+    /// `<I as IntoIterator>::IntoIter: Iterator<Item = <I as IntoIterator>::Item>` (the bounds
+    /// written on the trait's associated types).
+    pub fn with_implied(&self, env: &[Predicate]) -> Vec<Predicate> {
+        let mut out = env.to_vec();
+        for p in env {
+            let Predicate::Implements(tr) = p else { continue };
+            for t in self.elaborate(tr) {
+                for ap in &self.traits[t.trait_id.index()].assoc_predicates {
+                    let q = match ap {
+                        Predicate::Implements(b) => Predicate::Implements(TraitRef {
+                            trait_id: b.trait_id,
+                            args: b.args.iter().map(|x| self.tys.subst(*x, &t.args)).collect(),
+                        }),
+                        Predicate::AssocEq { trait_ref, name, ty } => Predicate::AssocEq {
+                            trait_ref: TraitRef {
+                                trait_id: trait_ref.trait_id,
+                                args: trait_ref.args.iter().map(|x| self.tys.subst(*x, &t.args)).collect(),
+                            },
+                            name: name.clone(),
+                            ty: self.tys.subst(*ty, &t.args),
+                        },
+                    };
+                    if !out.contains(&q) {
+                        out.push(q);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether `t` mentions a parameter selection could not decide.
+    fn has_placeholder(&self, t: Ty) -> bool {
+        match self.tys.kind(t) {
+            TyKind::Param { index, .. } => *index == u32::MAX,
+            TyKind::Tuple(ts) => ts.iter().any(|x| self.has_placeholder(*x)),
+            TyKind::Ref(x, _) | TyKind::RawPtr(x, _) | TyKind::Array(x, _) | TyKind::Slice(x) => {
+                self.has_placeholder(*x)
+            }
+            TyKind::Adt(_, args) | TyKind::Projection { args, .. } => args.iter().any(|x| self.has_placeholder(*x)),
+            _ => false,
+        }
     }
 
     /// `tr` and every supertrait it implies, with the trait's parameters substituted.
@@ -296,7 +381,7 @@ impl<'a> TraitTables<'a> {
 
     /// The associated type `name` of `tr`, if an impl (not the environment) decides it.
     pub fn normalize(&self, tr: &TraitRef, name: &str, env: &[Predicate]) -> Option<Ty> {
-        for p in env {
+        for p in &self.with_implied(env) {
             if let Predicate::AssocEq { trait_ref, name: n, ty } = p {
                 if trait_ref == tr && n == name {
                     return Some(*ty);

@@ -18,9 +18,17 @@ use aether_frontend::hir::{self, ExprKind, FnId, TraitRef};
 use aether_frontend::traits::{Selection, TraitTables};
 use aether_frontend::ty::{Mutability, Ty, TyInterner, TyKind};
 
-/// An error that type checking should have prevented (reported as an internal error).
+/// An error found while instantiating: either one type checking should have prevented (an
+/// internal error, no span), or a construct this version cannot compile for the concrete types
+/// (with the span of the use; reported as E9001).
 #[derive(Debug)]
-pub struct MonoError(pub String);
+pub struct MonoError(pub String, pub Option<aether_frontend::span::Span>);
+
+impl MonoError {
+    fn internal(msg: impl Into<String>) -> MonoError {
+        MonoError(msg.into(), None)
+    }
+}
 
 /// Instantiates every generic function the program reaches; see the module documentation.
 pub fn monomorphize(krate: &mut hir::Crate) -> Result<(), MonoError> {
@@ -59,10 +67,9 @@ pub fn monomorphize(krate: &mut hir::Crate) -> Result<(), MonoError> {
             continue;
         }
         let Some((id, origin, substs)) = m.queue.pop() else { break };
-        let body = krate.fns[origin.index()]
-            .body
-            .clone()
-            .ok_or_else(|| MonoError(format!("`{}` is called but has no body", krate.fns[origin.index()].path)))?;
+        let body = krate.fns[origin.index()].body.clone().ok_or_else(|| {
+            MonoError::internal(format!("`{}` is called but has no body", krate.fns[origin.index()].path))
+        })?;
         let body = m.instantiate_body(krate, body, &substs)?;
         krate.fns[id.index()].body = Some(body);
     }
@@ -157,7 +164,7 @@ impl Mono {
                     }
                     None => {
                         // `Clone::clone` of a tuple or array of `Copy` elements: a copy.
-                        let arg = args.pop().ok_or_else(|| MonoError("`clone` without a receiver".into()))?;
+                        let arg = args.pop().ok_or_else(|| MonoError::internal("`clone` without a receiver"))?;
                         e.kind = ExprKind::Deref(Box::new(arg));
                     }
                 }
@@ -168,6 +175,34 @@ impl Mono {
                 }
             }
             ExprKind::Let { pat: p, .. } => pat(krate, p, substs),
+            ExprKind::Print { args, .. } | ExprKind::Panic { args, .. } => {
+                // Formatting is built in for primitives and strings: a generic argument must be
+                // one of those once concrete (through references).
+                for a in args.iter_mut() {
+                    let mut t = concrete(krate, a.ty, substs);
+                    while let TyKind::Ref(inner, _) = krate.tys.kind(t).clone() {
+                        if matches!(krate.tys.kind(inner), TyKind::Str) {
+                            break;
+                        }
+                        let inner_a = std::mem::replace(
+                            a,
+                            hir::Expr { kind: ExprKind::Lit(hir::Literal::Unit), ty: t, span: a.span },
+                        );
+                        *a = hir::Expr { kind: ExprKind::Deref(Box::new(inner_a)), ty: inner, span: a.span };
+                        t = inner;
+                    }
+                    let ok = matches!(
+                        krate.tys.kind(t),
+                        TyKind::Int(_) | TyKind::Uint(_) | TyKind::Float(_) | TyKind::Bool | TyKind::Char
+                    ) || matches!(krate.tys.kind(t), TyKind::Ref(i, _) if matches!(krate.tys.kind(*i), TyKind::Str));
+                    if !ok {
+                        return Err(MonoError(
+                            format!("formatting a value of generic type that is `{}` here", krate.tys.display(t)),
+                            Some(a.span),
+                        ));
+                    }
+                }
+            }
             ExprKind::Closure { params, .. } => {
                 for p in params.iter_mut() {
                     pat(krate, p, substs);
@@ -247,7 +282,7 @@ impl Mono {
     /// reference).
     fn closure_body(&mut self, krate: &mut hir::Crate, closure_ty: Ty, method: &str) -> Result<hir::Body, MonoError> {
         let info = self.closures.get(&closure_ty).ok_or_else(|| {
-            MonoError(format!("the closure `{}` is called but never built", krate.tys.display(closure_ty)))
+            MonoError::internal(format!("the closure `{}` is called but never built", krate.tys.display(closure_ty)))
         })?;
         let TyKind::Closure { params, upvars, .. } = krate.tys.kind(closure_ty).clone() else {
             unreachable!("closure types only")
@@ -309,7 +344,7 @@ impl Mono {
                         let m = krate
                             .impl_def(imp)
                             .method("drop")
-                            .ok_or_else(|| MonoError("`Drop` impl without `drop`".into()))?;
+                            .ok_or_else(|| MonoError::internal("`Drop` impl without `drop`"))?;
                         let inst = self.instance(krate, m, impl_substs);
                         krate.drop_impls.insert(t, inst);
                     }
@@ -381,7 +416,7 @@ fn resolve_callee(krate: &hir::Crate, f: FnId, substs: Vec<Ty>) -> Result<Option
             None => Ok(Some((f, substs))),
         },
         Selection::Builtin if def.name == "clone" => Ok(None),
-        other => Err(MonoError(format!(
+        other => Err(MonoError::internal(format!(
             "no unique impl of `{}` for `{}` ({other:?})",
             krate.trait_def(tid).name,
             krate.tys.display(tr.self_ty())

@@ -31,7 +31,11 @@ fn build(src: &str) -> Option<(hir::Crate, Program)> {
         eprintln!("type errors: {:?}", sink.diagnostics);
         return None;
     }
-    aether_middle::monomorphize::monomorphize(&mut krate).expect("monomorphization");
+    if let Err(e) = aether_middle::monomorphize::monomorphize(&mut krate) {
+        // A construct the middle end reports as not supported yet (with a span) is fine here.
+        assert!(e.1.is_some(), "internal monomorphization error: {}", e.0);
+        return None;
+    }
     let program = build_program(&mut krate, BuildOptions { overflow_checks: true });
     Some((krate, program))
 }

@@ -420,10 +420,20 @@ fn lower_fields(
 }
 
 fn lower_adt(cx: &mut Cx, id: AdtId, module: ModuleId, item: &ast::Item) {
-    let g = cx.adts[id.index()].generics.clone();
+    let mut g = cx.adts[id.index()].generics.clone();
     let saved = generics::enter(cx, &g);
     let params = generics::param_tys(cx, &g);
     let self_ty = cx.tys.intern(TyKind::Adt(id, params));
+    // Bounds on the parameters let field types name associated types (`I::Item`).
+    let ast_generics = match &item.kind {
+        ast::ItemKind::Struct(s) => Some(&s.generics),
+        ast::ItemKind::Enum(e) => Some(&e.generics),
+        _ => None,
+    };
+    if let Some(ag) = ast_generics {
+        generics::lower_predicates(cx, &mut g, ag, module, Some(self_ty));
+        cx.adts[id.index()].generics.predicates = g.predicates.clone();
+    }
     cx.adts[id.index()].variants.clear();
     match &item.kind {
         ast::ItemKind::Struct(s) => {

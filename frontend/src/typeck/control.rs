@@ -500,13 +500,15 @@ impl BodyChecker<'_, '_> {
                 let e = self.check_expr(iter, None);
                 let (kind, elem) = match self.kind(e.ty) {
                     TyKind::Array(t, n) => (Kind::Seq { mutable: None, len: Some(n) }, t),
-                    TyKind::Ref(inner, m) => match self.kind(inner) {
-                        TyKind::Array(t, n) => (Kind::Seq { mutable: Some(m == Mutability::Mut), len: Some(n) }, t),
-                        TyKind::Slice(t) => (Kind::Seq { mutable: Some(m == Mutability::Mut), len: None }, t),
-                        _ => return self.not_iterator(e, span),
-                    },
+                    TyKind::Ref(inner, m) if matches!(self.kind(inner), TyKind::Array(..) | TyKind::Slice(_)) => {
+                        match self.kind(inner) {
+                            TyKind::Array(t, n) => (Kind::Seq { mutable: Some(m == Mutability::Mut), len: Some(n) }, t),
+                            TyKind::Slice(t) => (Kind::Seq { mutable: Some(m == Mutability::Mut), len: None }, t),
+                            _ => unreachable!("matched above"),
+                        }
+                    }
                     TyKind::Error => return self.error_expr(span),
-                    _ => return self.not_iterator(e, span),
+                    _ => return self.for_into_iter(pat, e, body, label, span),
                 };
                 let seq_ty = e.ty;
                 let seq = self.new_local("<seq>", seq_ty, false, iter.span, true);
@@ -630,6 +632,67 @@ impl BodyChecker<'_, '_> {
         );
         let lp = self.mk(ExprKind::Loop { body: Box::new(iff), id }, unit, span);
         self.mk(ExprKind::Block(hir::Block { stmts, expr: Some(Box::new(lp)) }), unit, span)
+    }
+
+    /// `for pat in e` over anything that implements `IntoIterator`:
+    /// `{ let mut it = IntoIterator::into_iter(e); loop { match it.next() { Some(pat) => body, None => break } } }`.
+    fn for_into_iter(
+        &mut self,
+        pat: &ast::Pat,
+        e: hir::Expr,
+        body: &ast::Block,
+        label: Option<&ast::Lifetime>,
+        span: Span,
+    ) -> hir::Expr {
+        let lang = self.cx.lang.clone();
+        let (Some(into_iter_tr), Some(iter_tr)) = (lang.into_iterator, lang.iterator) else {
+            return self.not_iterator(e, span);
+        };
+        if !self.implements_with_args(into_iter_tr, e.ty) {
+            return self.not_iterator(e, span);
+        }
+        let c = self.c();
+        let sp = e.span;
+        let into_iter = self.overloaded_call_by_value(into_iter_tr, "into_iter", e, span);
+        let it_ty = into_iter.ty;
+        let it = self.new_local("<iter>", it_ty, true, sp, true);
+        let mut stmts = vec![self.hidden_let(it, into_iter)];
+        let it_place = self.mk(ExprKind::Local(it), it_ty, sp);
+        let next = self.overloaded_call(iter_tr, "next", it_place, vec![], true, sp);
+        let opt_ty = next.ty;
+        let elem_ty = match self.kind(opt_ty) {
+            TyKind::Adt(_, args) if args.len() == 1 => args[0],
+            _ => self.infer.new_var(&mut self.cx.tys),
+        };
+        let id = self.push_loop(label, false, false);
+        self.scopes.push(Default::default());
+        let hp = self.check_pat_top(pat, elem_ty);
+        let unit = c.unit;
+        let user_body = self.check_block_expr(body, Some(unit), None);
+        self.scopes.pop();
+        self.loops.pop();
+        let Some(option_adt) = self.std_adt("std::option::Option") else { return self.error_expr(span) };
+        let variant = |name: &str, this: &Self| {
+            hir::VariantIdx(
+                this.cx.adts[option_adt.index()].variants.iter().position(|v| v.name == name).unwrap_or(0) as u32
+            )
+        };
+        let some_pat = hir::Pat {
+            kind: hir::PatKind::Adt { adt: option_adt, variant: variant("Some", self), fields: vec![(0, hp)] },
+            ty: opt_ty,
+            span: sp,
+        };
+        let none_pat = hir::Pat { kind: hir::PatKind::Wild, ty: opt_ty, span: sp };
+        let never = c.never;
+        let brk = self.mk(ExprKind::Break { target: id, value: None }, never, sp);
+        let arms = vec![
+            hir::Arm { pat: some_pat, guard: None, body: user_body, span: sp },
+            hir::Arm { pat: none_pat, guard: None, body: brk, span: sp },
+        ];
+        let m = self.mk(ExprKind::Match { scrutinee: Box::new(next), arms }, unit, sp);
+        let lp = self.mk(ExprKind::Loop { body: Box::new(m), id }, unit, span);
+        stmts.push(hir::Stmt::Expr(lp));
+        self.mk(ExprKind::Block(hir::Block { stmts, expr: None }), unit, span)
     }
 
     fn not_iterator(&mut self, e: hir::Expr, span: Span) -> hir::Expr {

@@ -396,6 +396,9 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
                 );
                 self.error_expr(span)
             }
+            ast::ExprKind::Range { lo: Some(lo), hi: Some(hi), inclusive } if self.cx.lang.iterator.is_some() => {
+                self.check_range_value(lo, hi, *inclusive, expected, span)
+            }
             ast::ExprKind::Range { .. } => {
                 self.err(unsupported("range values outside `for` loops", span));
                 self.error_expr(span)
@@ -665,6 +668,67 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
             TyKind::Ref(t, _) => self.mk(ExprKind::Deref(Box::new(ptr)), t, span),
             _ => self.error_expr(span),
         }
+    }
+
+    /// `a..b` / `a..=b` as a value: a `std::ops::Range` / `RangeInclusive`.
+    fn check_range_value(
+        &mut self,
+        lo: &ast::Expr,
+        hi: &ast::Expr,
+        inclusive: bool,
+        expected: Option<Ty>,
+        span: Span,
+    ) -> hir::Expr {
+        let path = if inclusive { "std::ops::RangeInclusive" } else { "std::ops::Range" };
+        let Some(adt) = self.std_adt(path) else { return self.error_expr(span) };
+        let elem_expect = match expected.map(|t| self.kind(t)) {
+            Some(TyKind::Adt(a, args)) if a == adt => args.first().copied(),
+            _ => None,
+        };
+        let l = self.check_expr(lo, elem_expect);
+        let h = self.check_expr(hi, Some(l.ty));
+        self.demand(l.ty, h.ty, h.span);
+        let ty = self.intern(TyKind::Adt(adt, vec![l.ty]));
+        let mut fields = vec![(0, l), (1, h)];
+        if inclusive {
+            let b = self.c().bool;
+            fields.push((2, self.mk(ExprKind::Lit(Literal::Bool(false)), b, span)));
+        }
+        self.mk(ExprKind::Adt { adt, variant: VariantIdx(0), fields, base: None }, ty, span)
+    }
+
+    /// Whether `t` implements `tr` for some arguments (its other parameters left open).
+    pub(super) fn implements_with_args(&mut self, tr: crate::ty::TraitId, t: Ty) -> bool {
+        let n = self.cx.traits[tr.index()].generics.params.len();
+        let t = self.infer.resolve_known(&self.cx.tys, t);
+        let mut args = vec![t];
+        for _ in 1..n {
+            args.push(self.infer.new_var(&mut self.cx.tys));
+        }
+        let goal = hir::TraitRef { trait_id: tr, args };
+        self.cx.tables().select(&goal, &self.cx.env) != crate::traits::Selection::None
+    }
+
+    /// Calls trait method `method` of `tr` with `recv` by value as `self`.
+    pub(super) fn overloaded_call_by_value(
+        &mut self,
+        tr: crate::ty::TraitId,
+        method: &str,
+        recv: hir::Expr,
+        span: Span,
+    ) -> hir::Expr {
+        let Some(fid) = self.cx.traits[tr.index()].methods.iter().find(|(n, _)| n == method).map(|(_, f)| *f) else {
+            return self.error_expr(span);
+        };
+        let g = self.cx.fns[fid.index()].generics.clone();
+        let substs = self.fresh_substs(&g);
+        self.unify(substs[0], recv.ty);
+        self.register_bounds(&g, &substs, span);
+        let ret = self.cx.fns[fid.index()].ret;
+        let ret = self.instantiate(ret, &substs, span);
+        self.select_where_possible();
+        let ret = self.infer.resolve_known(&self.cx.tys, ret);
+        self.mk(ExprKind::Call { callee: fid, substs, args: vec![recv] }, ret, span)
     }
 
     /// Calls trait method `method` of trait `tr` with `recv` borrowed (`&recv`, or `&mut recv`

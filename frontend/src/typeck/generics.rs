@@ -93,6 +93,8 @@ pub(crate) fn lower_predicates(
             let t = cx.scope.iter().rev().find(|(n, _)| *n == name.name).map(|(_, t)| *t).unwrap_or(cx.common.error);
             for b in bounds {
                 lower_bound(cx, t, b, module, self_ty, &mut g.predicates);
+                // Later bounds may name this one's associated types (`F: Fn(I::Item)`).
+                cx.env = g.predicates.clone();
             }
         }
     }
@@ -101,6 +103,7 @@ pub(crate) fn lower_predicates(
             let t = resolve::lower_ty(cx, ty, module, self_ty);
             for b in bounds {
                 lower_bound(cx, t, b, module, self_ty, &mut g.predicates);
+                cx.env = g.predicates.clone();
             }
         }
     }

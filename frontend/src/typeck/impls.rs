@@ -32,6 +32,7 @@ pub(crate) fn declare_trait(cx: &mut Cx, t: &ast::TraitDef, path: String) -> Tra
         supertraits: Vec::new(),
         methods: Vec::new(),
         assoc_types: Vec::new(),
+        assoc_predicates: Vec::new(),
     });
     if t.is_auto {
         cx.sink.push(unsupported("auto traits", t.name.span));
@@ -111,6 +112,18 @@ pub(crate) fn lower_trait_header(cx: &mut Cx, id: TraitId, module: ModuleId, t: 
     cx.traits[id.index()].assoc_types = assoc;
     cx.env = g.predicates.clone();
     generics::lower_predicates(cx, &mut g, &t.generics, module, Some(self_ty));
+    let params = generics::param_tys(cx, &g);
+    let mut assoc_preds = Vec::new();
+    for ai in &t.items {
+        if let ast::AssocItemKind::Type { name, bounds, .. } = &ai.kind {
+            let proj =
+                cx.tys.intern(TyKind::Projection { trait_id: id, args: params.clone(), name: name.name.clone() });
+            for b in bounds {
+                generics::lower_bound(cx, proj, b, module, Some(self_ty), &mut assoc_preds);
+            }
+        }
+    }
+    cx.traits[id.index()].assoc_predicates = assoc_preds;
     for (i, ai) in t.items.iter().enumerate() {
         if let ast::AssocItemKind::Type { default: Some(d), .. } = &ai.kind {
             let ty = resolve::lower_ty(cx, d, module, Some(self_ty));

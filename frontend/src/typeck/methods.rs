@@ -132,6 +132,17 @@ impl BodyChecker<'_, '_> {
                     let s = recv.span;
                     recv = self.overloaded_deref(recv, s);
                 }
+                // Last, an array unsizes to a slice (`[1, 2].iter()`).
+                TyKind::Array(elem, _) => {
+                    let s = recv.span;
+                    let at = recv.ty;
+                    let ar = self.intern(TyKind::Ref(at, Mutability::Not));
+                    let slice = self.intern(TyKind::Slice(elem));
+                    let sr = self.intern(TyKind::Ref(slice, Mutability::Not));
+                    let r = self.mk(ExprKind::Ref { mutable: false, place: Box::new(recv) }, ar, s);
+                    let cast = self.mk(ExprKind::PtrCast(Box::new(r)), sr, s);
+                    recv = self.mk(ExprKind::Deref(Box::new(cast)), slice, s);
+                }
                 _ => break,
             }
         }

@@ -187,6 +187,11 @@ pub(crate) struct Cx<'a> {
     pub(crate) next_closure: u32,
 }
 
+/// E9001 for a construct found unsupported after type checking (monomorphization).
+pub fn unsupported_diagnostic(what: &str, span: Span) -> Diagnostic {
+    unsupported(what, span)
+}
+
 /// Reports a feature that a later part of the compiler implements.
 pub(crate) fn unsupported(what: &str, span: Span) -> Diagnostic {
     Diagnostic::error("E9001", format!("not supported yet: {what}"), span, "not supported yet").with_note(

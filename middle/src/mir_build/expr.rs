@@ -441,7 +441,16 @@ impl Builder<'_> {
             }
             _ => {
                 let depth = self.temps.len();
-                let c = self.as_operand(cond);
+                let mut c = self.as_operand(cond);
+                // A condition read through a temporary (`*Index::index(..)`) is copied out
+                // before the temporaries die.
+                if let Operand::Copy(p) | Operand::Move(p) = &c {
+                    if !p.projection.is_empty() && self.temps[depth..].contains(&p.local) {
+                        let t = self.new_temp(cond.ty, cond.span);
+                        self.assign(Place::local(t), Rvalue::Use(c.clone()), cond.span);
+                        c = Operand::Move(Place::local(t));
+                    }
+                }
                 // The condition's own temporary lives until the branch; the others die now.
                 let keep = match &c {
                     Operand::Move(p) if p.projection.is_empty() && self.temps[depth..].contains(&p.local) => {
