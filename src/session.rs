@@ -169,10 +169,48 @@ impl Session {
 
     fn check(self) -> ExitCode {
         let mut sources = SourceMap::new();
-        match self.front(&mut sources) {
-            Some(_) => ExitCode::SUCCESS,
-            None => ExitCode::from(1),
+        // Checking includes the MIR-based checks (moves), so the middle end runs too.
+        let Some((_, mut krate)) = self.front(&mut sources) else { return ExitCode::from(1) };
+        match self.middle(&mut krate, &sources) {
+            Ok(_) => ExitCode::SUCCESS,
+            Err(code) => code,
         }
+    }
+
+    /// Monomorphization, MIR building and the MIR checks; diagnostics are rendered here.
+    fn middle(
+        &self,
+        krate: &mut aether_frontend::hir::Crate,
+        sources: &SourceMap,
+    ) -> Result<aether_middle::mir::Program, ExitCode> {
+        match aether_middle::monomorphize::monomorphize(krate) {
+            Ok(()) => {}
+            Err(aether_middle::monomorphize::MonoError(msg, Some(span))) => {
+                let mut sink = DiagnosticSink::new();
+                sink.push(aether_frontend::typeck::unsupported_diagnostic(&msg, span));
+                sink.emit_all(sources);
+                return Err(ExitCode::from(1));
+            }
+            Err(e) => panic!("monomorphization failed after type checking succeeded: {}", e.0),
+        }
+        let overflow_checks = self.backend.overflow_checks;
+        let mir =
+            aether_middle::mir_build::build_program(krate, aether_middle::mir_build::BuildOptions { overflow_checks });
+        let mut sink = DiagnosticSink::new();
+        for body in mir.bodies.iter().flatten() {
+            if !krate.fn_def(body.fn_id).lib {
+                for d in aether_middle::move_check::check_moves(body, &krate.tys) {
+                    if !sink.diagnostics.iter().any(|x| x.primary.span == d.primary.span) {
+                        sink.push(d);
+                    }
+                }
+            }
+        }
+        if !sink.diagnostics.is_empty() {
+            sink.emit_all(sources);
+            return Err(ExitCode::from(1));
+        }
+        Ok(mir)
     }
 
     fn build(self) -> ExitCode {
@@ -197,21 +235,7 @@ impl Session {
         if let Some(dump) = dump {
             self.write_output(EmitKind::Ast, dump.as_bytes())?;
         }
-        let overflow_checks = self.backend.overflow_checks;
-        match aether_middle::monomorphize::monomorphize(&mut krate) {
-            Ok(()) => {}
-            Err(aether_middle::monomorphize::MonoError(msg, Some(span))) => {
-                let mut sink = DiagnosticSink::new();
-                sink.push(aether_frontend::typeck::unsupported_diagnostic(&msg, span));
-                sink.emit_all(&sources);
-                return Err(ExitCode::from(1));
-            }
-            Err(e) => panic!("monomorphization failed after type checking succeeded: {}", e.0),
-        }
-        let mir = aether_middle::mir_build::build_program(
-            &mut krate,
-            aether_middle::mir_build::BuildOptions { overflow_checks },
-        );
+        let mir = self.middle(&mut krate, &sources)?;
         if self.emit.contains(&EmitKind::Mir) {
             self.write_output(EmitKind::Mir, aether_middle::pretty::print_program(&krate, &mir).as_bytes())?;
         }

@@ -42,7 +42,8 @@ pub struct CodegenCx<'ctx, 'a> {
     pub(crate) fns: Vec<Option<FunctionValue<'ctx>>>,
     /// The C ABI of each `extern "C"` function (imports and exports), by `FnId`.
     pub(crate) fn_abis: HashMap<FnId, FnAbi<'ctx>>,
-    pub(crate) statics: Vec<GlobalValue<'ctx>>,
+    /// Each static by `StaticId`; `None` until defined (library statics are defined on use).
+    pub(crate) statics: Vec<Option<GlobalValue<'ctx>>>,
     pub(crate) strings: HashMap<String, PointerValue<'ctx>>,
     /// Private constant globals of aggregate constants, by type and value.
     pub(crate) const_globals: Vec<(Ty, hir::ConstVal, GlobalValue<'ctx>)>,
@@ -110,7 +111,22 @@ impl<'ctx, 'a> CodegenCx<'ctx, 'a> {
     /// `fn main`, or the `#[test]` functions when `test_harness`).
     pub fn codegen_program(&mut self, test_harness: bool) -> Result<(), BackendError> {
         self.define_statics()?;
+        // The library's C imports are declared only when called.
+        let mut called = std::collections::HashSet::new();
+        for body in self.program.bodies.iter().flatten() {
+            for data in &body.blocks {
+                if let aether_middle::mir::TerminatorKind::Call { callee: aether_middle::mir::Callee::Fn(id), .. } =
+                    &data.terminator.kind
+                {
+                    called.insert(*id);
+                }
+            }
+        }
         for (i, f) in self.krate.fns.iter().enumerate() {
+            if f.lib && f.linkage == HirLinkage::ImportC && !called.contains(&FnId(i as u32)) {
+                self.fns.push(None);
+                continue;
+            }
             // Generic functions, unused library functions and intrinsics have no code.
             if !f.generics.is_empty() || (f.lib && f.body.is_none()) || matches!(f.linkage, HirLinkage::Intrinsic(_)) {
                 self.fns.push(None);

@@ -257,7 +257,7 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
                 return self.load_value(g.as_pointer_value(), c.ty);
             }
             ConstValue::StaticAddr(id) => {
-                let g = self.cg.static_global(*id).as_pointer_value();
+                let g = self.cg.static_global(*id)?.as_pointer_value();
                 if lt.is_struct_type() {
                     return Err(BackendError::Unsupported("the address of a static of unsized type".into()));
                 }

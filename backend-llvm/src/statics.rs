@@ -26,8 +26,21 @@ use crate::BackendError;
 
 impl<'ctx, 'a> CodegenCx<'ctx, 'a> {
     /// Defines a global for every `static` of the crate.
+    /// Defines the program's statics; the standard library's are defined on first use
+    /// ([`Self::static_global`]), so that programs not using them carry none.
     pub(crate) fn define_statics(&mut self) -> Result<(), BackendError> {
-        for (i, s) in self.krate.statics.iter().enumerate() {
+        self.statics = vec![None; self.krate.statics.len()];
+        for i in 0..self.krate.statics.len() {
+            if !self.krate.statics[i].path.starts_with("std::") {
+                self.define_static(i)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn define_static(&mut self, i: usize) -> Result<GlobalValue<'ctx>, BackendError> {
+        {
+            let s = &self.krate.statics[i];
             let init = match self.layouts.llvm_type(s.ty) {
                 Some(_) => self.const_value(s.ty, &s.value)?,
                 // A zero-sized static still has an address; give it no bytes.
@@ -38,15 +51,17 @@ impl<'ctx, 'a> CodegenCx<'ctx, 'a> {
             g.set_constant(!s.mutable);
             g.set_linkage(Linkage::Internal);
             g.set_alignment(self.layouts.align_of(s.ty));
-            debug_assert_eq!(self.statics.len(), i);
-            self.statics.push(g);
+            self.statics[i] = Some(g);
+            Ok(g)
         }
-        Ok(())
     }
 
-    /// The global of static `id`.
-    pub(crate) fn static_global(&self, id: StaticId) -> GlobalValue<'ctx> {
-        self.statics[id.index()]
+    /// The global of static `id` (defined now if it is a library static not used before).
+    pub(crate) fn static_global(&mut self, id: StaticId) -> Result<GlobalValue<'ctx>, BackendError> {
+        match self.statics[id.index()] {
+            Some(g) => Ok(g),
+            None => self.define_static(id.index()),
+        }
     }
 
     /// A private constant global holding `cv` as a value of `ty` (one per distinct value).

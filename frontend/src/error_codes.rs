@@ -550,6 +550,19 @@ Erroneous example:
 Use an operator the type supports (`|`, `&` or `^` for booleans), or operands of a numeric type.",
     ),
     (
+        "E0382",
+        "A value is used after it was moved: a non-`Copy` value has one owner, and passing it by value (to a function, into another variable, into a `move` closure) hands ownership over.
+
+Erroneous example:
+
+    fn consume(s: String) -> usize { s.len() }
+    let s = String::from(\"hi\");
+    consume(s);
+    println!(\"{}\", s); // `s` was moved into `consume`
+
+Borrow instead (`&s`), clone the value (`s.clone()`), or use it before the move.",
+    ),
+    (
         "E0384",
         "A variable that is not `mut` was assigned after it was initialized.
 

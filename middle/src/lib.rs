@@ -7,6 +7,7 @@ pub mod liveness;
 pub mod mir;
 pub mod mir_build;
 pub mod monomorphize;
+pub mod move_check;
 pub mod needs_drop;
 pub mod pretty;
 pub mod storage;

@@ -384,7 +384,7 @@ impl Mono {
             ret: concrete(krate, def.ret, &substs),
             trait_id: None,
             impl_id: def.impl_id,
-            lib: false,
+            lib: def.lib,
             linkage: def.linkage,
             inline: def.inline,
             body: None,
@@ -392,6 +392,7 @@ impl Mono {
         let id = FnId(krate.fns.len() as u32);
         krate.fns.push(inst);
         self.instances.insert((f, substs.clone()), id);
+        self.done.insert(id);
         self.queue.push((id, f, substs));
         id
     }

@@ -256,6 +256,7 @@ fn declare_items<'a>(cx: &mut Cx<'a>, items: &'a [ast::Item], module: ModuleId, 
                         ast::ForeignItemKind::Fn(sig) => {
                             let id = new_fn(cx, &sig.name, sig.name.name.clone(), Linkage::ImportC, false);
                             cx.fn_info[id.index()].is_unsafe = true;
+                            cx.fns[id.index()].lib = cx.in_std(module);
                             let b = Binding { res: Res::Fn(id), vis: fvis, span: sig.name.span };
                             if define(cx, module, false, &sig.name, b) {
                                 d.fns.push((id, module, sig, None));
