@@ -128,7 +128,10 @@ impl<'ctx, 'a> CodegenCx<'ctx, 'a> {
                 continue;
             }
             // Generic functions, unused library functions and intrinsics have no code.
-            if !f.generics.is_empty() || (f.lib && f.body.is_none()) || matches!(f.linkage, HirLinkage::Intrinsic(_)) {
+            if !f.generics.is_empty()
+                || (f.lib && f.body.is_none() && f.linkage != HirLinkage::ImportC)
+                || matches!(f.linkage, HirLinkage::Intrinsic(_))
+            {
                 self.fns.push(None);
                 continue;
             }

@@ -804,6 +804,16 @@ Erroneous example:
 Use the field names of the definition.",
     ),
     (
+        "E0562",
+        "`impl Trait` is written where only a concrete type may be: it is allowed as the type of a function's parameter (an anonymous generic parameter) and as a function's return type (a type the body decides).
+
+Erroneous example:
+
+    let x: impl Display = 5;
+
+Name the type, or use a generic parameter with a bound.",
+    ),
+    (
         "E0571",
         "`break` with a value was used in a `while` or `for` loop. Only `loop` can produce a value through `break`.
 

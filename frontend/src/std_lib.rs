@@ -56,6 +56,42 @@ pub fn source() -> String {
             ));
         }
     }
+    // Checked arithmetic on the integer types (wrapping arithmetic is built in).
+    for t in INTS {
+        let signed = t.starts_with('i');
+        let add_ok = if signed { "(o >= 0) == (r >= self)" } else { "r >= self" };
+        let sub_ok = if signed { "(o >= 0) == (r <= self)" } else { "o <= self" };
+        let min_guard = if signed {
+            format!("if o == -1 {{ return if self == {t}::MIN {{ None }} else {{ Some(0 - self) }}; }}")
+        } else {
+            String::new()
+        };
+        let div_bad = if signed { format!("o == 0 || (self == {t}::MIN && o == -1)") } else { "o == 0".to_string() };
+        s.push_str(&format!(
+            "    impl {t} {{\n        \
+             pub fn checked_add(self, o: {t}) -> Option<{t}> {{ let r = self.wrapping_add(o); if {add_ok} {{ Some(r) }} else {{ None }} }}\n        \
+             pub fn checked_sub(self, o: {t}) -> Option<{t}> {{ let r = self.wrapping_sub(o); if {sub_ok} {{ Some(r) }} else {{ None }} }}\n        \
+             pub fn checked_mul(self, o: {t}) -> Option<{t}> {{ if self == 0 || o == 0 {{ return Some(0); }} {min_guard} let r = self.wrapping_mul(o); if r / o == self {{ Some(r) }} else {{ None }} }}\n        \
+             pub fn checked_div(self, o: {t}) -> Option<{t}> {{ if {div_bad} {{ None }} else {{ Some(self / o) }} }}\n        \
+             pub fn checked_rem(self, o: {t}) -> Option<{t}> {{ if {div_bad} {{ None }} else {{ Some(self % o) }} }}\n    \
+             }}\n"
+        ));
+    }
+    // Tuples: `Default` and `Debug` (formatting is built in), for up to six elements
+    // (comparisons: std/impls.ae).
+    for n in 1..=6usize {
+        let names: Vec<String> = (0..n).map(|i| format!("T{i}")).collect();
+        let tuple = format!("({}{})", names.join(", "), if n == 1 { "," } else { "" });
+        let bound = |tr: &str| names.iter().map(|t| format!("{t}: {tr}")).collect::<Vec<_>>().join(", ");
+        let defaults: Vec<String> = names.iter().map(|t| format!("{t}::default()")).collect();
+        s.push_str(&format!(
+            "    impl<{}> Default for {tuple} {{ fn default() -> {tuple} {{ ({}{}) }} }}\n",
+            bound("Default"),
+            defaults.join(", "),
+            if n == 1 { "," } else { "" }
+        ));
+        s.push_str(&format!("    impl<{}> Debug for {tuple} {{}}\n", bound("Debug")));
+    }
     // Arithmetic operator traits, so that generic code can add `T: Add<Output = T>`.
     for t in INTS.iter().copied().chain(["f32", "f64"]) {
         for (tr, m, op) in

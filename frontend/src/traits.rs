@@ -327,7 +327,9 @@ impl<'a> TraitTables<'a> {
                 };
             }
         }
-        if pattern == ty && !tys.has_params(pattern) {
+        // Equal types match, unless the pattern has parameters still to bind (an impl's `T`
+        // is not the caller's `T`).
+        if pattern == ty && (binds.is_empty() || !tys.has_params(pattern)) {
             return Match::Yes;
         }
         let (pk, tk) = (tys.kind(pattern), tys.kind(ty));

@@ -537,6 +537,19 @@ fn enum_discriminants(cx: &mut Cx, id: AdtId, module: ModuleId, e: &ast::EnumDef
     }
 }
 
+/// How many `impl Trait` types a written type contains.
+fn count_impl_trait(t: &ast::Ty) -> usize {
+    match &t.kind {
+        ast::TyKind::ImplTrait(_) => 1,
+        ast::TyKind::Ref { ty, .. } | ast::TyKind::Ptr { ty, .. } | ast::TyKind::Slice(ty) | ast::TyKind::Paren(ty) => {
+            count_impl_trait(ty)
+        }
+        ast::TyKind::Array(ty, _) => count_impl_trait(ty),
+        ast::TyKind::Tuple(ts) => ts.iter().map(count_impl_trait).sum(),
+        _ => 0,
+    }
+}
+
 /// Lowers a function's signature: its generics (after `parent`'s), parameter and return types.
 pub(crate) fn lower_sig(
     cx: &mut Cx,
@@ -550,8 +563,22 @@ pub(crate) fn lower_sig(
         cx.sink.push(unsupported("`async fn`", sig.span));
     }
     let mut g = generics::declare_params(cx, parent, &sig.generics);
+    // Each argument-position `impl Trait` becomes one more (unnameable) type parameter.
+    let impl_args: usize = sig
+        .params
+        .iter()
+        .map(|p| match &p.kind {
+            ast::ParamKind::Normal { ty, .. } => count_impl_trait(ty),
+            _ => 0,
+        })
+        .sum();
+    let first_impl_arg = g.params.len() as u32;
+    for k in 0..impl_args {
+        g.params.push(hir::GenericParamDef { name: format!("impl#{}", first_impl_arg as usize + k), span: sig.span });
+    }
     let saved = generics::enter(cx, &g);
     generics::lower_predicates(cx, &mut g, &sig.generics, module, self_ty);
+    cx.impl_arg_next = Some(first_impl_arg);
     let mut params = Vec::new();
     let mut self_kind = None;
     for (i, p) in sig.params.iter().enumerate() {
@@ -601,7 +628,20 @@ pub(crate) fn lower_sig(
     if sig.variadic {
         cx.sink.push(unsupported("variadic functions", sig.span));
     }
+    cx.impl_arg_next = None;
+    g.predicates.extend(std::mem::take(&mut cx.impl_arg_preds));
+    cx.env = g.predicates.clone();
     let ret = match &sig.ret {
+        // `-> impl Trait`: the body decides the type (see `check_crate`).
+        Some(ast::Ty { kind: ast::TyKind::ImplTrait(bounds), .. }) => {
+            let hidden = super::opaque_placeholder(&cx.tys);
+            let mut preds = Vec::new();
+            for b in bounds {
+                generics::lower_bound(cx, hidden, b, module, self_ty, &mut preds);
+            }
+            cx.opaque.insert(id, preds);
+            hidden
+        }
         Some(t) => resolve::lower_ty(cx, t, module, self_ty),
         None => cx.common.unit,
     };

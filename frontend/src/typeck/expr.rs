@@ -79,7 +79,30 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
     }
 
     pub(crate) fn check_fn(mut self, decl: &ast::FnDecl, id: FnId) -> hir::Body {
-        let (params, ret) = (self.cx.fns[id.index()].params.clone(), self.cx.fns[id.index()].ret);
+        let (params, mut ret) = (self.cx.fns[id.index()].params.clone(), self.cx.fns[id.index()].ret);
+        let opaque = self.cx.opaque.get(&id).cloned();
+        if let Some(preds) = &opaque {
+            // `-> impl Trait`: the return type is inferred; the bounds must hold of it.
+            ret = self.infer.new_var(&mut self.cx.tys);
+            let hidden = super::opaque_placeholder(&self.cx.tys);
+            for p in preds {
+                match p {
+                    hir::Predicate::Implements(tr) => {
+                        let args = tr.args.iter().map(|t| replace_ty(&self.cx.tys, *t, hidden, ret)).collect();
+                        self.obligations.push(super::obligations::Obligation {
+                            trait_ref: hir::TraitRef { trait_id: tr.trait_id, args },
+                            span: decl.sig.span,
+                        });
+                    }
+                    hir::Predicate::AssocEq { trait_ref, name, ty } => {
+                        let args = trait_ref.args.iter().map(|t| replace_ty(&self.cx.tys, *t, hidden, ret)).collect();
+                        let got =
+                            self.project(hir::TraitRef { trait_id: trait_ref.trait_id, args }, name, decl.sig.span);
+                        self.demand(*ty, got, decl.sig.span);
+                    }
+                }
+            }
+        }
         if self.cx.fn_info[id.index()].is_unsafe {
             self.unsafe_depth = 1;
         }
@@ -126,6 +149,11 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
         self.report_obligations();
         let mut body = hir::Body { locals: std::mem::take(&mut self.locals), params: param_ids, value };
         self.finalize(&mut body);
+        if opaque.is_some() {
+            let (i32_ty, f64_ty) = (self.c().i32, self.c().f64);
+            let concrete = self.infer.resolve(&self.cx.tys, ret, i32_ty, f64_ty);
+            self.cx.fns[id.index()].ret = concrete;
+        }
         body
     }
 
@@ -719,7 +747,10 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
             kind: hir::PatKind::Adt {
                 adt,
                 variant: variant(self, ok_name),
-                fields: vec![(0, hir::Pat { kind: hir::PatKind::Binding { local: v, by_ref: None, sub: None }, ty: value_ty, span })],
+                fields: vec![(
+                    0,
+                    hir::Pat { kind: hir::PatKind::Binding { local: v, by_ref: None, sub: None }, ty: value_ty, span },
+                )],
             },
             ty: t,
             span,
@@ -737,21 +768,29 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
                 kind: hir::PatKind::Adt {
                     adt,
                     variant: variant(self, "Err"),
-                    fields: vec![(0, hir::Pat {
-                        kind: hir::PatKind::Binding { local: err_local, by_ref: None, sub: None },
-                        ty: err_ty,
-                        span,
-                    })],
+                    fields: vec![(
+                        0,
+                        hir::Pat {
+                            kind: hir::PatKind::Binding { local: err_local, by_ref: None, sub: None },
+                            ty: err_ty,
+                            span,
+                        },
+                    )],
                 },
                 ty: t,
                 span,
             };
             // `From::from(err)`: the identity impl when the types agree.
-            let from_tr = self.cx.traits.iter().position(|tr| tr.path == "std::convert::From").map(|i| crate::ty::TraitId(i as u32));
+            let from_tr = self
+                .cx
+                .traits
+                .iter()
+                .position(|tr| tr.path == "std::convert::From")
+                .map(|i| crate::ty::TraitId(i as u32));
             let err_e = self.mk(ExprKind::Local(err_local), err_ty, span);
-            let converted = match from_tr.and_then(|tr| {
-                self.cx.traits[tr.index()].methods.iter().find(|(n, _)| n == "from").map(|(_, f)| *f)
-            }) {
+            let converted = match from_tr
+                .and_then(|tr| self.cx.traits[tr.index()].methods.iter().find(|(n, _)| n == "from").map(|(_, f)| *f))
+            {
                 Some(from_fn) => {
                     let substs = vec![ret_err, err_ty];
                     self.call_hir(from_fn, substs, vec![err_e], span)
@@ -770,8 +809,13 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
             );
             (pat, err_v)
         } else {
-            let pat = hir::Pat { kind: hir::PatKind::Adt { adt, variant: variant(self, "None"), fields: vec![] }, ty: t, span };
-            let none = self.mk(ExprKind::Adt { adt, variant: variant(self, "None"), fields: vec![], base: None }, ret, span);
+            let pat = hir::Pat {
+                kind: hir::PatKind::Adt { adt, variant: variant(self, "None"), fields: vec![] },
+                ty: t,
+                span,
+            };
+            let none =
+                self.mk(ExprKind::Adt { adt, variant: variant(self, "None"), fields: vec![], base: None }, ret, span);
             (pat, none)
         };
         let ret_e = self.mk(ExprKind::Return(Some(Box::new(fail_value))), never, span);
@@ -1757,6 +1801,14 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
 }
 
 /// Whether a HIR expression denotes a place (can be assigned or borrowed in place).
+/// `t` with every occurrence of `from` replaced by `to`.
+fn replace_ty(tys: &crate::ty::TyInterner, t: Ty, from: Ty, to: Ty) -> Ty {
+    if t == from {
+        return to;
+    }
+    tys.map_components(t, &mut |x| replace_ty(tys, x, from, to))
+}
+
 pub(super) fn is_place(e: &hir::Expr) -> bool {
     match &e.kind {
         ExprKind::Local(_) | ExprKind::Static(_) | ExprKind::Deref(_) => true,

@@ -952,7 +952,15 @@ impl BodyChecker<'_, '_> {
         if matches!(k, TyKind::Error | TyKind::Never) {
             return;
         }
-        if !ok {
+        // A generic value with the trait as a bound: printable once concrete (primitives and
+        // strings; monomorphization reports the rest).
+        let generic_ok = matches!(k, TyKind::Param { .. } | TyKind::Projection { .. })
+            && match ty {
+                F::Display => self.implements(self.cx.lang.display, t),
+                F::Debug | F::DebugLowerHex | F::DebugUpperHex => self.implements(self.cx.lang.debug, t),
+                _ => false,
+            };
+        if !ok && !generic_ok {
             let tn = self.display(t);
             self.cx.sink.push(
                 Diagnostic::error(

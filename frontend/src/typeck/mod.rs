@@ -185,6 +185,18 @@ pub(crate) struct Cx<'a> {
     pub(crate) prim_impls: Vec<hir::ImplId>,
     /// The next closure's number (`TyKind::Closure::id`).
     pub(crate) next_closure: u32,
+    /// While lowering a signature's parameters: the next synthetic parameter an argument-position
+    /// `impl Trait` becomes, and the bounds collected for them.
+    pub(crate) impl_arg_next: Option<u32>,
+    pub(crate) impl_arg_preds: Vec<Predicate>,
+    /// Functions returning `impl Trait`: the bounds on the hidden type (written about
+    /// [`opaque_placeholder`]); their bodies are checked first and decide the type.
+    pub(crate) opaque: HashMap<FnId, Vec<Predicate>>,
+}
+
+/// The type standing for a function's hidden `impl Trait` return type in its bounds.
+pub(crate) fn opaque_placeholder(tys: &TyInterner) -> Ty {
+    tys.intern(TyKind::Param { index: u32::MAX - 1, name: "impl Trait".into() })
 }
 
 /// E9001 for a construct found unsupported after type checking (monomorphization).
@@ -239,9 +251,15 @@ pub fn check_crate(
         trait_defaults: std::collections::HashSet::new(),
         prim_impls: Vec::new(),
         next_closure: 0,
+        impl_arg_next: None,
+        impl_arg_preds: Vec::new(),
+        opaque: HashMap::new(),
     };
     let pending = collect::collect_crate(&mut cx, file, &std_ast);
     consts::eval_all(&mut cx);
+    // Functions returning `impl Trait` first: their bodies decide their return types.
+    let mut pending = pending;
+    pending.sort_by_key(|p| !cx.opaque.contains_key(&p.id));
     for p in &pending {
         cx.fns[p.id.index()].lib = cx.in_std(p.module);
         let g = cx.fns[p.id.index()].generics.clone();

@@ -767,10 +767,28 @@ pub(crate) fn lower_ty_with(
             }
             None => cx.common.error,
         },
-        ast::TyKind::ImplTrait(_) => {
-            cx.sink.push(unsupported("`impl Trait` types", t.span));
-            cx.common.error
-        }
+        ast::TyKind::ImplTrait(bounds) => match cx.impl_arg_next {
+            // An argument-position `impl Trait` is an anonymous generic parameter.
+            Some(i) => {
+                cx.impl_arg_next = Some(i + 1);
+                let p = cx.tys.intern(TyKind::Param { index: i, name: format!("impl#{i}") });
+                let mut preds = std::mem::take(&mut cx.impl_arg_preds);
+                for b in bounds {
+                    super::generics::lower_bound(cx, p, b, module, self_ty, &mut preds);
+                }
+                cx.impl_arg_preds = preds;
+                p
+            }
+            None => {
+                cx.sink.push(Diagnostic::error(
+                    "E0562",
+                    "`impl Trait` is not allowed here",
+                    t.span,
+                    "`impl Trait` is only allowed in function parameter and return types",
+                ));
+                cx.common.error
+            }
+        },
         ast::TyKind::DynTrait(_) => {
             cx.sink.push(unsupported("trait objects", t.span));
             cx.common.error
