@@ -197,6 +197,13 @@ fn derive_item(item: &ast::Item, sources: &SourceMap, sink: &mut DiagnosticSink)
             },
             // Not in std yet: accepted, and nothing to generate.
             "Hash" => continue,
+            // The structure is printed by the compiler's `{:?}` expansion of the concrete type;
+            // the impl makes it reachable through the trait (generic code, `dyn Debug`).
+            "Debug" => Some(
+                "    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {\n        \
+                 if f.alternate() { write!(f, \"{:#?}\", self) } else { write!(f, \"{:?}\", self) }\n    }\n"
+                    .to_string(),
+            ),
             _ => None,
         };
         let mut t = adt.header(path);

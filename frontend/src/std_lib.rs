@@ -29,7 +29,8 @@ pub fn source() -> String {
             "    impl Copy for {t} {{}}\n    impl Clone for {t} {{ fn clone(&self) -> {t} {{ *self }} }}\n    \
              impl PartialEq for {t} {{ fn eq(&self, o: &{t}) -> bool {{ *self == *o }} }}\n    \
              impl PartialOrd for {t} {{ fn lt(&self, o: &{t}) -> bool {{ *self < *o }} fn le(&self, o: &{t}) -> bool {{ *self <= *o }} }}\n    \
-             impl Display for {t} {{}}\n    impl Debug for {t} {{}}\n"
+             impl Display for {t} {{ fn fmt(&self, f: &mut super::fmt::Formatter) -> super::fmt::Result {{ write!(f, \"{{}}\", *self) }} }}\n    \
+             impl Debug for {t} {{ fn fmt(&self, f: &mut super::fmt::Formatter) -> super::fmt::Result {{ write!(f, \"{{:?}}\", *self) }} }}\n"
         ));
         if !t.starts_with('f') {
             s.push_str(&format!("    impl Eq for {t} {{}}\n    impl Ord for {t} {{}}\n"));
@@ -90,7 +91,11 @@ pub fn source() -> String {
             defaults.join(", "),
             if n == 1 { "," } else { "" }
         ));
-        s.push_str(&format!("    impl<{}> Debug for {tuple} {{}}\n", bound("Debug")));
+        s.push_str(&format!(
+            "    impl<{}> Debug for {tuple} {{ fn fmt(&self, f: &mut super::fmt::Formatter) -> super::fmt::Result {{ \
+             if f.alternate() {{ write!(f, \"{{:#?}}\", self) }} else {{ write!(f, \"{{:?}}\", self) }} }} }}\n",
+            bound("Debug")
+        ));
     }
     // Arithmetic operator traits, so that generic code can add `T: Add<Output = T>`.
     for t in INTS.iter().copied().chain(["f32", "f64"]) {
@@ -113,8 +118,10 @@ pub fn source() -> String {
          impl Default for bool { fn default() -> bool { false } }\n    \
          impl Default for char { fn default() -> char { '\\0' } }\n    \
          impl Default for () { fn default() -> () { () } }\n    \
-         impl Display for str {}\n    impl Debug for str {}\n    \
-         impl<'a, T: Display> Display for &'a T {}\n    impl<'a, T: Debug> Debug for &'a T {}\n    \
+         impl Display for str { fn fmt(&self, f: &mut super::fmt::Formatter) -> super::fmt::Result { f.write_str(self) } }\n    \
+         impl Debug for str { fn fmt(&self, f: &mut super::fmt::Formatter) -> super::fmt::Result { write!(f, \"{:?}\", self) } }\n    \
+         impl<'a, T: Display> Display for &'a T { fn fmt(&self, f: &mut super::fmt::Formatter) -> super::fmt::Result { Display::fmt(*self, f) } }\n    \
+         impl<'a, T: Debug> Debug for &'a T { fn fmt(&self, f: &mut super::fmt::Formatter) -> super::fmt::Result { Debug::fmt(*self, f) } }\n    \
          impl<'a, T> Copy for &'a T {}\n    impl<'a, T> Clone for &'a T { fn clone(&self) -> &'a T { *self } }\n    \
          impl<'a, T: PartialEq> PartialEq for &'a T { fn eq(&self, o: &&'a T) -> bool { (**self).eq(*o) } }\n    \
          impl<'a, T: PartialOrd> PartialOrd for &'a T {\n        \

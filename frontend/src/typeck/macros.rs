@@ -259,9 +259,13 @@ impl BodyChecker<'_, '_> {
         span: Span,
         unit: Ty,
     ) -> hir::Expr {
-        // Composite `{:?}` arguments expand; `{}` of a `String`/`Box` goes through `Deref`.
-        let needs =
-            pieces.iter().any(|p| matches!(p, PrintPiece::Arg { index, .. } if self.is_composite(args[*index].ty)));
+        // Composite `{:?}` arguments expand; `{}` of a `String`/`Box` goes through `Deref`;
+        // generic and hand-formatted values go through their `Display`/`Debug` impls.
+        let needs = pieces.iter().any(|p| {
+            matches!(p, PrintPiece::Arg { index, .. }
+                if self.is_composite(args[*index].ty)
+                    || matches!(self.kind(args[*index].ty), TyKind::Param { .. } | TyKind::Projection { .. }))
+        });
         if !needs {
             return self.mk(ExprKind::Print { stream, args, pieces }, unit, span);
         }
@@ -296,9 +300,13 @@ impl BodyChecker<'_, '_> {
                     };
                     let (width, precision) = (fix(&mut em, width), fix(&mut em, precision));
                     let e = copy_access(&access[index]);
-                    let e = if matches!(spec.ty, ast::FormatType::Debug) { e } else { self.deref_for_fmt(e) };
-                    if matches!(spec.ty, ast::FormatType::Debug) && self.is_composite(e.ty) {
+                    let is_debug = matches!(spec.ty, ast::FormatType::Debug);
+                    let e = if is_debug { e } else { self.deref_for_fmt(e) };
+                    let generic = matches!(self.kind(e.ty), TyKind::Param { .. } | TyKind::Projection { .. });
+                    if is_debug && (self.is_composite(e.ty) || generic) {
                         self.debug(&mut em, e, &spec, 0);
+                    } else if !is_debug && (generic || self.user_display(e.ty)) {
+                        self.fmt_through_trait(&mut em, e, &spec, width, precision, false);
                     } else {
                         em.pieces.push(PrintPiece::Arg { index: em.args.len(), spec, width, precision });
                         em.args.push(e);
@@ -372,6 +380,16 @@ impl BodyChecker<'_, '_> {
                 // `Vec`, `String`, `Box`: formatted as what they dereference to.
                 let d = self.overloaded_deref(e, span);
                 self.debug(em, d, spec, depth)
+            }
+            TyKind::Param { .. } | TyKind::Projection { .. } | TyKind::Closure { .. } => {
+                self.fmt_through_trait(em, e, spec, None, None, true)
+            }
+            TyKind::Adt(a, _)
+                if !self.cx.adts[a.index()].derives.iter().any(|d| d == "Debug")
+                    && self.implements(self.cx.lang.debug, e.ty) =>
+            {
+                // A hand-written `impl Debug`.
+                self.fmt_through_trait(em, e, spec, None, None, true)
             }
             TyKind::Adt(a, targs) => {
                 let adt = &self.cx.adts[a.index()];
@@ -599,13 +617,25 @@ impl BodyChecker<'_, '_> {
         name_span: Span,
         span: Span,
     ) -> hir::Expr {
-        let unit = self.c().unit;
         let mut d = self.check_expr(dest, None);
         while let TyKind::Ref(t, _) = self.kind(d.ty) {
             let s = d.span;
             d = self.mk(ExprKind::Deref(Box::new(d)), t, s);
         }
         let string_adt = self.std_adt("std::string::String");
+        let formatter_adt = self.std_adt("std::fmt::Formatter");
+        if let (TyKind::Adt(a, _), Some(sa)) = (self.kind(d.ty), string_adt) {
+            if Some(a) == formatter_adt {
+                // `write!(f, ..)` in a `fmt` impl: append to the formatter's buffer.
+                let st = self.intern(TyKind::Adt(sa, Vec::new()));
+                let pt = self.intern(TyKind::RawPtr(st, Mutability::Mut));
+                let buf_field =
+                    self.mk(ExprKind::Field { base: Box::new(d), variant: hir::VariantIdx(0), field: 0 }, pt, span);
+                let p = self.new_local("<fmtbuf>", pt, false, span, true);
+                let pstmt = self.hidden_let(p, buf_field);
+                return self.finish_write(newline, p, pstmt, args, span);
+            }
+        }
         let is_string = matches!(self.kind(d.ty), TyKind::Adt(a, _) if Some(a) == string_adt);
         let result_adt = self.std_adt("std::result::Result");
         let error_adt = self.std_adt("std::fmt::Error");
@@ -617,6 +647,25 @@ impl BodyChecker<'_, '_> {
         };
         self.check_mut_borrow(&d, dest.span);
         let (p, pstmt) = self.buffer_pointer(d, span);
+        let _ = (result_adt, error_adt);
+        self.finish_write(newline, p, pstmt, args, span)
+    }
+
+    /// The rest of `write!`: format into the buffer `p` points to; the value is `Ok(())`.
+    fn finish_write(
+        &mut self,
+        newline: bool,
+        p: hir::LocalId,
+        pstmt: hir::Stmt,
+        args: Option<&ast::FormatArgs>,
+        span: Span,
+    ) -> hir::Expr {
+        let unit = self.c().unit;
+        let (Some(result_adt), Some(error_adt)) =
+            (self.std_adt("std::result::Result"), self.std_adt("std::fmt::Error"))
+        else {
+            return self.error_expr(span);
+        };
         let (args, mut pieces) = match args {
             Some(fa) => self.check_format_args(fa),
             None => (Vec::new(), Vec::new()),
@@ -672,6 +721,76 @@ impl BodyChecker<'_, '_> {
         }
         let result = self.mk(ExprKind::Local(v), vt, span);
         self.mk(ExprKind::Block(hir::Block { stmts, expr: Some(Box::new(result)) }), vt, span)
+    }
+
+    /// Whether `{}` of a value of type `t` calls a `Display` impl (an ADT that has one and is
+    /// not printed through `Deref`).
+    fn user_display(&self, t: Ty) -> bool {
+        let t = self.resolved(t);
+        matches!(self.kind(t), TyKind::Adt(..)) && self.implements(self.cx.lang.display, t)
+    }
+
+    /// Formats `e` through its `Display` (or `Debug`) impl into a fresh `String`, then prints
+    /// that string with the placeholder's width, fill and alignment:
+    /// `let mut <buf> = String::new(); Trait::fmt(&e, &mut Formatter::new(&mut <buf>, #));`.
+    fn fmt_through_trait(
+        &mut self,
+        em: &mut Emit,
+        e: hir::Expr,
+        spec: &ast::FormatSpec,
+        width: Option<FmtCount>,
+        precision: Option<FmtCount>,
+        debug: bool,
+    ) {
+        let span = e.span;
+        let tr = if debug { self.cx.lang.debug } else { self.cx.lang.display };
+        let (Some(tr), Some(string_adt), Some(fmt_adt)) =
+            (tr, self.std_adt("std::string::String"), self.std_adt("std::fmt::Formatter"))
+        else {
+            return;
+        };
+        let (Some(new_string), Some(as_str), Some(new_fmt)) = (
+            self.inherent_fn(string_adt, "new"),
+            self.inherent_fn(string_adt, "as_str"),
+            self.inherent_fn(fmt_adt, "new"),
+        ) else {
+            return;
+        };
+        let Some(fmt_fn) = self.cx.traits[tr.index()].methods.iter().find(|(n, _)| n == "fmt").map(|(_, f)| *f) else {
+            return;
+        };
+        self.flush(em, span);
+        let st = self.intern(TyKind::Adt(string_adt, Vec::new()));
+        let buf = self.new_local("<fmt>", st, true, span, true);
+        let init = self.call_hir(new_string, Vec::new(), Vec::new(), span);
+        em.stmts.push(self.hidden_let(buf, init));
+        let (p, pstmt) = self.buffer_pointer(self.mk(ExprKind::Local(buf), st, span), span);
+        em.stmts.push(pstmt);
+        let ft = self.intern(TyKind::Adt(fmt_adt, Vec::new()));
+        let bool_ty = self.c().bool;
+        let alt = self.mk(ExprKind::Lit(Literal::Bool(spec.alternate)), bool_ty, span);
+        let pt = self.locals[p.index()].ty;
+        let pe = self.mk(ExprKind::Local(p), pt, span);
+        let finit = self.call_hir(new_fmt, Vec::new(), vec![pe, alt], span);
+        let f = self.new_local("<formatter>", ft, true, span, true);
+        em.stmts.push(self.hidden_let(f, finit));
+        let et = e.ty;
+        let er = self.intern(TyKind::Ref(et, Mutability::Not));
+        let fr = self.intern(TyKind::Ref(ft, Mutability::Mut));
+        let eref = self.mk(ExprKind::Ref { mutable: false, place: Box::new(e) }, er, span);
+        let fplace = self.mk(ExprKind::Local(f), ft, span);
+        let fref = self.mk(ExprKind::Ref { mutable: true, place: Box::new(fplace) }, fr, span);
+        let call = self.call_hir(fmt_fn, vec![et], vec![eref, fref], span);
+        em.stmts.push(hir::Stmt::Expr(call));
+        let sr = self.intern(TyKind::Ref(st, Mutability::Not));
+        let bplace = self.mk(ExprKind::Local(buf), st, span);
+        let bref = self.mk(ExprKind::Ref { mutable: false, place: Box::new(bplace) }, sr, span);
+        let s = self.call_hir(as_str, Vec::new(), vec![bref], span);
+        let mut shown = spec.clone();
+        shown.ty = ast::FormatType::Display;
+        shown.alternate = false;
+        em.pieces.push(PrintPiece::Arg { index: em.args.len(), spec: shown, width, precision });
+        em.args.push(s);
     }
 
     /// For `{}`: a value of a type that dereferences to something printable (`String`, `Box<T>`)
@@ -954,7 +1073,7 @@ impl BodyChecker<'_, '_> {
         }
         // A generic value with the trait as a bound: printable once concrete (primitives and
         // strings; monomorphization reports the rest).
-        let generic_ok = matches!(k, TyKind::Param { .. } | TyKind::Projection { .. })
+        let generic_ok = matches!(k, TyKind::Param { .. } | TyKind::Projection { .. } | TyKind::Adt(..))
             && match ty {
                 F::Display => self.implements(self.cx.lang.display, t),
                 F::Debug | F::DebugLowerHex | F::DebugUpperHex => self.implements(self.cx.lang.debug, t),
