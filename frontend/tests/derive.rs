@@ -40,7 +40,7 @@ fn derived_impls_check_and_satisfy_bounds() {
         r#"
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
 struct P { x: i32, y: u8 }
-#[derive(Clone, PartialEq, PartialOrd)]
+#[derive(Clone, PartialEq, PartialOrd, Debug)]
 struct W<T>(T);
 #[derive(Debug, Clone, PartialEq, PartialOrd, Default)]
 enum E<T> { #[default] A, B(T), C { v: W<T> } }

@@ -298,7 +298,6 @@ impl BodyChecker<'_, '_> {
                         }
                         other => other,
                     };
-                    let (width, precision) = (fix(&mut em, width), fix(&mut em, precision));
                     let e = copy_access(&access[index]);
                     let is_debug = matches!(spec.ty, ast::FormatType::Debug);
                     let e = if is_debug { e } else { self.deref_for_fmt(e) };
@@ -306,8 +305,17 @@ impl BodyChecker<'_, '_> {
                     if is_debug && (self.is_composite(e.ty) || generic) {
                         self.debug(&mut em, e, &spec, 0);
                     } else if !is_debug && (generic || self.user_display(e.ty)) {
-                        self.fmt_through_trait(&mut em, e, &spec, width, precision, false);
+                        // Format into a buffer first (this flushes the pieces so far), then the
+                        // counts, then the piece printing the buffer.
+                        let Some(s) = self.fmt_through_trait(&mut em, e, &spec, false) else { continue };
+                        let (width, precision) = (fix(&mut em, width), fix(&mut em, precision));
+                        let mut shown = spec.clone();
+                        shown.ty = ast::FormatType::Display;
+                        shown.alternate = false;
+                        em.pieces.push(PrintPiece::Arg { index: em.args.len(), spec: shown, width, precision });
+                        em.args.push(s);
                     } else {
+                        let (width, precision) = (fix(&mut em, width), fix(&mut em, precision));
                         em.pieces.push(PrintPiece::Arg { index: em.args.len(), spec, width, precision });
                         em.args.push(e);
                     }
@@ -382,14 +390,14 @@ impl BodyChecker<'_, '_> {
                 self.debug(em, d, spec, depth)
             }
             TyKind::Param { .. } | TyKind::Projection { .. } | TyKind::Closure { .. } => {
-                self.fmt_through_trait(em, e, spec, None, None, true)
+                self.debug_through_trait(em, e, spec)
             }
             TyKind::Adt(a, _)
                 if !self.cx.adts[a.index()].derives.iter().any(|d| d == "Debug")
                     && self.implements(self.cx.lang.debug, e.ty) =>
             {
                 // A hand-written `impl Debug`.
-                self.fmt_through_trait(em, e, spec, None, None, true)
+                self.debug_through_trait(em, e, spec)
             }
             TyKind::Adt(a, targs) => {
                 let adt = &self.cx.adts[a.index()];
@@ -733,32 +741,25 @@ impl BodyChecker<'_, '_> {
     /// Formats `e` through its `Display` (or `Debug`) impl into a fresh `String`, then prints
     /// that string with the placeholder's width, fill and alignment:
     /// `let mut <buf> = String::new(); Trait::fmt(&e, &mut Formatter::new(&mut <buf>, #));`.
+    /// Returns the `&str` of the formatted text (the caller prints it), after the statements
+    /// that make it.
     fn fmt_through_trait(
         &mut self,
         em: &mut Emit,
         e: hir::Expr,
         spec: &ast::FormatSpec,
-        width: Option<FmtCount>,
-        precision: Option<FmtCount>,
         debug: bool,
-    ) {
+    ) -> Option<hir::Expr> {
         let span = e.span;
         let tr = if debug { self.cx.lang.debug } else { self.cx.lang.display };
-        let (Some(tr), Some(string_adt), Some(fmt_adt)) =
-            (tr, self.std_adt("std::string::String"), self.std_adt("std::fmt::Formatter"))
-        else {
-            return;
-        };
-        let (Some(new_string), Some(as_str), Some(new_fmt)) = (
-            self.inherent_fn(string_adt, "new"),
-            self.inherent_fn(string_adt, "as_str"),
-            self.inherent_fn(fmt_adt, "new"),
-        ) else {
-            return;
-        };
-        let Some(fmt_fn) = self.cx.traits[tr.index()].methods.iter().find(|(n, _)| n == "fmt").map(|(_, f)| *f) else {
-            return;
-        };
+        let (tr, string_adt, fmt_adt) =
+            (tr?, self.std_adt("std::string::String")?, self.std_adt("std::fmt::Formatter")?);
+        let (new_string, as_str, new_fmt) = (
+            self.inherent_fn(string_adt, "new")?,
+            self.inherent_fn(string_adt, "as_str")?,
+            self.inherent_fn(fmt_adt, "new")?,
+        );
+        let fmt_fn = self.cx.traits[tr.index()].methods.iter().find(|(n, _)| n == "fmt").map(|(_, f)| *f)?;
         self.flush(em, span);
         let st = self.intern(TyKind::Adt(string_adt, Vec::new()));
         let buf = self.new_local("<fmt>", st, true, span, true);
@@ -785,12 +786,18 @@ impl BodyChecker<'_, '_> {
         let sr = self.intern(TyKind::Ref(st, Mutability::Not));
         let bplace = self.mk(ExprKind::Local(buf), st, span);
         let bref = self.mk(ExprKind::Ref { mutable: false, place: Box::new(bplace) }, sr, span);
-        let s = self.call_hir(as_str, Vec::new(), vec![bref], span);
-        let mut shown = spec.clone();
-        shown.ty = ast::FormatType::Display;
-        shown.alternate = false;
-        em.pieces.push(PrintPiece::Arg { index: em.args.len(), spec: shown, width, precision });
-        em.args.push(s);
+        Some(self.call_hir(as_str, Vec::new(), vec![bref], span))
+    }
+
+    /// A `{:?}` leaf printed through its `Debug` impl.
+    fn debug_through_trait(&mut self, em: &mut Emit, e: hir::Expr, spec: &ast::FormatSpec) {
+        if let Some(s) = self.fmt_through_trait(em, e, spec, true) {
+            let mut shown = spec.clone();
+            shown.ty = ast::FormatType::Display;
+            shown.alternate = false;
+            em.pieces.push(PrintPiece::Arg { index: em.args.len(), spec: shown, width: None, precision: None });
+            em.args.push(s);
+        }
     }
 
     /// For `{}`: a value of a type that dereferences to something printable (`String`, `Box<T>`)
