@@ -1,7 +1,10 @@
 //! The standard library's AetherLang source, embedded in the compiler.
 //!
-//! `std/lib.ae` holds the core library, `std/alloc.ae` the heap types; the impls of the marker and comparison traits for the
-//! primitive types are the same text for each type, so they are generated here and appended.
+//! `std/lib.ae` holds the core library, `std/alloc.ae` the heap types, `std/iter.ae` iterators,
+//! `std/hash.ae`, `std/impls.ae`, `std/slice.ae`, `std/str.ae` and `std/collections.ae` hashing,
+//! comparisons, slice and string methods and the collections; the impls of the marker and
+//! comparison traits for the primitive types are the same text for each type, so they are
+//! generated here and appended.
 //! [`load`] adds the whole source to the program's source map (as `<std>/lib.ae`, so that
 //! diagnostics can point into it) and parses it.
 
@@ -13,6 +16,11 @@ use crate::span::SourceMap;
 const LIB: &str = include_str!("../std/lib.ae");
 const ALLOC: &str = include_str!("../std/alloc.ae");
 const ITER: &str = include_str!("../std/iter.ae");
+const HASH: &str = include_str!("../std/hash.ae");
+const IMPLS: &str = include_str!("../std/impls.ae");
+const SLICE: &str = include_str!("../std/slice.ae");
+const STR: &str = include_str!("../std/str.ae");
+const COLLECTIONS: &str = include_str!("../std/collections.ae");
 
 const INTS: [&str; 12] = ["i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize"];
 
@@ -21,6 +29,11 @@ pub fn source() -> String {
     let mut s = String::from(LIB);
     s.push_str(ALLOC);
     s.push_str(ITER);
+    s.push_str(HASH);
+    s.push_str(IMPLS);
+    s.push_str(SLICE);
+    s.push_str(STR);
+    s.push_str(COLLECTIONS);
     s.push_str("\n// Generated impls for the primitive types.\n");
     s.push_str("mod primitive_impls {\n    use super::prelude::*;\n    use super::fmt::{Display, Debug};\n");
     let scalars = INTS.iter().copied().chain(["f32", "f64", "bool", "char"]);
@@ -127,6 +140,16 @@ pub fn source() -> String {
          impl<'a, T: PartialOrd> PartialOrd for &'a T {\n        \
          fn lt(&self, o: &&'a T) -> bool { (**self).lt(*o) }\n        \
          fn le(&self, o: &&'a T) -> bool { (**self).le(*o) }\n    }\n",
+    );
+    // `Hash` (std/hash.ae): integers as their bytes, `bool` as a `u8`, `char` as a `u32`, as Rust.
+    for t in INTS {
+        s.push_str(&format!(
+            "    impl super::hash::Hash for {t} {{ fn hash<H: super::hash::Hasher>(&self, state: &mut H) {{ state.write_{t}(*self) }} }}\n"
+        ));
+    }
+    s.push_str(
+        "    impl super::hash::Hash for bool { fn hash<H: super::hash::Hasher>(&self, state: &mut H) { state.write_u8(*self as u8) } }\n    \
+         impl super::hash::Hash for char { fn hash<H: super::hash::Hasher>(&self, state: &mut H) { state.write_u32(*self as u32) } }\n",
     );
     s.push_str("}\n");
     s
