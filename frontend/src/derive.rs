@@ -3,11 +3,11 @@
 //!
 //! Takes a parsed crate (every `mod m;` already loaded) and, for each `struct` and `enum` that
 //! carries `#[derive(..)]`, produces the impls of the named std traits (`Clone`, `Copy`,
-//! `PartialEq`, `Eq`, `PartialOrd`, `Ord`, `Default`, `Debug`; `Hash` is accepted and produces
-//! nothing yet) as source text. Each impl is added to the [`SourceMap`] as a file of its own,
-//! named `<derive Clone for Point>`, so that diagnostics about it (a field type that is not
-//! `Clone`) point at real text; it is parsed and its items are appended to the item list of the
-//! module that defines the type. The expanded tree is then checked like hand-written code.
+//! `PartialEq`, `Eq`, `PartialOrd`, `Ord`, `Default`, `Debug`, `Hash`) as source text. Each impl
+//! is added to the [`SourceMap`] as a file of its own, named `<derive Clone for Point>`, so that
+//! diagnostics about it (a field type that is not `Clone`) point at real text; it is parsed and
+//! its items are appended to the item list of the module that defines the type. The expanded
+//! tree is then checked like hand-written code.
 //! Misuses are diagnostics: a derive on something that is not a struct or enum (E0774),
 //! `Default` on an enum without one unit `#[default]` variant (E0665), an unknown derive (E9009).
 //! [`expand`] returns where each generated file came from; the driver calls
@@ -74,6 +74,7 @@ const EQ: &str = "std::cmp::PartialEq::eq";
 const LT: &str = "std::cmp::PartialOrd::lt";
 const LE: &str = "std::cmp::PartialOrd::le";
 const DEFAULT: &str = "std::default::Default::default()";
+const HASH: &str = "std::hash::Hash::hash";
 
 fn expand_items(items: &mut Vec<ast::Item>, sources: &mut SourceMap, sink: &mut DiagnosticSink, ex: &mut Expansions) {
     let mut generated: Vec<Generated> = Vec::new();
@@ -195,8 +196,7 @@ fn derive_item(item: &ast::Item, sources: &SourceMap, sink: &mut DiagnosticSink)
                 Some(b) => Some(b),
                 None => continue,
             },
-            // Not in std yet: accepted, and nothing to generate.
-            "Hash" => continue,
+            "Hash" => Some(adt.hash_body()),
             // The structure is printed by the compiler's `{:?}` expansion of the concrete type;
             // the impl makes it reachable through the trait (generic code, `dyn Debug`).
             "Debug" => Some(
@@ -463,12 +463,50 @@ impl Adt<'_> {
         s
     }
 
+    /// `Hash`: the fields in order, each through its own `hash`; an enum of two or more
+    /// variants hashes its discriminant first, as an `isize` (rustc's `discriminant_value` for
+    /// enums without `repr`), so the values match rustc's derived ones.
+    fn hash_body(&self) -> String {
+        let stmts =
+            |refs: Vec<String>| -> String { refs.iter().map(|r| format!("{HASH}({r}, state); ")).collect::<String>() };
+        let body = match self.variants {
+            None => {
+                let fields = self.fields(self.data.expect("a struct"));
+                let refs = fields.iter().map(|f| format!("&self.{}", f.name)).collect();
+                format!("        {}\n", stmts(refs))
+            }
+            Some([]) => Self::empty_match(),
+            Some(vs) => {
+                let mut b = String::new();
+                if vs.len() > 1 {
+                    b.push_str(&self.discriminant_typed("__self_discr", "self", vs, Some("isize")));
+                    b.push_str(&format!("        {HASH}(&__self_discr, state);\n"));
+                }
+                b.push_str("        match self {\n");
+                for v in vs {
+                    let n = self.fields(&v.data).len();
+                    let arm = stmts((0..n).map(|i| format!("__self_{i}")).collect());
+                    b.push_str(&format!("            {} => {{ {arm}}}\n", self.variant_pat(v, "__self")));
+                }
+                b.push_str("        }\n");
+                b
+            }
+        };
+        format!("    fn hash<__H: std::hash::Hasher>(&self, state: &mut __H) {{\n{body}    }}\n")
+    }
+
     /// `let var = match x { E::A => 0, E::B(..) => 1, .. };`: the variant's position, or its
     /// discriminant when the enum gives some explicitly (variants are ordered by discriminant,
     /// as in rustc): the text of the last explicit one, plus the variants since.
     fn discriminant(&self, var: &str, x: &str, vs: &[ast::Variant]) -> String {
+        self.discriminant_typed(var, x, vs, None)
+    }
+
+    /// [`Self::discriminant`], with the variable's type given (`None`: `isize` when some
+    /// discriminant is explicit, else `usize`).
+    fn discriminant_typed(&self, var: &str, x: &str, vs: &[ast::Variant], ty: Option<&str>) -> String {
         let explicit = vs.iter().any(|v| v.discriminant.is_some());
-        let ty = if explicit { "isize" } else { "usize" };
+        let ty = ty.unwrap_or(if explicit { "isize" } else { "usize" });
         let mut s = format!("        let {var}: {ty} = match {x} {{ ");
         let mut base: Option<(usize, String)> = None;
         for (i, v) in vs.iter().enumerate() {
@@ -572,7 +610,10 @@ mod tests {
         );
         assert!(codes.is_empty());
         let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(names, ["<derive Clone for W>", "<derive PartialEq for W>", "<derive Debug for W>"]);
+        assert_eq!(
+            names,
+            ["<derive Clone for W>", "<derive PartialEq for W>", "<derive Debug for W>", "<derive Hash for W>"]
+        );
         assert_eq!(
             files[0].1,
             "impl<'a, T: Copy + std::clone::Clone> std::clone::Clone for W<'a, T> where T: 'a {\n    \
@@ -603,6 +644,34 @@ mod tests {
              { return true; } if !std::cmp::PartialEq::eq(__self_0, __arg1_0) { return false; } \
              std::cmp::PartialOrd::le(__self_1, __arg1_1) }"
         ), "{ord}");
+    }
+
+    #[test]
+    fn hash_feeds_fields_in_order_and_the_variant_first() {
+        let (files, codes) = expand_src(
+            "#[derive(Hash)] struct S { a: u8, b: i32 }\n#[derive(Hash)] enum E { A, B(i32, u8) }\n\
+             #[derive(Hash)] enum One { X(u8) }",
+        );
+        assert!(codes.is_empty());
+        assert!(
+            files[0].1.contains(
+                "fn hash<__H: std::hash::Hasher>(&self, state: &mut __H) {\n        \
+             std::hash::Hash::hash(&self.a, state); std::hash::Hash::hash(&self.b, state); \n"
+            ),
+            "{}",
+            files[0].1
+        );
+        let e = &files[1].1;
+        assert!(e.contains("let __self_discr: isize = match self { E::A => 0, E::B(..) => 1, };"), "{e}");
+        assert!(e.contains("std::hash::Hash::hash(&__self_discr, state);"));
+        assert!(
+            e.contains(
+                "E::B(__self_0, __self_1) => { std::hash::Hash::hash(__self_0, state); \
+                 std::hash::Hash::hash(__self_1, state); }"
+            ),
+            "{e}"
+        );
+        assert!(!files[2].1.contains("__self_discr"), "one variant: no discriminant, as in rustc");
     }
 
     #[test]
