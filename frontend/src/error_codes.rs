@@ -262,6 +262,17 @@ Erroneous example:
 Swap the bounds: `1..=10`.",
     ),
     (
+        "E0038",
+        "A trait is used as a trait object (`dyn Trait`) but is not dyn compatible: a method has no `self` receiver, takes `self` by value, has type parameters of its own, or uses `Self` outside its receiver, so it cannot be called through a vtable.
+
+Erroneous example:
+
+    trait Shape { fn scaled(&self, k: f64) -> Self; }
+    fn f(s: &dyn Shape) {}
+
+Use a generic parameter (`fn f<S: Shape>(s: &S)`) or change the method.",
+    ),
+    (
         "E0046",
         "An `impl` of a trait does not define every item the trait requires (methods without a default body, associated types).
 

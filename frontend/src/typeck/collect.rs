@@ -64,14 +64,15 @@ pub(crate) fn collect_crate<'a>(
         cx.statics[id.index()].ty = resolve::lower_ty(cx, t, module, None);
     }
     let mut pending = Vec::new();
+    // Trait methods first: signatures naming `dyn Trait` check the trait's methods.
+    for &(id, module, t) in &d.traits {
+        impls::collect_trait_items(cx, id, module, t, &mut pending);
+    }
     for &(id, module, sig, decl) in &d.fns {
         lower_sig(cx, id, module, sig, None, None);
         if let Some(decl) = decl.filter(|d| d.body.is_some()) {
             pending.push(PendingFn { id, module, self_ty: None, decl });
         }
-    }
-    for &(id, module, t) in &d.traits {
-        impls::collect_trait_items(cx, id, module, t, &mut pending);
     }
     let headers: Vec<_> =
         d.impls.iter().map(|&(module, imp, item)| impls::lower_impl_header(cx, module, imp, item)).collect();

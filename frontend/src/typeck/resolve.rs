@@ -570,6 +570,53 @@ fn assoc_ty(cx: &mut Cx, base: Ty, name: &ast::Ident) -> Ty {
     }
 }
 
+/// E0038 when trait `tid` cannot be used as `dyn Trait`: a method without a receiver, with a
+/// receiver by value, with type parameters of its own, or mentioning `Self` outside the receiver
+/// (rustc's "dyn compatibility" rules, without the `where Self: Sized` escape).
+fn dyn_incompatibility(cx: &Cx, tid: crate::ty::TraitId, span: Span) -> Option<Diagnostic> {
+    let td = &cx.traits[tid.index()];
+    let self_ty = cx.tys.intern(TyKind::Param { index: 0, name: "Self".into() });
+    let mentions_self = |t: Ty| -> bool {
+        fn walk(tys: &crate::ty::TyInterner, t: Ty, s: Ty) -> bool {
+            if t == s {
+                return true;
+            }
+            let mut found = false;
+            tys.map_components(t, &mut |x| {
+                found |= walk(tys, x, s);
+                x
+            });
+            found
+        }
+        walk(&cx.tys, t, self_ty)
+    };
+    for (name, fid) in &td.methods {
+        let f = &cx.fns[fid.index()];
+        let info = &cx.fn_info[fid.index()];
+        let why = match info.self_kind {
+            None => Some(format!("associated function `{name}` has no `self` parameter")),
+            Some(super::SelfKind::Value) => Some(format!("method `{name}` takes `self` by value")),
+            _ if f.generics.params.len() > f.generics.parent_count => {
+                Some(format!("method `{name}` has generic type parameters"))
+            }
+            _ if f.params.iter().skip(1).any(|p| mentions_self(*p)) => {
+                Some(format!("method `{name}` references the `Self` type in its parameters"))
+            }
+            _ if mentions_self(f.ret) => Some(format!("method `{name}` references the `Self` type in its return type")),
+            _ => None,
+        };
+        if let Some(why) = why {
+            let tn = td.name.clone();
+            return Some(
+                Diagnostic::error("E0038", format!("the trait `{tn}` is not dyn compatible"), span, format!("`{tn}` is not dyn compatible"))
+                    .with_label(f.span, format!("...because {why}"))
+                    .with_note("a trait is dyn compatible only if its methods take `&self` or `&mut self`, have no type parameters, and do not use `Self` otherwise"),
+            );
+        }
+    }
+    None
+}
+
 /// Converts a written type to a semantic one (outside bodies: `_` is not allowed).
 pub(crate) fn lower_ty(cx: &mut Cx, t: &ast::Ty, module: ModuleId, self_ty: Option<Ty>) -> Ty {
     lower_ty_with(cx, t, module, self_ty, &mut |cx, span, hole| {
@@ -789,7 +836,18 @@ pub(crate) fn lower_ty_with(
                 cx.common.error
             }
         },
-        ast::TyKind::DynTrait(_) => {
+        ast::TyKind::DynTrait(bounds) => {
+            // Object safety is checked now; trait objects themselves come in a later stage.
+            for b in bounds {
+                if let ast::GenericBound::Trait { path, maybe: false, .. } = b {
+                    if let Some(PathRes::Item(Res::Trait(tid))) = resolve_path(cx, module, path, Ns::Type, self_ty) {
+                        if let Some(d) = dyn_incompatibility(cx, tid, path.span) {
+                            cx.sink.push(d);
+                            return cx.common.error;
+                        }
+                    }
+                }
+            }
             cx.sink.push(unsupported("trait objects", t.span));
             cx.common.error
         }
