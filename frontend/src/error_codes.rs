@@ -549,6 +549,18 @@ Erroneous example:
 Add an `else` branch with a value of the same type: `if c { 1 } else { 0 }`.",
     ),
     (
+        "E0368",
+        "A compound assignment (`+=`, `-=`, `*=`) is applied to a type that has no impl of the matching trait (`AddAssign`, `SubAssign`, `MulAssign`).
+
+Erroneous example:
+
+    struct P;
+    let mut p = P;
+    p += P;
+
+Implement the trait for the type, or write the operation out.",
+    ),
+    (
         "E0369",
         "A binary operator was applied to a type that does not support it, such as `+` on `bool`.
 

@@ -152,6 +152,8 @@ pub struct TraitDef {
     pub methods: Vec<(String, FnId)>,
     /// Associated types, with their defaults.
     pub assoc_types: Vec<(String, Option<Ty>)>,
+    /// The default of each parameter (`Rhs = Self`), in terms of the earlier ones.
+    pub param_defaults: Vec<Option<Ty>>,
     /// Bounds written on the associated types (`type IntoIter: Iterator<Item = Self::Item>`),
     /// about projections of `Self` in terms of the trait's parameters.
     pub assoc_predicates: Vec<Predicate>,

@@ -105,9 +105,19 @@ impl<'a> TraitTables<'a> {
             if binds.iter().any(Option::is_none) && depth < MAX_DEPTH {
                 for pred in &imp.generics.predicates {
                     let Predicate::AssocEq { trait_ref, name, ty } = pred else { continue };
-                    let TyKind::Param { index, .. } = self.tys.kind(*ty) else { continue };
-                    let i = *index as usize;
-                    if i >= binds.len() || binds[i].is_some() {
+                    // Only bounds whose type mentions a parameter still open can decide one
+                    // (`I: Iterator<Item = &'a T>` decides `T`).
+                    let open = (0..binds.len()).any(|i| {
+                        binds[i].is_none()
+                            && self.mentions(
+                                *ty,
+                                self.tys.intern(TyKind::Param {
+                                    index: i as u32,
+                                    name: imp.generics.params[i].name.clone(),
+                                }),
+                            )
+                    });
+                    if !open {
                         continue;
                     }
                     let partial: Vec<Ty> = binds
@@ -127,7 +137,7 @@ impl<'a> TraitTables<'a> {
                         continue;
                     }
                     if let Some(t) = self.normalize(&tr, name, env) {
-                        binds[i] = Some(t);
+                        let _ = self.match_ty(*ty, t, &mut binds);
                     }
                 }
             }
@@ -277,6 +287,37 @@ impl<'a> TraitTables<'a> {
         out
     }
 
+    /// `t` with every projection in it normalized as far as the impls and `env` allow.
+    pub fn normalize_deep(&self, t: Ty, env: &[Predicate], depth: u32) -> Ty {
+        if depth > MAX_DEPTH {
+            return t;
+        }
+        if let TyKind::Projection { trait_id, args, name } = self.tys.kind(t) {
+            let args: Vec<Ty> = args.iter().map(|a| self.normalize_deep(*a, env, depth + 1)).collect();
+            let tr = TraitRef { trait_id: *trait_id, args };
+            return match self.normalize(&tr, name, env) {
+                Some(n) => n,
+                None => {
+                    self.tys.intern(TyKind::Projection { trait_id: tr.trait_id, args: tr.args, name: name.clone() })
+                }
+            };
+        }
+        self.tys.map_components(t, &mut |x| self.normalize_deep(x, env, depth + 1))
+    }
+
+    /// Whether `t` mentions the type `part`.
+    fn mentions(&self, t: Ty, part: Ty) -> bool {
+        if t == part {
+            return true;
+        }
+        let mut found = false;
+        self.tys.map_components(t, &mut |x| {
+            found |= self.mentions(x, part);
+            x
+        });
+        found
+    }
+
     /// Whether `t` mentions a parameter selection could not decide.
     fn has_placeholder(&self, t: Ty) -> bool {
         match self.tys.kind(t) {
@@ -406,7 +447,7 @@ impl<'a> TraitTables<'a> {
                         .and_then(|(_, d)| *d)
                         .map(|d| self.tys.subst(d, &tr.args))
                 })?;
-                Some(self.tys.subst(t, &substs))
+                Some(self.normalize_deep(self.tys.subst(t, &substs), env, 0))
             }
             _ => None,
         }

@@ -269,7 +269,9 @@ fn insert_flag_updates(body: &mut Body, flags: &HashMap<Local, Local>, tracked: 
     for (t, l) in call_targets {
         body.blocks[t.index()].statements.insert(0, set_flag(flags[&l], true, bool_ty));
     }
-    let entry: Vec<Statement> = flags.values().map(|f| set_flag(*f, false, bool_ty)).collect();
+    // Arguments start owned; every other local starts empty.
+    let entry: Vec<Statement> =
+        flags.iter().map(|(l, f)| set_flag(*f, (1..=body.arg_count).contains(&l.index()), bool_ty)).collect();
     let first = &mut body.blocks[0].statements;
     for (i, s) in entry.into_iter().enumerate() {
         first.insert(i, s);

@@ -61,12 +61,17 @@ pub fn monomorphize(krate: &mut hir::Crate) -> Result<(), MonoError> {
             krate.fns[f.index()].body = Some(body);
             continue;
         }
-        if let Some((id, closure_ty, method)) = m.closure_queue.pop() {
-            let body = m.closure_body(krate, closure_ty, &method)?;
-            krate.fns[id.index()].body = Some(body);
-            continue;
-        }
-        let Some((id, origin, substs)) = m.queue.pop() else { break };
+        // Closure bodies last: the instance that builds a closure registers it.
+        let Some((id, origin, substs)) = m.queue.pop() else {
+            match m.closure_queue.pop() {
+                Some((id, closure_ty, method)) => {
+                    let body = m.closure_body(krate, closure_ty, &method)?;
+                    krate.fns[id.index()].body = Some(body);
+                    continue;
+                }
+                None => break,
+            }
+        };
         let body = krate.fns[origin.index()].body.clone().ok_or_else(|| {
             MonoError::internal(format!("`{}` is called but has no body", krate.fns[origin.index()].path))
         })?;

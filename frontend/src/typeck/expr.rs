@@ -1002,20 +1002,45 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
                 (t, op_method(hop), false)
             }
         };
-        let goal = hir::TraitRef { trait_id, args: vec![lt] };
+        let nparams = self.cx.traits[trait_id.index()].generics.params.len();
+        let mut goal_args = vec![lt];
+        if nparams == 2 {
+            goal_args.push(rhs.ty);
+        }
+        let goal = hir::TraitRef { trait_id, args: goal_args.clone() };
+        let mut rhs = rhs.clone();
         if self.cx.tables().select(&goal, &self.cx.env) == crate::traits::Selection::None {
-            return None;
+            // `String + &String`: with one impl for the left type, its right-hand type decides
+            // and the operand is coerced to it (`&String` to `&str`).
+            if nparams != 2 {
+                return None;
+            }
+            let fresh = self.infer.new_var(&mut self.cx.tys);
+            let probe = hir::TraitRef { trait_id, args: vec![lt, fresh] };
+            match self.cx.tables().select(&probe, &self.cx.env) {
+                crate::traits::Selection::Impl(id, substs) => {
+                    let want = self.cx.impls[id.index()]
+                        .trait_ref
+                        .as_ref()
+                        .map(|tr| self.cx.tys.subst(tr.args[1], &substs))?;
+                    rhs = self.coerce(rhs, want);
+                    goal_args[1] = rhs.ty;
+                }
+                _ => return None,
+            }
         }
         let fid = self.cx.traits[trait_id.index()].methods.iter().find(|(n, _)| n == method)?.1;
         let g = self.cx.fns[fid.index()].generics.clone();
         let substs = self.fresh_substs(&g);
-        self.unify(substs[0], lt);
+        for (s, a) in substs.iter().zip(&goal_args) {
+            self.unify(*s, *a);
+        }
         let (params, ret) = (self.cx.fns[fid.index()].params.clone(), self.cx.fns[fid.index()].ret);
         let params: Vec<Ty> = params.into_iter().map(|p| self.instantiate(p, &substs, span)).collect();
         let ret = self.instantiate(ret, &substs, span);
         self.register_bounds(&g, &substs, span);
         let mut args = Vec::new();
-        for (e, p) in [lhs.clone(), rhs.clone()].into_iter().zip(params) {
+        for (e, p) in [lhs.clone(), rhs].into_iter().zip(params) {
             let (es, ety) = (e.span, e.ty);
             let arg = if by_ref {
                 let t = self.intern(TyKind::Ref(ety, Mutability::Not));
@@ -1165,6 +1190,51 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
                 let v = self.check_expr(value, Some(place_e.ty));
                 let v = self.coerce(v, place_e.ty);
                 self.mk(ExprKind::Assign { place: Box::new(place_e), value: Box::new(v) }, self.c().unit, span)
+            }
+            Some(op) if matches!(self.kind(place_e.ty), TyKind::Adt(..) | TyKind::Param { .. }) => {
+                // `s += x` on a type with an `AddAssign` (..) impl: `AddAssign::add_assign(&mut s, x)`.
+                let hop = lower_binop(op);
+                let name = match hop {
+                    BinOp::Add => "AddAssign",
+                    BinOp::Sub => "SubAssign",
+                    BinOp::Mul => "MulAssign",
+                    _ => "",
+                };
+                let tr = self
+                    .cx
+                    .traits
+                    .iter()
+                    .position(|t| t.path == format!("std::ops::{name}"))
+                    .map(|i| crate::ty::TraitId(i as u32));
+                let v = self.check_expr(value, None);
+                let Some(tr) = tr else {
+                    let tn = self.display(place_e.ty);
+                    self.err(Diagnostic::error(
+                        "E0368",
+                        format!("binary assignment operation `{}=` cannot be applied to type `{tn}`", op.as_str()),
+                        span,
+                        format!("cannot use `{}=` on type `{tn}`", op.as_str()),
+                    ));
+                    return self.unit_expr(span);
+                };
+                let fresh = self.infer.new_var(&mut self.cx.tys);
+                let probe = hir::TraitRef { trait_id: tr, args: vec![place_e.ty, fresh] };
+                let want = match self.cx.tables().select(&probe, &self.cx.env) {
+                    crate::traits::Selection::Impl(id, substs) => {
+                        self.cx.impls[id.index()].trait_ref.as_ref().map(|t| self.cx.tys.subst(t.args[1], &substs))
+                    }
+                    _ => None,
+                };
+                let v = match want {
+                    Some(w) => self.coerce(v, w),
+                    None => v,
+                };
+                let (vt, pt) = (v.ty, place_e.ty);
+                self.check_mut_borrow(&place_e, span);
+                let call =
+                    self.overloaded_call(tr, &format!("{}_assign", op_method(hop)), place_e, vec![v], true, span);
+                let _ = (vt, pt);
+                return call;
             }
             Some(op) => {
                 let hop = lower_binop(op);

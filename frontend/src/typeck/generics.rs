@@ -68,7 +68,10 @@ pub(crate) fn declare_params(cx: &mut Cx, parent: Option<&hir::Generics>, ast: &
                     );
                 }
                 if let Some(d) = default {
-                    cx.sink.push(unsupported("defaults for generic parameters", d.span));
+                    // Traits keep their defaults (`Add<Rhs = Self>`; see `impls.rs`).
+                    if !cx.allow_param_defaults {
+                        cx.sink.push(unsupported("defaults for generic parameters", d.span));
+                    }
                 }
                 g.params.push(GenericParamDef { name: name.name.clone(), span: name.span });
             }
@@ -181,6 +184,16 @@ pub(crate) fn lower_trait_ref(
                 None => cx.common.unit,
             };
             bindings.push((ast::Ident { name: "Output".into(), span: path.span }, out));
+        }
+    }
+    // Omitted trailing arguments take the trait's defaults (`Add` is `Add<Self>`).
+    while args.len() < nparams {
+        match cx.traits[tid.index()].param_defaults.get(args.len()).copied().flatten() {
+            Some(d) => {
+                let d = cx.tys.subst(d, &args);
+                args.push(d);
+            }
+            None => break,
         }
     }
     if args.len() != nparams {

@@ -22,7 +22,9 @@ pub(crate) fn declare_trait(cx: &mut Cx, t: &ast::TraitDef, path: String) -> Tra
     let id = cx.tys.add_trait_name(t.name.name.clone());
     let mut self_only = hir::Generics::default();
     self_only.params.push(GenericParamDef { name: "Self".into(), span: t.name.span });
+    cx.allow_param_defaults = true;
     let g = generics::declare_params(cx, Some(&self_only), &t.generics);
+    cx.allow_param_defaults = false;
     let g = hir::Generics { parent_count: 0, ..g };
     cx.traits.push(hir::TraitDef {
         name: t.name.name.clone(),
@@ -33,6 +35,7 @@ pub(crate) fn declare_trait(cx: &mut Cx, t: &ast::TraitDef, path: String) -> Tra
         methods: Vec::new(),
         assoc_types: Vec::new(),
         assoc_predicates: Vec::new(),
+        param_defaults: Vec::new(),
     });
     if t.is_auto {
         cx.sink.push(unsupported("auto traits", t.name.span));
@@ -101,6 +104,13 @@ pub(crate) fn lower_trait_header(cx: &mut Cx, id: TraitId, module: ModuleId, t: 
         })
         .collect();
     cx.traits[id.index()].supertraits = supers;
+    let mut defaults = vec![None];
+    for p in &t.generics.params {
+        if let ast::GenericParam::Type { default, .. } = p {
+            defaults.push(default.as_ref().map(|d| resolve::lower_ty(cx, d, module, Some(self_ty))));
+        }
+    }
+    cx.traits[id.index()].param_defaults = defaults;
     g.predicates.extend(sup_preds);
     // Associated type names first: the where clause and methods may name `Self::Item`.
     let mut assoc = Vec::new();

@@ -192,6 +192,8 @@ pub(crate) struct Cx<'a> {
     /// Functions returning `impl Trait`: the bounds on the hidden type (written about
     /// [`opaque_placeholder`]); their bodies are checked first and decide the type.
     pub(crate) opaque: HashMap<FnId, Vec<Predicate>>,
+    /// Set while declaring a trait's parameters, which may have defaults.
+    pub(crate) allow_param_defaults: bool,
 }
 
 /// The type standing for a function's hidden `impl Trait` return type in its bounds.
@@ -254,6 +256,7 @@ pub fn check_crate(
         impl_arg_next: None,
         impl_arg_preds: Vec::new(),
         opaque: HashMap::new(),
+        allow_param_defaults: false,
     };
     let pending = collect::collect_crate(&mut cx, file, &std_ast);
     consts::eval_all(&mut cx);

@@ -155,8 +155,19 @@ impl Builder<'_> {
             ExprKind::Binary { op, lhs, rhs } => {
                 let l = self.as_operand(lhs);
                 let r = self.as_operand(rhs);
-                let rv = self.binary_op(*op, l, r, lhs.ty, span);
-                self.assign(dest, rv, span);
+                let is_str = matches!(self.tys.kind(lhs.ty), TyKind::Ref(t, _) if *self.tys.kind(*t) == TyKind::Str);
+                if is_str && matches!(op, hir::BinOp::Eq | hir::BinOp::Ne) {
+                    // `&str == &str` compares the bytes.
+                    let b = self.hir.common.bool;
+                    let eq = self.new_temp(b, span);
+                    self.call(Callee::Intrinsic(Intrinsic::StrEq), vec![l, r], Place::local(eq), false, span);
+                    let v = Operand::Move(Place::local(eq));
+                    let rv = if *op == hir::BinOp::Ne { Rvalue::UnaryOp(UnOp::Not, v) } else { Rvalue::Use(v) };
+                    self.assign(dest, rv, span);
+                } else {
+                    let rv = self.binary_op(*op, l, r, lhs.ty, span);
+                    self.assign(dest, rv, span);
+                }
             }
             ExprKind::Logical { and, lhs, rhs } => self.logical_into(dest, *and, lhs, rhs, span),
             ExprKind::Unary { op, operand } => {
