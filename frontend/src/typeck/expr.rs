@@ -573,8 +573,13 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
                     }
                 }
             }
-            PathRes::Item(Res::Fn(_)) | PathRes::Item(Res::Intrinsic(_)) => {
-                self.err(unsupported("functions used as values", span));
+            PathRes::Item(Res::Fn(fid)) => {
+                let last = path.segments.last().expect("paths have a segment");
+                let substs = self.fn_substs(fid, last.args.as_ref(), span);
+                self.fn_item_value(fid, substs, span)
+            }
+            PathRes::Item(Res::Intrinsic(_)) => {
+                self.err(unsupported("this function used as a value", span));
                 self.error_expr(span)
             }
             PathRes::Assoc { self_ty, name } => self.check_assoc_value(self_ty, &name, span),
@@ -583,9 +588,22 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
                 let self_ty = self.intern(TyKind::Adt(adt, targs));
                 self.check_assoc_value(self_ty, &name, span)
             }
-            PathRes::TraitItem { .. } => {
-                self.err(unsupported("trait methods used as values", span));
-                self.error_expr(span)
+            PathRes::TraitItem { trait_id, name } => {
+                match self.cx.traits[trait_id.index()].methods.iter().find(|(n, _)| *n == name.name).map(|(_, f)| *f) {
+                    Some(fid) => {
+                        let substs = self.fn_substs(fid, None, span);
+                        self.fn_item_value(fid, substs, span)
+                    }
+                    None => {
+                        self.err(Diagnostic::error(
+                            "E0576",
+                            format!("cannot find method `{}` in this trait", name.name),
+                            name.span,
+                            "not found in this trait",
+                        ));
+                        self.error_expr(span)
+                    }
+                }
             }
             PathRes::Item(_) => {
                 let name = path.segments.last().map(|s| s.ident.name.clone()).unwrap_or_default();
@@ -1601,6 +1619,31 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
             self.select_where_possible();
         }
         self.mk(ExprKind::Call { callee: fid, substs, args: hargs }, ret, span)
+    }
+
+    /// A function item used as a value (`map(f)`, `or_insert_with(Vec::new)`): a closure that
+    /// captures nothing and calls it, so it implements the call traits.
+    pub(super) fn fn_item_value(&mut self, fid: FnId, substs: Vec<Ty>, span: Span) -> hir::Expr {
+        let (params, ret, g) = (
+            self.cx.fns[fid.index()].params.clone(),
+            self.cx.fns[fid.index()].ret,
+            self.cx.fns[fid.index()].generics.clone(),
+        );
+        let params: Vec<Ty> = params.into_iter().map(|p| self.instantiate(p, &substs, span)).collect();
+        let ret = self.instantiate(ret, &substs, span);
+        self.register_bounds(&g, &substs, span);
+        let mut pats = Vec::new();
+        let mut args = Vec::new();
+        for (i, pt) in params.iter().enumerate() {
+            let l = self.new_local(&format!("<fn_arg{i}>"), *pt, false, span, true);
+            pats.push(hir::Pat { kind: hir::PatKind::Binding { local: l, by_ref: None, sub: None }, ty: *pt, span });
+            args.push(self.mk(ExprKind::Local(l), *pt, span));
+        }
+        let body = self.mk(ExprKind::Call { callee: fid, substs, args }, ret, span);
+        let id = self.cx.next_closure;
+        self.cx.next_closure += 1;
+        let ty = self.intern(TyKind::Closure { id, params, ret, kind: ty::ClosureKind::Fn, upvars: Vec::new() });
+        self.mk(ExprKind::Closure { params: pats, body: Box::new(body), captures: Vec::new() }, ty, span)
     }
 
     /// The generic arguments of a call of `fid`: fresh variables, with the written turbofish

@@ -39,7 +39,7 @@ impl Emit {
 
 impl BodyChecker<'_, '_> {
     pub(super) fn check_macro(&mut self, m: &ast::MacroCall, _expected: Option<Ty>, span: Span) -> hir::Expr {
-        let (unit, never) = (self.c().unit, self.c().never);
+        let unit = self.c().unit;
         match &m.kind {
             ast::MacroKind::Format { kind, args, .. }
                 if matches!(
@@ -86,8 +86,7 @@ impl BodyChecker<'_, '_> {
                     }
                     None => (Vec::new(), vec![PrintPiece::Literal(bare.to_string())]),
                 };
-                self.check_panic_args(&args, &pieces);
-                self.mk(ExprKind::Panic { args, pieces }, never, span)
+                self.panic_expr(args, pieces, span)
             }
             ast::MacroKind::Assert { cond, msg } => {
                 let b = self.c().bool;
@@ -97,8 +96,7 @@ impl BodyChecker<'_, '_> {
                     Some(fa) => self.check_format_args(fa),
                     None => (Vec::new(), vec![PrintPiece::Literal(format!("assertion failed: {}", expr_text(cond)))]),
                 };
-                self.check_panic_args(&args, &pieces);
-                let panic = self.mk(ExprKind::Panic { args, pieces }, never, span);
+                let panic = self.panic_expr(args, pieces, span);
                 let not = self.mk(ExprKind::Unary { op: hir::UnOp::Not, operand: Box::new(c) }, b, cond.span);
                 self.mk(ExprKind::If { cond: Box::new(not), then: Box::new(panic), else_: None }, unit, span)
             }
@@ -175,14 +173,37 @@ impl BodyChecker<'_, '_> {
 
     /// Panic messages are formatted by the runtime in one go: composite `Debug` arguments,
     /// which need expansion into several prints, are not possible there yet.
-    fn check_panic_args(&mut self, args: &[hir::Expr], pieces: &[PrintPiece]) {
-        for p in pieces {
-            if let PrintPiece::Arg { index, spec, .. } = p {
-                if matches!(spec.ty, ast::FormatType::Debug) && self.is_composite(args[*index].ty) {
-                    self.err(unsupported("`{:?}` of compound values in panic messages", args[*index].span));
-                }
-            }
+    /// A panic with a formatted message. The runtime formats primitive arguments itself; a
+    /// message with compound, generic or hand-formatted arguments is formatted into a `String`
+    /// first (as `format!` would) and the panic prints that.
+    fn panic_expr(&mut self, args: Vec<hir::Expr>, pieces: Vec<PrintPiece>, span: Span) -> hir::Expr {
+        let never = self.c().never;
+        let needs = pieces.iter().any(|p| {
+            matches!(p, PrintPiece::Arg { index, .. }
+                if self.is_composite(args[*index].ty)
+                    || matches!(self.kind(args[*index].ty), TyKind::Param { .. } | TyKind::Projection { .. }))
+        });
+        if !needs {
+            return self.mk(ExprKind::Panic { args, pieces }, never, span);
         }
+        let (Some(((s, p), mut stmts)), Some(string_adt)) =
+            (self.new_string_buffer(span), self.std_adt("std::string::String"))
+        else {
+            return self.mk(ExprKind::Panic { args, pieces }, never, span);
+        };
+        let Some(as_str) = self.inherent_fn(string_adt, "as_str") else { return self.error_expr(span) };
+        let unit = self.c().unit;
+        let print = self.lower_print(Stream::Buf(p), args, pieces, span, unit);
+        stmts.push(hir::Stmt::Expr(print));
+        let st = self.locals[s.index()].ty;
+        let sr = self.intern(TyKind::Ref(st, Mutability::Not));
+        let place = self.mk(ExprKind::Local(s), st, span);
+        let r = self.mk(ExprKind::Ref { mutable: false, place: Box::new(place) }, sr, span);
+        let text = self.call_hir(as_str, Vec::new(), vec![r], span);
+        let spec = ast::FormatSpec { ty: ast::FormatType::Display, ..Default::default() };
+        let piece = PrintPiece::Arg { index: 0, spec, width: None, precision: None };
+        let panic = self.mk(ExprKind::Panic { args: vec![text], pieces: vec![piece] }, never, span);
+        self.mk(ExprKind::Block(hir::Block { stmts, expr: Some(Box::new(panic)) }), never, span)
     }
 
     fn check_assert_cmp(
@@ -193,7 +214,7 @@ impl BodyChecker<'_, '_> {
         msg: Option<&ast::FormatArgs>,
         span: Span,
     ) -> hir::Expr {
-        let (unit, never, b) = (self.c().unit, self.c().never, self.c().bool);
+        let (unit, b) = (self.c().unit, self.c().bool);
         let l = self.check_expr(left, None);
         let r = self.check_expr(right, Some(l.ty));
         let (lt, rt) = (l.ty, r.ty);
@@ -233,8 +254,7 @@ impl BodyChecker<'_, '_> {
         let n = args.len();
         self.check_formattable(&args[n - 2], ast::FormatType::Debug);
         self.check_formattable(&args[n - 1], ast::FormatType::Debug);
-        self.check_panic_args(&args, &pieces);
-        let panic = self.mk(ExprKind::Panic { args, pieces }, never, span);
+        let panic = self.panic_expr(args, pieces, span);
         let not = self.mk(ExprKind::Unary { op: hir::UnOp::Not, operand: Box::new(cmp) }, b, span);
         let iff = self.mk(ExprKind::If { cond: Box::new(not), then: Box::new(panic), else_: None }, unit, span);
         stmts.push(hir::Stmt::Expr(iff));

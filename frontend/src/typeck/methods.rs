@@ -394,9 +394,9 @@ impl BodyChecker<'_, '_> {
         if let TyKind::Adt(adt, _) = self.kind(self_ty) {
             match self.cx.inherent.get(&adt).and_then(|m| m.get(&name.name)).copied() {
                 Some((AssocRes::Const(id), _, _)) => return self.const_expr(id, span),
-                Some((AssocRes::Fn(_), _, _)) => {
-                    self.err(unsupported("functions used as values", span));
-                    return self.error_expr(span);
+                Some((AssocRes::Fn(fid), _, _)) => {
+                    let substs = self.method_substs(fid, self_ty, None, span);
+                    return self.fn_item_value(fid, substs, span);
                 }
                 None => {}
             }
