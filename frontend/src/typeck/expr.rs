@@ -427,6 +427,31 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
             ast::ExprKind::Range { lo: Some(lo), hi: Some(hi), inclusive } if self.cx.lang.iterator.is_some() => {
                 self.check_range_value(lo, hi, *inclusive, expected, span)
             }
+            ast::ExprKind::Range { lo, hi, inclusive } if self.cx.lang.iterator.is_some() => {
+                // `a..`, `..b`, `..=b`, `..`
+                let (path, field) = match (lo, hi, inclusive) {
+                    (Some(x), None, false) => ("std::ops::RangeFrom", Some(x)),
+                    (None, Some(x), false) => ("std::ops::RangeTo", Some(x)),
+                    (None, Some(x), true) => ("std::ops::RangeToInclusive", Some(x)),
+                    _ => ("std::ops::RangeFull", None),
+                };
+                let Some(adt) = self.std_adt(path) else { return self.error_expr(span) };
+                match field {
+                    Some(x) => {
+                        let e = self.check_expr(x, None);
+                        let ty = self.intern(TyKind::Adt(adt, vec![e.ty]));
+                        self.mk(
+                            ExprKind::Adt { adt, variant: VariantIdx(0), fields: vec![(0, e)], base: None },
+                            ty,
+                            span,
+                        )
+                    }
+                    None => {
+                        let ty = self.intern(TyKind::Adt(adt, Vec::new()));
+                        self.mk(ExprKind::Adt { adt, variant: VariantIdx(0), fields: Vec::new(), base: None }, ty, span)
+                    }
+                }
+            }
             ast::ExprKind::Range { .. } => {
                 self.err(unsupported("range values outside `for` loops", span));
                 self.error_expr(span)
@@ -1821,17 +1846,66 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
 
     fn check_index(&mut self, base: &ast::Expr, index: &ast::Expr, span: Span) -> hir::Expr {
         let mut b = self.check_expr(base, None);
-        if let ast::ExprKind::Range { .. } = index.kind {
-            self.err(unsupported("slicing with ranges", index.span));
-            return self.error_expr(span);
-        }
         let usize_ty = self.c().usize;
-        let i = self.check_expr(index, Some(usize_ty));
+        let is_range = matches!(index.kind, ast::ExprKind::Range { .. });
+        let i = self.check_expr(index, if is_range { None } else { Some(usize_ty) });
+        if is_range {
+            // `&v[a..b]`: through `Index<Range<usize>>` of the slice (or `str`) it dereferences to.
+            if let TyKind::Adt(_, args) = self.kind(i.ty) {
+                if let Some(a) = args.first() {
+                    self.unify(*a, usize_ty);
+                }
+            }
+            loop {
+                match self.kind(b.ty) {
+                    TyKind::Ref(t, _) => {
+                        let s = b.span;
+                        b = self.mk(ExprKind::Deref(Box::new(b)), t, s);
+                    }
+                    TyKind::Array(elem, _) => {
+                        let s = b.span;
+                        let at = b.ty;
+                        let ar = self.intern(TyKind::Ref(at, Mutability::Not));
+                        let slice = self.intern(TyKind::Slice(elem));
+                        let sr = self.intern(TyKind::Ref(slice, Mutability::Not));
+                        let r = self.mk(ExprKind::Ref { mutable: false, place: Box::new(b) }, ar, s);
+                        let cast = self.mk(ExprKind::PtrCast(Box::new(r)), sr, s);
+                        b = self.mk(ExprKind::Deref(Box::new(cast)), slice, s);
+                    }
+                    TyKind::Adt(..) if self.implements(self.cx.lang.deref, b.ty) => {
+                        let s = b.span;
+                        b = self.overloaded_deref(b, s);
+                    }
+                    _ => break,
+                }
+            }
+        }
         loop {
             match self.kind(b.ty) {
                 TyKind::Ref(t, _) => {
                     let s = b.span;
                     b = self.mk(ExprKind::Deref(Box::new(b)), t, s);
+                }
+                TyKind::Slice(_) | TyKind::Str if is_range => {
+                    let index_tr = self.cx.lang.index.expect("std has Index");
+                    let mutable =
+                        is_place(&b) && self.place_mutable(&b).is_ok() && self.cx.lang.index_mut.is_some() && {
+                            let g = hir::TraitRef {
+                                trait_id: self.cx.lang.index_mut.expect("checked"),
+                                args: vec![b.ty, i.ty],
+                            };
+                            self.cx.tables().select(&g, &self.cx.env) != crate::traits::Selection::None
+                        };
+                    let (tr, m) = if mutable {
+                        (self.cx.lang.index_mut.expect("checked"), "index_mut")
+                    } else {
+                        (index_tr, "index")
+                    };
+                    let ptr = self.overloaded_call(tr, m, b, vec![i], mutable, span);
+                    return match self.kind(ptr.ty) {
+                        TyKind::Ref(t, _) => self.mk(ExprKind::Deref(Box::new(ptr)), t, span),
+                        _ => self.error_expr(span),
+                    };
                 }
                 TyKind::Array(elem, _) | TyKind::Slice(elem) => {
                     if !self.is_never(i.ty) && !self.unify(usize_ty, i.ty) {
