@@ -135,6 +135,7 @@ pub fn source() -> String {
          impl Debug for str { fn fmt(&self, f: &mut super::fmt::Formatter) -> super::fmt::Result { write!(f, \"{:?}\", self) } }\n    \
          impl<'a, T: Display> Display for &'a T { fn fmt(&self, f: &mut super::fmt::Formatter) -> super::fmt::Result { Display::fmt(*self, f) } }\n    \
          impl<'a, T: Debug> Debug for &'a T { fn fmt(&self, f: &mut super::fmt::Formatter) -> super::fmt::Result { Debug::fmt(*self, f) } }\n    \
+         impl<'a, T> super::ops::Deref for &'a T { type Target = T; fn deref(&self) -> &T { *self } }\n    \
          impl<'a, T> Copy for &'a T {}\n    impl<'a, T> Clone for &'a T { fn clone(&self) -> &'a T { *self } }\n    \
          impl<'a, T: PartialEq> PartialEq for &'a T { fn eq(&self, o: &&'a T) -> bool { (**self).eq(*o) } }\n    \
          impl<'a, T: PartialOrd> PartialOrd for &'a T {\n        \

@@ -136,10 +136,16 @@ impl BodyChecker<'_, '_> {
                 TyKind::Array(elem, _) => {
                     let s = recv.span;
                     let at = recv.ty;
-                    let ar = self.intern(TyKind::Ref(at, Mutability::Not));
+                    // A mutable array place unsizes to a mutable slice (`arr.reverse()`).
+                    let m = if super::expr::is_place(&recv) && self.place_mutable(&recv).is_ok() {
+                        Mutability::Mut
+                    } else {
+                        Mutability::Not
+                    };
+                    let ar = self.intern(TyKind::Ref(at, m));
                     let slice = self.intern(TyKind::Slice(elem));
-                    let sr = self.intern(TyKind::Ref(slice, Mutability::Not));
-                    let r = self.mk(ExprKind::Ref { mutable: false, place: Box::new(recv) }, ar, s);
+                    let sr = self.intern(TyKind::Ref(slice, m));
+                    let r = self.mk(ExprKind::Ref { mutable: m == Mutability::Mut, place: Box::new(recv) }, ar, s);
                     let cast = self.mk(ExprKind::PtrCast(Box::new(r)), sr, s);
                     recv = self.mk(ExprKind::Deref(Box::new(cast)), slice, s);
                 }
