@@ -199,7 +199,9 @@ impl Session {
         let mut sink = DiagnosticSink::new();
         for body in mir.bodies.iter().flatten() {
             if !krate.fn_def(body.fn_id).lib {
-                for d in aether_middle::move_check::check_moves(body, &krate.tys) {
+                let init = aether_middle::move_check::check_init(body);
+                let moves = aether_middle::move_check::check_moves(body, &krate.tys);
+                for d in init.into_iter().chain(moves) {
                     if !sink.diagnostics.iter().any(|x| x.primary.span == d.primary.span) {
                         sink.push(d);
                     }

@@ -573,6 +573,18 @@ Erroneous example:
 Use an operator the type supports (`|`, `&` or `^` for booleans), or operands of a numeric type.",
     ),
     (
+        "E0381",
+        "A variable is read before it was given a value on every path to the read.
+
+Erroneous example:
+
+    let x: i32;
+    if cond { x = 1; }
+    println!(\"{}\", x); // not assigned when `cond` is false
+
+Assign the variable on every path, or give it an initial value where it is declared.",
+    ),
+    (
         "E0382",
         "A value is used after it was moved: a non-`Copy` value has one owner, and passing it by value (to a function, into another variable, into a `move` closure) hands ownership over.
 

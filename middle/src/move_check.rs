@@ -1,4 +1,4 @@
-//! Use-after-move checking (E0382) on MIR.
+//! Use-after-move (E0382) and use-before-initialization (E0381) checking on MIR.
 //!
 //! Takes a built body (drops already elaborated) and reports every use of a named local that may
 //! have been moved out of on some path to it: a read, borrow or partial write of the local (or
@@ -15,6 +15,90 @@ use aether_frontend::ty::{Mutability, TyInterner, TyKind};
 use crate::bitset::BitSet;
 use crate::dataflow::{self, Access, Analysis, Direction};
 use crate::mir::*;
+
+/// The E0381 diagnostics of `body`: a named local read (or partly written) where some path
+/// reaches without an assignment since its declaration.
+pub fn check_init(body: &Body) -> Vec<Diagnostic> {
+    let n = body.locals.len();
+    let mut tracked = BitSet::new_empty(n);
+    for (i, l) in body.locals.iter().enumerate().skip(body.arg_count + 1) {
+        if l.name.as_deref().is_some_and(|s| !s.starts_with('<')) {
+            tracked.insert(Local(i as u32));
+        }
+    }
+    if tracked.is_empty() {
+        return Vec::new();
+    }
+    let uninit = dataflow::solve(body, MaybeUninit { tracked });
+    let mut out = Vec::new();
+    let mut reported = BitSet::new_empty(n);
+    for b in body.block_ids() {
+        let data = body.block(b);
+        for i in 0..=data.statements.len() {
+            let loc = Location { block: b, statement_index: i };
+            let state = uninit.state_before(loc);
+            let span = match data.statements.get(i) {
+                Some(s) => s.span,
+                None => data.terminator.span,
+            };
+            let mut check = |l: Local, a: Access| {
+                if a != Access::Write && state.contains(l) && reported.insert(l) {
+                    let name = body.locals[l.index()].name.clone().unwrap_or_default();
+                    out.push(
+                        Diagnostic::error(
+                            "E0381",
+                            format!("used binding `{name}` is possibly-uninitialized"),
+                            span,
+                            format!("`{name}` used here but it is possibly-uninitialized"),
+                        )
+                        .with_label(body.locals[l.index()].span, "binding declared here but left uninitialized")
+                        .with_help(format!("assign `{name}` a value on every path before using it")),
+                    );
+                }
+            };
+            match data.statements.get(i) {
+                Some(s) => dataflow::visit_statement(s, &mut check),
+                None => match &data.terminator.kind {
+                    TerminatorKind::Drop { .. } => {}
+                    _ => dataflow::visit_terminator(&data.terminator, &mut check),
+                },
+            }
+        }
+    }
+    out
+}
+
+/// "Maybe never assigned since its storage began".
+struct MaybeUninit {
+    tracked: BitSet<Local>,
+}
+
+impl Analysis for MaybeUninit {
+    const DIRECTION: Direction = Direction::Forward;
+
+    fn apply_statement_effect(&self, state: &mut BitSet<Local>, stmt: &Statement, _loc: Location) {
+        match &stmt.kind {
+            StatementKind::Assign(place, _) if place.projection.is_empty() => {
+                state.remove(place.local);
+            }
+            StatementKind::StorageLive(l) if self.tracked.contains(*l) => {
+                state.insert(*l);
+            }
+            StatementKind::StorageDead(l) => {
+                state.remove(*l);
+            }
+            _ => {}
+        }
+    }
+
+    fn apply_terminator_effect(&self, _state: &mut BitSet<Local>, _term: &Terminator, _loc: Location) {}
+
+    fn apply_call_return_effect(&self, state: &mut BitSet<Local>, destination: &Place) {
+        if destination.projection.is_empty() {
+            state.remove(destination.local);
+        }
+    }
+}
 
 /// The E0382 diagnostics of `body`.
 pub fn check_moves(body: &Body, tys: &TyInterner) -> Vec<Diagnostic> {
