@@ -32,28 +32,40 @@ pub fn check_init(body: &Body) -> Vec<Diagnostic> {
     let uninit = dataflow::solve(body, MaybeUninit { tracked });
     let mut out = Vec::new();
     let mut reported = BitSet::new_empty(n);
+    for_each_use(&uninit, |state, l, span| {
+        if state.contains(l) && reported.insert(l) {
+            let name = body.locals[l.index()].name.clone().unwrap_or_default();
+            out.push(
+                Diagnostic::error(
+                    "E0381",
+                    format!("used binding `{name}` is possibly-uninitialized"),
+                    span,
+                    format!("`{name}` used here but it is possibly-uninitialized"),
+                )
+                .with_label(body.locals[l.index()].span, "binding declared here but left uninitialized")
+                .with_help(format!("assign `{name}` a value on every path before using it")),
+            );
+        }
+    });
+    out
+}
+
+/// Calls `f` with the analysis state before each read, borrow or partial write of a local
+/// (drops excluded: elaboration made them conditional), and the span of the statement.
+fn for_each_use<A: Analysis>(results: &dataflow::Results<'_, A>, mut f: impl FnMut(&BitSet<Local>, Local, Span)) {
+    let body = results.body();
     for b in body.block_ids() {
         let data = body.block(b);
         for i in 0..=data.statements.len() {
             let loc = Location { block: b, statement_index: i };
-            let state = uninit.state_before(loc);
+            let state = results.state_before(loc);
             let span = match data.statements.get(i) {
                 Some(s) => s.span,
                 None => data.terminator.span,
             };
             let mut check = |l: Local, a: Access| {
-                if a != Access::Write && state.contains(l) && reported.insert(l) {
-                    let name = body.locals[l.index()].name.clone().unwrap_or_default();
-                    out.push(
-                        Diagnostic::error(
-                            "E0381",
-                            format!("used binding `{name}` is possibly-uninitialized"),
-                            span,
-                            format!("`{name}` used here but it is possibly-uninitialized"),
-                        )
-                        .with_label(body.locals[l.index()].span, "binding declared here but left uninitialized")
-                        .with_help(format!("assign `{name}` a value on every path before using it")),
-                    );
+                if a != Access::Write {
+                    f(&state, l, span);
                 }
             };
             match data.statements.get(i) {
@@ -65,7 +77,6 @@ pub fn check_init(body: &Body) -> Vec<Diagnostic> {
             }
         }
     }
-    out
 }
 
 /// "Maybe never assigned since its storage began".
@@ -136,51 +147,28 @@ pub fn check_moves(body: &Body, tys: &TyInterner) -> Vec<Diagnostic> {
     let moved = dataflow::solve(body, MaybeMoved { tracked: tracked.clone() });
     let mut out = Vec::new();
     let mut reported = BitSet::new_empty(n);
-    for b in body.block_ids() {
-        let data = body.block(b);
-        for i in 0..=data.statements.len() {
-            let loc = Location { block: b, statement_index: i };
-            let state = moved.state_before(loc);
-            let span = match data.statements.get(i) {
-                Some(s) => s.span,
-                None => data.terminator.span,
-            };
-            let mut check = |l: Local, a: Access| {
-                if a != Access::Write && state.contains(l) && reported.insert(l) {
-                    let name = body.locals[l.index()].name.clone().unwrap_or_default();
-                    let mut d = Diagnostic::error(
-                        "E0382",
-                        format!("use of moved value: `{name}`"),
-                        span,
-                        "value used here after move",
-                    );
-                    match move_span[l.index()] {
-                        Some(ms) if ms == span => {
-                            d = Diagnostic::error(
-                                "E0382",
-                                format!("use of moved value: `{name}`"),
-                                span,
-                                "value moved here, in previous iteration of loop",
-                            );
-                        }
-                        Some(ms) => d = d.with_label(ms, "value moved here"),
-                        None => {}
-                    }
-                    let ty_note =
-                        format!("move occurs because `{name}` has a type that does not implement the `Copy` trait");
-                    out.push(d.with_note(ty_note));
-                }
-            };
-            match data.statements.get(i) {
-                Some(s) => dataflow::visit_statement(s, &mut check),
-                None => match &data.terminator.kind {
-                    // Drops of moved values were made conditional by drop elaboration.
-                    TerminatorKind::Drop { .. } => {}
-                    _ => dataflow::visit_terminator(&data.terminator, &mut check),
-                },
-            }
+    for_each_use(&moved, |state, l, span| {
+        if !state.contains(l) || !reported.insert(l) {
+            return;
         }
-    }
+        let name = body.locals[l.index()].name.clone().unwrap_or_default();
+        let mut d =
+            Diagnostic::error("E0382", format!("use of moved value: `{name}`"), span, "value used here after move");
+        match move_span[l.index()] {
+            Some(ms) if ms == span => {
+                d = Diagnostic::error(
+                    "E0382",
+                    format!("use of moved value: `{name}`"),
+                    span,
+                    "value moved here, in previous iteration of loop",
+                );
+            }
+            Some(ms) => d = d.with_label(ms, "value moved here"),
+            None => {}
+        }
+        let ty_note = format!("move occurs because `{name}` has a type that does not implement the `Copy` trait");
+        out.push(d.with_note(ty_note));
+    });
     out
 }
 

@@ -218,3 +218,32 @@ impl BodyChecker<'_, '_> {
         self.mk(ExprKind::Repeat { value: Box::new(v), count: n }, ty, span)
     }
 }
+
+impl BodyChecker<'_, '_> {
+    /// `a..b` / `a..=b` as a value: a `std::ops::Range` / `RangeInclusive`.
+    pub(super) fn check_range_value(
+        &mut self,
+        lo: &ast::Expr,
+        hi: &ast::Expr,
+        inclusive: bool,
+        expected: Option<Ty>,
+        span: Span,
+    ) -> hir::Expr {
+        let path = if inclusive { "std::ops::RangeInclusive" } else { "std::ops::Range" };
+        let Some(adt) = self.std_adt(path) else { return self.error_expr(span) };
+        let elem_expect = match expected.map(|t| self.kind(t)) {
+            Some(TyKind::Adt(a, args)) if a == adt => args.first().copied(),
+            _ => None,
+        };
+        let l = self.check_expr(lo, elem_expect);
+        let h = self.check_expr(hi, Some(l.ty));
+        self.demand(l.ty, h.ty, h.span);
+        let ty = self.intern(TyKind::Adt(adt, vec![l.ty]));
+        let mut fields = vec![(0, l), (1, h)];
+        if inclusive {
+            let b = self.c().bool;
+            fields.push((2, self.mk(ExprKind::Lit(hir::Literal::Bool(false)), b, span)));
+        }
+        self.mk(ExprKind::Adt { adt, variant: VariantIdx(0), fields, base: None }, ty, span)
+    }
+}

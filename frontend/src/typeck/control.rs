@@ -754,3 +754,136 @@ pub(super) fn visit<'a>(e: &'a hir::Expr, f: &mut impl FnMut(&'a hir::Expr)) {
     f(e);
     e.for_each_child(|c| visit(c, f));
 }
+
+impl BodyChecker<'_, '_> {
+    /// `e?` on a `Result` (in a function returning `Result`: the error converted by `From`)
+    /// or an `Option` (in one returning `Option`):
+    /// `match e { Ok(v) => v, Err(err) => return Err(From::from(err)) }`.
+    pub(super) fn check_try(&mut self, inner: &ast::Expr, span: Span) -> hir::Expr {
+        let e = self.check_expr(inner, None);
+        if self.is_error(e.ty) {
+            return self.error_expr(span);
+        }
+        let (result_adt, option_adt) = (self.std_adt("std::result::Result"), self.std_adt("std::option::Option"));
+        let t = self.resolved(e.ty);
+        let (adt, args) = match self.kind(t) {
+            TyKind::Adt(a, args) if Some(a) == result_adt || Some(a) == option_adt => (a, args),
+            _ => {
+                let tn = self.display(t);
+                self.err(
+                    Diagnostic::error(
+                        "E0277",
+                        format!("the `?` operator can only be applied to values that implement `Try`"),
+                        span,
+                        format!("the `?` operator cannot be applied to type `{tn}`"),
+                    )
+                    .with_help(format!("the trait `Try` is not implemented for `{tn}`")),
+                );
+                return self.error_expr(span);
+            }
+        };
+        let is_result = Some(adt) == result_adt;
+        let ret = self.resolved(self.ret_ty);
+        let ret_ok = matches!(self.kind(ret), TyKind::Adt(a, _) if a == adt);
+        if !ret_ok {
+            let what = if is_result { "Result" } else { "Option" };
+            self.err(
+                Diagnostic::error(
+                    "E0277",
+                    format!("the `?` operator can only be used in a function that returns `Result` or `Option`"),
+                    span,
+                    format!("cannot use the `?` operator in a function that returns `{}`", self.display(ret)),
+                )
+                .with_help(format!("change the function's return type to a `{what}`")),
+            );
+            return self.error_expr(span);
+        }
+        let variant = |this: &Self, name: &str| {
+            hir::VariantIdx(this.cx.adts[adt.index()].variants.iter().position(|v| v.name == name).unwrap_or(0) as u32)
+        };
+        let value_ty = args[0];
+        let v = self.new_local("<try_value>", value_ty, false, span, true);
+        let ok_name = if is_result { "Ok" } else { "Some" };
+        let ok_pat = hir::Pat {
+            kind: hir::PatKind::Adt {
+                adt,
+                variant: variant(self, ok_name),
+                fields: vec![(
+                    0,
+                    hir::Pat { kind: hir::PatKind::Binding { local: v, by_ref: None, sub: None }, ty: value_ty, span },
+                )],
+            },
+            ty: t,
+            span,
+        };
+        let ok_arm_body = self.mk(ExprKind::Local(v), value_ty, span);
+        let never = self.c().never;
+        let (fail_pat, fail_value) = if is_result {
+            let err_ty = args[1];
+            let ret_err = match self.kind(ret) {
+                TyKind::Adt(_, ra) => ra[1],
+                _ => err_ty,
+            };
+            let err_local = self.new_local("<try_err>", err_ty, false, span, true);
+            let pat = hir::Pat {
+                kind: hir::PatKind::Adt {
+                    adt,
+                    variant: variant(self, "Err"),
+                    fields: vec![(
+                        0,
+                        hir::Pat {
+                            kind: hir::PatKind::Binding { local: err_local, by_ref: None, sub: None },
+                            ty: err_ty,
+                            span,
+                        },
+                    )],
+                },
+                ty: t,
+                span,
+            };
+            // `From::from(err)`: the identity impl when the types agree.
+            let from_tr = self
+                .cx
+                .traits
+                .iter()
+                .position(|tr| tr.path == "std::convert::From")
+                .map(|i| crate::ty::TraitId(i as u32));
+            let err_e = self.mk(ExprKind::Local(err_local), err_ty, span);
+            let converted = match from_tr
+                .and_then(|tr| self.cx.traits[tr.index()].methods.iter().find(|(n, _)| n == "from").map(|(_, f)| *f))
+            {
+                Some(from_fn) => {
+                    let substs = vec![ret_err, err_ty];
+                    self.call_hir(from_fn, substs, vec![err_e], span)
+                }
+                None => err_e,
+            };
+            let ret_args = match self.kind(ret) {
+                TyKind::Adt(_, ra) => ra,
+                _ => args.clone(),
+            };
+            let ret_t = self.intern(TyKind::Adt(adt, ret_args));
+            let err_v = self.mk(
+                ExprKind::Adt { adt, variant: variant(self, "Err"), fields: vec![(0, converted)], base: None },
+                ret_t,
+                span,
+            );
+            (pat, err_v)
+        } else {
+            let pat = hir::Pat {
+                kind: hir::PatKind::Adt { adt, variant: variant(self, "None"), fields: vec![] },
+                ty: t,
+                span,
+            };
+            let none =
+                self.mk(ExprKind::Adt { adt, variant: variant(self, "None"), fields: vec![], base: None }, ret, span);
+            (pat, none)
+        };
+        let ret_e = self.mk(ExprKind::Return(Some(Box::new(fail_value))), never, span);
+        let arms = vec![
+            hir::Arm { pat: ok_pat, guard: None, body: ok_arm_body, span },
+            hir::Arm { pat: fail_pat, guard: None, body: ret_e, span },
+        ];
+        self.mk(ExprKind::Match { scrutinee: Box::new(e), arms }, value_ty, span)
+    }
+}

@@ -317,12 +317,11 @@ fn useful(cx: &Cx, rows: &[Vec<DPat>], q: &[DPat], tys: &[Ty], all: bool) -> Vec
         for sq in specialize(q, c, arity) {
             let mut ntys = st.clone();
             ntys.extend(tys[1..].iter().copied());
-            for w in useful(cx, &srows, &sq, &ntys, false) {
+            if let Some(w) = useful(cx, &srows, &sq, &ntys, false).into_iter().next() {
                 let (subs, rest) = w.split_at(arity);
                 let mut r = vec![Witness::Ctor(c.clone(), subs.to_vec(), t)];
                 r.extend(rest.iter().cloned());
                 out.push(r);
-                break;
             }
             if !out.is_empty() {
                 break;

@@ -264,7 +264,7 @@ impl BodyChecker<'_, '_> {
     pub(super) fn is_composite(&self, t: Ty) -> bool {
         match self.kind(t) {
             TyKind::Ref(inner, _) => self.is_composite(inner),
-            TyKind::Tuple(ts) => !ts.is_empty() || true,
+            TyKind::Tuple(_) => true,
             TyKind::Array(..) | TyKind::Adt(..) | TyKind::Slice(..) => true,
             _ => false,
         }

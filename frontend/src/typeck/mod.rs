@@ -15,6 +15,7 @@
 //! meets on demand.
 
 mod aggregate;
+mod calls;
 mod closure;
 mod collect;
 mod consts;
@@ -28,6 +29,7 @@ mod infer;
 mod macros;
 mod methods;
 mod obligations;
+mod overload;
 mod pat;
 mod resolve;
 
