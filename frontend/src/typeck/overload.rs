@@ -59,18 +59,7 @@ impl BodyChecker<'_, '_> {
         recv: hir::Expr,
         span: Span,
     ) -> hir::Expr {
-        let Some(fid) = self.cx.traits[tr.index()].methods.iter().find(|(n, _)| n == method).map(|(_, f)| *f) else {
-            return self.error_expr(span);
-        };
-        let g = self.cx.fns[fid.index()].generics.clone();
-        let substs = self.fresh_substs(&g);
-        self.unify(substs[0], recv.ty);
-        self.register_bounds(&g, &substs, span);
-        let ret = self.cx.fns[fid.index()].ret;
-        let ret = self.instantiate(ret, &substs, span);
-        self.select_where_possible();
-        let ret = self.infer.resolve_known(&self.cx.tys, ret);
-        self.mk(ExprKind::Call { callee: fid, substs, args: vec![recv] }, ret, span)
+        self.trait_call(tr, method, recv, Vec::new(), None, span)
     }
 
     /// Calls trait method `method` of trait `tr` with `recv` borrowed (`&recv`, or `&mut recv`
@@ -84,6 +73,21 @@ impl BodyChecker<'_, '_> {
         mutable: bool,
         span: Span,
     ) -> hir::Expr {
+        let m = if mutable { Mutability::Mut } else { Mutability::Not };
+        self.trait_call(tr, method, recv, rest, Some(m), span)
+    }
+
+    /// A call of a trait method with `Self` = `recv`'s type: `recv` passed by value (`by_ref`
+    /// `None`) or borrowed, then `rest`.
+    fn trait_call(
+        &mut self,
+        tr: crate::ty::TraitId,
+        method: &str,
+        recv: hir::Expr,
+        rest: Vec<hir::Expr>,
+        by_ref: Option<Mutability>,
+        span: Span,
+    ) -> hir::Expr {
         let Some(fid) = self.cx.traits[tr.index()].methods.iter().find(|(n, _)| n == method).map(|(_, f)| *f) else {
             return self.error_expr(span);
         };
@@ -93,16 +97,20 @@ impl BodyChecker<'_, '_> {
         let (params, ret) = (self.cx.fns[fid.index()].params.clone(), self.cx.fns[fid.index()].ret);
         let params: Vec<Ty> = params.into_iter().map(|p| self.instantiate(p, &substs, span)).collect();
         self.register_bounds(&g, &substs, span);
-        let rs = recv.span;
-        let rt = self.intern(TyKind::Ref(recv.ty, if mutable { Mutability::Mut } else { Mutability::Not }));
-        let mut args = vec![self.mk(ExprKind::Ref { mutable, place: Box::new(recv) }, rt, rs)];
+        let first = match by_ref {
+            None => recv,
+            Some(m) => {
+                let rs = recv.span;
+                let rt = self.intern(TyKind::Ref(recv.ty, m));
+                self.mk(ExprKind::Ref { mutable: m == Mutability::Mut, place: Box::new(recv) }, rt, rs)
+            }
+        };
+        let mut args = vec![first];
         for (a, p) in rest.into_iter().zip(params.iter().skip(1)) {
             let a = self.coerce(a, *p);
             args.push(a);
         }
-        if !self.projections.is_empty() {
-            self.select_where_possible();
-        }
+        self.select_where_possible();
         let ret = self.instantiate(ret, &substs, span);
         let ret = self.infer.resolve_known(&self.cx.tys, ret);
         self.mk(ExprKind::Call { callee: fid, substs, args }, ret, span)
