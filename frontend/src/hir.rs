@@ -302,6 +302,8 @@ pub struct FnDef {
     pub linkage: Linkage,
     /// `#[inline]`
     pub inline: bool,
+    /// `#[track_caller]`: its panics (and bounds checks) report the caller's location.
+    pub track_caller: bool,
     /// `None` for functions declared in `extern` blocks.
     pub body: Option<Body>,
 }

@@ -15,6 +15,7 @@
 use std::collections::{HashMap, HashSet};
 
 use aether_frontend::hir::{self, ExprKind, FnId, TraitRef};
+use aether_frontend::span::Span;
 use aether_frontend::traits::{Selection, TraitTables};
 use aether_frontend::ty::{Mutability, Ty, TyInterner, TyKind};
 
@@ -42,13 +43,24 @@ pub fn monomorphize(krate: &mut hir::Crate) -> Result<(), MonoError> {
         closure_fns: HashMap::new(),
         closure_queue: Vec::new(),
         cur_locals: Vec::new(),
+        in_library: false,
+        cur_site: None,
     };
     let roots: Vec<FnId> = (0..krate.fns.len())
         .map(|i| FnId(i as u32))
         .filter(|&f| krate.fn_def(f).generics.is_empty() && krate.fn_def(f).body.is_some() && !krate.fn_def(f).lib)
         .collect();
     m.done.extend(roots.iter().copied());
+    // A non-generic `#[track_caller]` function is rewritten in place for its plain uses; its
+    // per-site instances start from the body as written.
+    let originals: HashMap<FnId, hir::Body> = (0..krate.fns.len())
+        .map(|i| FnId(i as u32))
+        .filter(|&f| krate.fn_def(f).track_caller && krate.fn_def(f).generics.is_empty())
+        .filter_map(|f| Some((f, krate.fn_def(f).body.clone()?)))
+        .collect();
     for f in roots {
+        m.in_library = false;
+        m.cur_site = None;
         let body = krate.fns[f.index()].body.take().expect("roots have bodies");
         let body = m.instantiate_body(krate, body, &[])?;
         krate.fns[f.index()].body = Some(body);
@@ -56,13 +68,15 @@ pub fn monomorphize(krate: &mut hir::Crate) -> Result<(), MonoError> {
     loop {
         // Library functions without generics, reached from instantiated code.
         if let Some(f) = m.lib_queue.pop() {
+            m.in_library = krate.fns[f.index()].lib;
+            m.cur_site = None;
             let body = krate.fns[f.index()].body.take().expect("queued library functions have bodies");
             let body = m.instantiate_body(krate, body, &[])?;
             krate.fns[f.index()].body = Some(body);
             continue;
         }
         // Closure bodies last: the instance that builds a closure registers it.
-        let Some((id, origin, substs)) = m.queue.pop() else {
+        let Some((id, origin, substs, site)) = m.queue.pop() else {
             match m.closure_queue.pop() {
                 Some((id, closure_ty, method)) => {
                     let body = m.closure_body(krate, closure_ty, &method)?;
@@ -72,10 +86,16 @@ pub fn monomorphize(krate: &mut hir::Crate) -> Result<(), MonoError> {
                 None => break,
             }
         };
-        let body = krate.fns[origin.index()].body.clone().ok_or_else(|| {
+        let written = originals.get(&origin).cloned();
+        let body = written.or_else(|| krate.fns[origin.index()].body.clone()).ok_or_else(|| {
             MonoError::internal(format!("`{}` is called but has no body", krate.fns[origin.index()].path))
         })?;
-        let body = m.instantiate_body(krate, body, &substs)?;
+        m.in_library = krate.fns[origin.index()].lib;
+        m.cur_site = site;
+        let mut body = m.instantiate_body(krate, body, &substs)?;
+        if let Some(site) = site {
+            report_at(&mut body.value, site);
+        }
         krate.fns[id.index()].body = Some(body);
     }
     // Only instances and reached functions are code now.
@@ -88,10 +108,11 @@ pub fn monomorphize(krate: &mut hir::Crate) -> Result<(), MonoError> {
 }
 
 struct Mono {
-    /// `(function, arguments)` to the instance's function.
-    instances: HashMap<(FnId, Vec<Ty>), FnId>,
-    /// Instances whose bodies remain to be made: (instance, generic function, arguments).
-    queue: Vec<(FnId, FnId, Vec<Ty>)>,
+    /// `(function, arguments, call site of a #[track_caller] function)` to the instance.
+    instances: HashMap<(FnId, Vec<Ty>, Option<Span>), FnId>,
+    /// Instances whose bodies remain to be made: (instance, generic function, arguments, the
+    /// call site its panics report, for `#[track_caller]` functions).
+    queue: Vec<(FnId, FnId, Vec<Ty>, Option<Span>)>,
     /// Non-generic functions whose bodies are (being) rewritten.
     done: HashSet<FnId>,
     /// Non-generic library functions reached but not yet rewritten.
@@ -106,6 +127,10 @@ struct Mono {
     closure_queue: Vec<(FnId, Ty, String)>,
     /// The locals of the body being instantiated (closures inside it share them).
     cur_locals: Vec<hir::LocalDecl>,
+    /// Whether the body being instantiated is the standard library's.
+    in_library: bool,
+    /// The call site the body being instantiated reports (a `#[track_caller]` instance's).
+    cur_site: Option<Span>,
 }
 
 /// A closure expression after instantiation: what its body function is made of.
@@ -164,7 +189,15 @@ impl Mono {
                 }
                 match resolve_callee(krate, *callee, cs)? {
                     Some((f, s)) => {
-                        *callee = self.instance(krate, f, s);
+                        // A `#[track_caller]` function called from the program gets an instance
+                        // per call site, whose panics report that site.
+                        // Inside such an instance, the site passes on to nested ones.
+                        let site = if krate.fn_def(f).track_caller {
+                            self.cur_site.or((!self.in_library).then_some(e.span))
+                        } else {
+                            None
+                        };
+                        *callee = self.instance_at(krate, f, s, site);
                         call_substs.clear();
                     }
                     None => {
@@ -271,6 +304,7 @@ impl Mono {
             trait_id: None,
             impl_id: None,
             lib: false,
+            track_caller: false,
             linkage: hir::Linkage::Internal,
             inline: false,
             body: None,
@@ -369,13 +403,17 @@ impl Mono {
     /// The function to call for `f` with `substs`: `f` itself when not generic, else its
     /// instance (created on first use).
     fn instance(&mut self, krate: &mut hir::Crate, f: FnId, substs: Vec<Ty>) -> FnId {
-        if krate.fn_def(f).generics.is_empty() {
+        self.instance_at(krate, f, substs, None)
+    }
+
+    fn instance_at(&mut self, krate: &mut hir::Crate, f: FnId, substs: Vec<Ty>, site: Option<Span>) -> FnId {
+        if krate.fn_def(f).generics.is_empty() && site.is_none() {
             if krate.fn_def(f).body.is_some() && self.done.insert(f) {
                 self.lib_queue.push(f);
             }
             return f;
         }
-        if let Some(&id) = self.instances.get(&(f, substs.clone())) {
+        if let Some(&id) = self.instances.get(&(f, substs.clone(), site)) {
             return id;
         }
         let def = krate.fn_def(f);
@@ -390,15 +428,16 @@ impl Mono {
             trait_id: None,
             impl_id: def.impl_id,
             lib: def.lib,
+            track_caller: false,
             linkage: def.linkage,
             inline: def.inline,
             body: None,
         };
         let id = FnId(krate.fns.len() as u32);
         krate.fns.push(inst);
-        self.instances.insert((f, substs.clone()), id);
+        self.instances.insert((f, substs.clone(), site), id);
         self.done.insert(id);
-        self.queue.push((id, f, substs));
+        self.queue.push((id, f, substs, site));
         id
     }
 }
@@ -499,4 +538,12 @@ fn rewrite_captures(e: &mut hir::Expr, captures: &[(hir::LocalId, Option<Mutabil
         }
     }
     e.for_each_child_mut(|c| rewrite_captures(c, captures, env));
+}
+
+/// Makes the panics and bounds checks of a `#[track_caller]` instance report `site`.
+fn report_at(e: &mut hir::Expr, site: Span) {
+    if matches!(e.kind, ExprKind::Panic { .. } | ExprKind::Index { .. }) {
+        e.span = site;
+    }
+    e.for_each_child_mut(|c| report_at(c, site));
 }

@@ -110,6 +110,7 @@ impl TestCrate {
             trait_id: None,
             impl_id: None,
             lib: false,
+            track_caller: false,
             linkage,
             inline: false,
             body: has_body.then(|| hir::Body {

@@ -189,6 +189,7 @@ pub(crate) fn new_fn(cx: &mut Cx, name: &ast::Ident, path: String, linkage: Link
         trait_id: None,
         impl_id: None,
         lib: false,
+        track_caller: false,
         linkage,
         inline,
         body: None,
@@ -214,6 +215,7 @@ fn declare_items<'a>(cx: &mut Cx<'a>, items: &'a [ast::Item], module: ModuleId, 
                 };
                 let path = child_path(cx, module, &sig.name.name);
                 let id = new_fn(cx, &sig.name, path, linkage, has_attr(&item.attrs, "inline"));
+                cx.fns[id.index()].track_caller = has_attr(&item.attrs, "track_caller");
                 if has_attr(&item.attrs, "test") {
                     cx.tests.push(id);
                 }

@@ -298,6 +298,7 @@ pub(crate) fn collect_impl_items<'a>(
                     Linkage::Internal,
                     has_attr(&ai.attrs, "inline"),
                 );
+                cx.fns[fid.index()].track_caller = has_attr(&ai.attrs, "track_caller");
                 cx.fns[fid.index()].impl_id = Some(id);
                 lower_sig(cx, fid, module, &decl.sig, Some(self_ty), Some(&g));
                 if decl.body.is_some() {
