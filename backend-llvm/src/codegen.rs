@@ -55,6 +55,8 @@ pub struct CodegenCx<'ctx, 'a> {
     pub(crate) needs_drop: aether_middle::needs_drop::NeedsDrop<'a>,
     /// Drop glue made so far, by type (see `drop_glue.rs`).
     pub(crate) glue: HashMap<Ty, FunctionValue<'ctx>>,
+    /// Vtables made so far, by (sized type, object type) (see `vtable.rs`).
+    pub(crate) vtables: HashMap<(Ty, Ty), PointerValue<'ctx>>,
 }
 
 /// The LLVM symbol of an internal function: unique per crate path, and never clashing with C
@@ -104,6 +106,7 @@ impl<'ctx, 'a> CodegenCx<'ctx, 'a> {
             overflow_checks: false,
             needs_drop: aether_middle::needs_drop::NeedsDrop::new(krate),
             glue: HashMap::new(),
+            vtables: HashMap::new(),
         }
     }
 
@@ -206,7 +209,7 @@ impl<'ctx, 'a> CodegenCx<'ctx, 'a> {
 
     /// The LLVM type of an internal function: SSA types of the non-zero-sized parameters, and
     /// the return value's (aggregates are passed as first-class values; LLVM lowers them).
-    fn fn_type(&self, params: &[Ty], ret: Ty) -> inkwell::types::FunctionType<'ctx> {
+    pub(crate) fn fn_type(&self, params: &[Ty], ret: Ty) -> inkwell::types::FunctionType<'ctx> {
         let ps: Vec<BasicMetadataTypeEnum> =
             params.iter().filter_map(|p| self.layouts.imm_type(*p)).map(Into::into).collect();
         match self.layouts.imm_type(ret) {

@@ -122,7 +122,7 @@ impl<'ctx, 'a> Layouts<'ctx, 'a> {
             TyKind::Never => return None,
             TyKind::Ref(inner, _) | TyKind::RawPtr(inner, _) => {
                 if self.is_unsized(*inner) {
-                    self.fat_ptr_type().into()
+                    self.fat_ptr_type_of(*inner).into()
                 } else {
                     self.ptr_type().into()
                 }
@@ -139,6 +139,7 @@ impl<'ctx, 'a> Layouts<'ctx, 'a> {
             },
             TyKind::Str
             | TyKind::Slice(_)
+            | TyKind::Dynamic { .. }
             | TyKind::Infer(_)
             | TyKind::Error
             | TyKind::Param { .. }
@@ -157,10 +158,10 @@ impl<'ctx, 'a> Layouts<'ctx, 'a> {
     }
 
     pub fn is_unsized(&self, t: Ty) -> bool {
-        matches!(self.tys.kind(t), TyKind::Str | TyKind::Slice(_))
+        matches!(self.tys.kind(t), TyKind::Str | TyKind::Slice(_) | TyKind::Dynamic { .. })
     }
 
-    /// Whether values of type `t` are two words (a reference or raw pointer to `[T]`/`str`).
+    /// Whether values of type `t` are two words (a reference or raw pointer to `[T]`/`str`/`dyn`).
     pub fn is_fat_ptr(&self, t: Ty) -> bool {
         match self.tys.kind(t) {
             TyKind::Ref(inner, _) | TyKind::RawPtr(inner, _) => self.is_unsized(*inner),
@@ -176,13 +177,23 @@ impl<'ctx, 'a> Layouts<'ctx, 'a> {
         int_type(self.cx, self.usize_bits)
     }
 
+    /// `{ ptr, usize }`: a pointer to a slice or `str` with its length.
     pub fn fat_ptr_type(&self) -> StructType<'ctx> {
         self.cx.struct_type(&[self.ptr_type().into(), self.usize_type().into()], false)
     }
 
+    /// The pointer type to the unsized `pointee`: `{ ptr, usize }` for slices and `str`,
+    /// `{ ptr, ptr }` (data, vtable) for trait objects.
+    pub fn fat_ptr_type_of(&self, pointee: Ty) -> StructType<'ctx> {
+        match self.tys.kind(pointee) {
+            TyKind::Dynamic { .. } => self.cx.struct_type(&[self.ptr_type().into(), self.ptr_type().into()], false),
+            _ => self.fat_ptr_type(),
+        }
+    }
+
     pub fn is_zst(&self, t: Ty) -> bool {
         match self.tys.kind(t) {
-            TyKind::Str | TyKind::Slice(_) => false,
+            TyKind::Str | TyKind::Slice(_) | TyKind::Dynamic { .. } => false,
             _ => self.llvm_type(t).is_none(),
         }
     }

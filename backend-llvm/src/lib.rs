@@ -22,6 +22,7 @@ pub mod runtime_fn;
 mod rvalue;
 mod statics;
 mod terminator;
+mod vtable;
 
 use aether_frontend::hir;
 use aether_frontend::span::SourceMap;

@@ -28,6 +28,10 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
         let result: Option<BasicValueEnum<'ctx>> = match which {
             MemIntrinsic::SizeOf => Some(self.cg.usize_const(self.cg.layouts.size_of(t)).into()),
             MemIntrinsic::AlignOf => Some(self.cg.usize_const(self.cg.layouts.align_of(t) as u64).into()),
+            MemIntrinsic::SizeOfVal | MemIntrinsic::AlignOfVal => {
+                let p = self.sized_operand(&args[0])?;
+                Some(self.size_or_align_of_val(t, p, which == MemIntrinsic::SizeOfVal)?)
+            }
             MemIntrinsic::Alloc | MemIntrinsic::AllocZeroed | MemIntrinsic::Realloc | MemIntrinsic::Dealloc => {
                 let rf = match which {
                     MemIntrinsic::Alloc => RuntimeFunction::Alloc,
@@ -73,6 +77,11 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
                         .build_memmove(dst, align, src, align, bytes)
                         .map_err(|e| BackendError::Internal(e.to_string()))?;
                 }
+                None
+            }
+            MemIntrinsic::DropInPlace if matches!(self.cg.krate.tys.kind(t), TyKind::Dynamic { .. }) => {
+                let fat = self.sized_operand(&args[0])?;
+                self.drop_object(fat, unwind)?;
                 None
             }
             MemIntrinsic::DropInPlace => {

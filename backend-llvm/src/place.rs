@@ -24,8 +24,8 @@ pub(crate) struct PlaceRef<'ctx> {
     pub ty: Ty,
     /// Set after `Downcast`: the fields are those of this variant.
     pub variant: Option<VariantIdx>,
-    /// The length of an unsized (`[T]`/`str`) place.
-    pub len: Option<IntValue<'ctx>>,
+    /// The metadata of an unsized place: the length of a `[T]`/`str`, the vtable of a `dyn`.
+    pub meta: Option<BasicValueEnum<'ctx>>,
 }
 
 impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
@@ -63,7 +63,7 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
             Some(s) => s,
             None => self.dangling(ty),
         };
-        let mut pr = PlaceRef { ptr, ty, variant: None, len: None };
+        let mut pr = PlaceRef { ptr, ty, variant: None, meta: None };
         for e in &p.projection {
             pr = self.project(pr, e)?;
         }
@@ -84,10 +84,10 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
                 if self.cg.layouts.is_unsized(inner) {
                     let sv = v.into_struct_value();
                     let ptr = self.b().build_extract_value(sv, 0, "")?.into_pointer_value();
-                    let len = self.b().build_extract_value(sv, 1, "")?.into_int_value();
-                    PlaceRef { ptr, ty: inner, variant: None, len: Some(len) }
+                    let meta = self.b().build_extract_value(sv, 1, "")?;
+                    PlaceRef { ptr, ty: inner, variant: None, meta: Some(meta) }
                 } else {
-                    PlaceRef { ptr: v.into_pointer_value(), ty: inner, variant: None, len: None }
+                    PlaceRef { ptr: v.into_pointer_value(), ty: inner, variant: None, meta: None }
                 }
             }
             PlaceElem::Field(i, fty) => {
@@ -95,7 +95,7 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
                     Some((st, idx)) => self.b().build_struct_gep(st, base.ptr, idx, "")?,
                     None => self.dangling(*fty),
                 };
-                PlaceRef { ptr, ty: *fty, variant: None, len: None }
+                PlaceRef { ptr, ty: *fty, variant: None, meta: None }
             }
             PlaceElem::Downcast(v) => {
                 let enum_layout = self
@@ -108,7 +108,7 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
                     // No variant has data: no field is ever reached through this place.
                     None => base.ptr,
                 };
-                PlaceRef { ptr, ty: base.ty, variant: Some(*v), len: None }
+                PlaceRef { ptr, ty: base.ty, variant: Some(*v), meta: None }
             }
             PlaceElem::Index(local) => {
                 let idx = self.load_local_int(*local)?;
@@ -133,14 +133,14 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
                     }
                     None => base.ptr,
                 };
-                let len = if self.cg.layouts.is_unsized(*ty) {
+                let meta = if self.cg.layouts.is_unsized(*ty) {
                     let len = self.place_len(&base);
                     let cut = self.cg.usize_const(from + to);
-                    Some(self.b().build_int_sub(len, cut, "")?)
+                    Some(self.b().build_int_sub(len, cut, "")?.into())
                 } else {
                     None
                 };
-                PlaceRef { ptr, ty: *ty, variant: None, len }
+                PlaceRef { ptr, ty: *ty, variant: None, meta }
             }
         })
     }
@@ -151,14 +151,14 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
             Some(et) => unsafe { self.b().build_in_bounds_gep(et, base.ptr, &[idx], "")? },
             None => self.dangling(elem),
         };
-        Ok(PlaceRef { ptr, ty: elem, variant: None, len: None })
+        Ok(PlaceRef { ptr, ty: elem, variant: None, meta: None })
     }
 
     /// The length of an array or slice place, as a `usize`.
     pub(crate) fn place_len(&self, p: &PlaceRef<'ctx>) -> IntValue<'ctx> {
-        match (self.cg.krate.tys.kind(p.ty), p.len) {
+        match (self.cg.krate.tys.kind(p.ty), p.meta) {
             (TyKind::Array(_, n), _) => self.cg.usize_const(*n),
-            (_, Some(len)) => len,
+            (_, Some(len)) => len.into_int_value(),
             (k, None) => unreachable!("length of {k:?}"),
         }
     }

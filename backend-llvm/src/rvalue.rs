@@ -93,11 +93,11 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
             Rvalue::Cast(kind, o, to) => self.cast(*kind, o, *to),
             Rvalue::Ref(_, p) => {
                 let pr = self.place(p)?;
-                Ok(Some(match pr.len {
-                    Some(len) => {
-                        let fat = self.cg.layouts.fat_ptr_type();
+                Ok(Some(match pr.meta {
+                    Some(meta) => {
+                        let fat = self.cg.layouts.fat_ptr_type_of(pr.ty);
                         let agg = self.b().build_insert_value(fat.get_undef(), pr.ptr, 0, "")?;
-                        self.b().build_insert_value(agg, len, 1, "")?.into_struct_value().into()
+                        self.b().build_insert_value(agg, meta, 1, "")?.into_struct_value().into()
                     }
                     None => pr.ptr.into(),
                 }))
@@ -307,20 +307,7 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
                 let pt = layouts.ptr_type();
                 self.b().build_int_to_ptr(v.into_int_value(), pt, "")?.into()
             }
-            CastKind::Unsize => {
-                // `&[T; N]` (or `*const [T; N]`) to `&[T]`: the length comes from the type.
-                let n = match self.cg.krate.tys.kind(from) {
-                    TyKind::Ref(inner, _) | TyKind::RawPtr(inner, _) => match self.cg.krate.tys.kind(*inner) {
-                        TyKind::Array(_, n) => *n,
-                        k => return Err(BackendError::Unsupported(format!("unsizing a pointer to {k:?}"))),
-                    },
-                    k => unreachable!("Unsize of {k:?}"),
-                };
-                let fat = layouts.fat_ptr_type();
-                let len = self.cg.usize_const(n);
-                let agg = self.b().build_insert_value(fat.get_undef(), v, 0, "")?;
-                self.b().build_insert_value(agg, len, 1, "")?.into_struct_value().into()
-            }
+            CastKind::Unsize => self.unsize(v, from, to)?,
         }))
     }
 

@@ -143,6 +143,9 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
                         }
                     }
                     Callee::Intrinsic(i) => self.intrinsic(*i, args, destination, t.span, unwind)?,
+                    Callee::Virtual { method, substs, slot } => {
+                        self.virtual_call(*method, substs, *slot, args, destination, unwind)?
+                    }
                 }
                 self.finish_call(*target)?;
             }
@@ -195,6 +198,28 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
             None => {
                 let args: Vec<_> = args.iter().map(|a| (*a).into()).collect();
                 Ok(self.b().build_call(f, &args, "")?)
+            }
+        }
+    }
+
+    /// Calls the function `f` points to, of type `fn_t`; as `call` does.
+    pub(crate) fn call_indirect(
+        &mut self,
+        fn_t: inkwell::types::FunctionType<'ctx>,
+        f: inkwell::values::PointerValue<'ctx>,
+        args: &[BasicValueEnum<'ctx>],
+        unwind: UnwindTarget,
+    ) -> Result<CallSiteValue<'ctx>, BackendError> {
+        match self.landing_pad(unwind)? {
+            Some(pad) => {
+                let cont = self.append_block("cont");
+                let call = self.b().build_indirect_invoke(fn_t, f, args, cont, pad, "")?;
+                self.b().position_at_end(cont);
+                Ok(call)
+            }
+            None => {
+                let args: Vec<_> = args.iter().map(|a| (*a).into()).collect();
+                Ok(self.b().build_indirect_call(fn_t, f, &args, "")?)
             }
         }
     }

@@ -263,7 +263,7 @@ Swap the bounds: `1..=10`.",
     ),
     (
         "E0038",
-        "A trait is used as a trait object (`dyn Trait`) but is not dyn compatible: a method has no `self` receiver, takes `self` by value, has type parameters of its own, or uses `Self` outside its receiver, so it cannot be called through a vtable.
+        "A trait is used as a trait object (`dyn Trait`) but is not dyn compatible: a method (its own or a supertrait's) has no `self` receiver, has type parameters of its own, or uses `Self` outside its receiver, so it cannot be called through a vtable.
 
 Erroneous example:
 
@@ -393,6 +393,18 @@ Erroneous example:
 Remove the arguments.",
     ),
     (
+        "E0119",
+        "Two impls of the same trait could apply to the same type, so which one a use means would be ambiguous.
+
+Erroneous example:
+
+    trait Describe { fn describe(&self) -> String; }
+    impl<T: Clone> Describe for T { fn describe(&self) -> String { String::new() } }
+    impl Describe for i32 { fn describe(&self) -> String { String::new() } }
+
+Remove one, or narrow the generic impl's type or bounds so the two cannot meet.",
+    ),
+    (
         "E0121",
         "The placeholder `_` is used in the type of an item (a function signature, a field, a `const` or `static`). Item types must be written out; only local variables can leave types to inference.
 
@@ -422,6 +434,27 @@ Erroneous example:
     let v = *p;
 
 Wrap the operation in `unsafe { .. }` after checking that it is sound.",
+    ),
+    (
+        "E0161",
+        "A method taking `self` by value was called on a trait object (`dyn Trait`): the object's size is not known, so it cannot be moved into the call.
+
+Erroneous example:
+
+    trait T { fn consume(self); }
+    fn f(b: Box<dyn T>) { b.consume(); }
+
+Take `&self` or `&mut self`, or use a generic parameter instead of `dyn`.",
+    ),
+    (
+        "E0191",
+        "A trait object type does not say what one of its trait's associated types is. A `dyn` type must name every associated type, since code using the object cannot find out.
+
+Erroneous example:
+
+    let it: Box<dyn Iterator> = Box::new(v.into_iter());
+
+Write the binding: `Box<dyn Iterator<Item = i32>>`.",
     ),
     (
         "E0214",
@@ -463,6 +496,26 @@ Erroneous example:
     let x: Iterator::Item;
 
 Name the implementing type: `<MyIter as Iterator>::Item`.",
+    ),
+    (
+        "E0224",
+        "A trait object type names no trait, only auto traits or lifetimes.
+
+Erroneous example:
+
+    let x: Box<dyn Send>;
+
+Name the trait whose methods the object offers: `Box<dyn Display + Send>`.",
+    ),
+    (
+        "E0225",
+        "A trait object type names two traits that are not auto traits. An object has one vtable, for one trait and its supertraits.
+
+Erroneous example:
+
+    let x: Box<dyn Display + Debug>;
+
+Declare a trait with both as supertraits (`trait Show: Display + Debug {}`) and use `dyn Show`.",
     ),
     (
         "E0252",

@@ -63,6 +63,10 @@ pub struct Crate {
     pub lang: LangTraits,
     /// After monomorphization: the `Drop::drop` instance of each type with a `Drop` impl.
     pub drop_impls: std::collections::HashMap<Ty, FnId>,
+    /// After monomorphization: the vtable of each (sized type, object type) pair the program
+    /// unsizes, its methods in `TraitTables::vtable_methods` order (`None` for a method an object
+    /// cannot call: one taking `self` by value).
+    pub vtables: std::collections::HashMap<(Ty, Ty), Vec<Option<FnId>>>,
     /// `fn main`, when the crate has one.
     pub entry: Option<FnId>,
     /// The `#[test]` functions, in source order.
@@ -328,6 +332,10 @@ pub enum MemIntrinsic {
     /// `size_of<T>() -> usize`, `align_of<T>() -> usize`
     SizeOf,
     AlignOf,
+    /// `size_of_val<T>(p: *const T) -> usize`, `align_of_val`: of the value `p` points to (for
+    /// a trait object, read from its vtable; for a slice, from its length).
+    SizeOfVal,
+    AlignOfVal,
     /// `alloc(size, align) -> *mut u8` (aborts when out of memory), `alloc_zeroed`,
     /// `realloc(p, old_size, align, new_size) -> *mut u8`, `dealloc(p, size, align)`.
     Alloc,
@@ -360,6 +368,8 @@ impl MemIntrinsic {
         Some(match name {
             "size_of" => MemIntrinsic::SizeOf,
             "align_of" => MemIntrinsic::AlignOf,
+            "size_of_val" => MemIntrinsic::SizeOfVal,
+            "align_of_val" => MemIntrinsic::AlignOfVal,
             "alloc" => MemIntrinsic::Alloc,
             "alloc_zeroed" => MemIntrinsic::AllocZeroed,
             "realloc" => MemIntrinsic::Realloc,

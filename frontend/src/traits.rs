@@ -185,6 +185,25 @@ impl<'a> TraitTables<'a> {
     /// `Copy`/`Clone` of a tuple or array: when every element is `Copy`; the call traits of a
     /// closure: those its kind allows, for its parameter tuple.
     fn builtin(&self, goal: &TraitRef, env: &[Predicate], depth: u32) -> Option<Selection> {
+        // Every type is `Sized` but `str`, slices and objects (a parameter is, unless `?Sized`,
+        // which is not tracked: such code only reaches unsized types through pointers).
+        if Some(goal.trait_id) == self.lang.sized {
+            return Some(match self.tys.kind(goal.self_ty()) {
+                TyKind::Str | TyKind::Slice(_) | TyKind::Dynamic { .. } => Selection::None,
+                TyKind::Infer(InferTy::Var(_)) => Selection::Ambiguous,
+                _ => Selection::Builtin,
+            });
+        }
+        // A trait object implements its trait and the supertraits (through its vtable).
+        if let Some(principal) = self.object_principal(goal.self_ty()) {
+            let hit = self.elaborate(&principal).iter().any(|t| {
+                t.trait_id == goal.trait_id
+                    && self.match_all(&t.args[1..], &goal.args[1..], &mut Vec::new()) != Match::No
+            });
+            if hit {
+                return Some(Selection::Builtin);
+            }
+        }
         if let TyKind::Closure { params, kind, upvars, .. } = self.tys.kind(goal.self_ty()) {
             let needed = if Some(goal.trait_id) == self.lang.fn_ {
                 ClosureKind::Fn
@@ -235,6 +254,143 @@ impl<'a> TraitTables<'a> {
             }
         }
         Some(if ambiguous { Selection::Ambiguous } else { Selection::Builtin })
+    }
+
+    /// The trait a `dyn Trait` type implements through its vtable, as a trait ref whose `Self`
+    /// is the object type; `None` for other types.
+    pub fn object_principal(&self, t: Ty) -> Option<TraitRef> {
+        let TyKind::Dynamic { trait_id, args, .. } = self.tys.kind(t) else { return None };
+        let mut full = vec![t];
+        full.extend_from_slice(args);
+        Some(TraitRef { trait_id: *trait_id, args: full })
+    }
+
+    /// The methods of an object type's vtable, in slot order after the three header words (drop
+    /// glue, size, align): the principal trait's methods and then each supertrait's, in
+    /// declaration order, each with the trait ref (`Self` the object) it belongs to. The one
+    /// definition of the layout: monomorphization fills vtables by it and the backend indexes
+    /// them by it.
+    pub fn vtable_methods(&self, object: Ty) -> Vec<(crate::hir::FnId, TraitRef)> {
+        let Some(principal) = self.object_principal(object) else { return Vec::new() };
+        self.elaborate(&principal)
+            .into_iter()
+            .flat_map(|tr| self.traits[tr.trait_id.index()].methods.iter().map(move |(_, f)| (*f, tr.clone())))
+            .collect()
+    }
+
+    /// Whether impls `a` and `b` of the same trait could both apply to one type (E0119): their
+    /// headers unify (each impl's parameters as variables, with the occurs check, so
+    /// `Borrow<T> for T` and `Borrow<T> for &T` stay apart), and no bound of either is known to
+    /// fail for the types that make them meet.
+    pub fn impls_may_overlap(&self, a: ImplId, b: ImplId) -> bool {
+        let (ia, ib) = (&self.impls[a.index()], &self.impls[b.index()]);
+        let (Some(ta), Some(tb)) = (&ia.trait_ref, &ib.trait_ref) else { return false };
+        if ta.trait_id != tb.trait_id || ta.args.len() != tb.args.len() {
+            return false;
+        }
+        // Variables numbered from the top, so they never meet a body's.
+        let na = ia.generics.params.len() as u32;
+        let vars = |from: u32, n: usize| -> Vec<Ty> {
+            (0..n as u32).map(|i| self.tys.intern(TyKind::Infer(InferTy::Var(u32::MAX - from - i)))).collect()
+        };
+        let (sa, sb) = (vars(0, ia.generics.params.len()), vars(na, ib.generics.params.len()));
+        let mut bound: std::collections::HashMap<u32, Ty> = Default::default();
+        for (x, y) in ta.args.iter().zip(&tb.args) {
+            if !self.unifiable(self.tys.subst(*x, &sa), self.tys.subst(*y, &sb), &mut bound) {
+                return false;
+            }
+        }
+        for (imp, s) in [(ia, &sa), (ib, &sb)] {
+            for pred in &imp.generics.predicates {
+                let Predicate::Implements(tr) = pred else { continue };
+                // Variables left open match anything: `None` means no impl could ever apply.
+                let args: Vec<Ty> = tr.args.iter().map(|t| self.resolve_vars(self.tys.subst(*t, s), &bound)).collect();
+                if self.select(&TraitRef { trait_id: tr.trait_id, args }, &[]) == Selection::None {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// First-order unification of two types whose variables are the overlap check's.
+    fn unifiable(&self, a: Ty, b: Ty, bound: &mut std::collections::HashMap<u32, Ty>) -> bool {
+        let (a, b) = (self.walk_var(a, bound), self.walk_var(b, bound));
+        if a == b {
+            return true;
+        }
+        match (self.tys.kind(a), self.tys.kind(b)) {
+            (TyKind::Infer(InferTy::Var(v)), _) => self.bind_var(*v, b, bound),
+            (_, TyKind::Infer(InferTy::Var(v))) => self.bind_var(*v, a, bound),
+            (TyKind::Tuple(xs), TyKind::Tuple(ys)) if xs.len() == ys.len() => {
+                xs.clone().iter().zip(ys.clone().iter()).all(|(x, y)| self.unifiable(*x, *y, bound))
+            }
+            (TyKind::Ref(x, m1), TyKind::Ref(y, m2)) | (TyKind::RawPtr(x, m1), TyKind::RawPtr(y, m2)) if m1 == m2 => {
+                self.unifiable(*x, *y, bound)
+            }
+            (TyKind::Array(x, n1), TyKind::Array(y, n2)) if n1 == n2 => self.unifiable(*x, *y, bound),
+            (TyKind::Slice(x), TyKind::Slice(y)) => self.unifiable(*x, *y, bound),
+            (TyKind::Adt(i, xs), TyKind::Adt(j, ys)) if i == j => {
+                xs.clone().iter().zip(ys.clone().iter()).all(|(x, y)| self.unifiable(*x, *y, bound))
+            }
+            (
+                TyKind::Dynamic { trait_id: t1, args: x1, assoc: s1 },
+                TyKind::Dynamic { trait_id: t2, args: x2, assoc: s2 },
+            ) if t1 == t2 && x1.len() == x2.len() && s1.len() == s2.len() => {
+                let (l, r): (Vec<Ty>, Vec<Ty>) = (
+                    x1.iter().copied().chain(s1.iter().map(|p| p.1)).collect(),
+                    x2.iter().copied().chain(s2.iter().map(|p| p.1)).collect(),
+                );
+                l.iter().zip(&r).all(|(x, y)| self.unifiable(*x, *y, bound))
+            }
+            (TyKind::FnPtr(p1, r1), TyKind::FnPtr(p2, r2)) if p1.len() == p2.len() => {
+                let (p1, p2, r1, r2) = (p1.clone(), p2.clone(), *r1, *r2);
+                p1.iter().zip(&p2).all(|(x, y)| self.unifiable(*x, *y, bound)) && self.unifiable(r1, r2, bound)
+            }
+            // A projection may be anything.
+            (TyKind::Projection { .. }, _) | (_, TyKind::Projection { .. }) => true,
+            _ => false,
+        }
+    }
+
+    fn walk_var(&self, mut t: Ty, bound: &std::collections::HashMap<u32, Ty>) -> Ty {
+        while let TyKind::Infer(InferTy::Var(v)) = self.tys.kind(t) {
+            match bound.get(v) {
+                Some(&x) => t = x,
+                None => break,
+            }
+        }
+        t
+    }
+
+    fn bind_var(&self, v: u32, t: Ty, bound: &mut std::collections::HashMap<u32, Ty>) -> bool {
+        let var = self.tys.intern(TyKind::Infer(InferTy::Var(v)));
+        if self.mentions(self.resolve_vars(t, bound), var) {
+            return false;
+        }
+        bound.insert(v, t);
+        true
+    }
+
+    fn resolve_vars(&self, t: Ty, bound: &std::collections::HashMap<u32, Ty>) -> Ty {
+        let t = self.walk_var(t, bound);
+        self.tys.map_components(t, &mut |x| self.resolve_vars(x, bound))
+    }
+
+    /// Whether method `f` of a trait can be called through a vtable: it takes `&self` or
+    /// `&mut self` (not `self`), has no type parameters of its own, and has no `where Self:
+    /// Sized`. The others are left out of objects (their vtable slot is empty).
+    pub fn callable_on_object(&self, f: &crate::hir::FnDef) -> bool {
+        let self_param = |t: Ty| matches!(self.tys.kind(t), TyKind::Param { index: 0, .. });
+        let by_ref = f.params.first().is_some_and(|p| match self.tys.kind(*p) {
+            TyKind::Ref(inner, _) => self_param(*inner),
+            _ => false,
+        });
+        let own_params = f.generics.params.len() > f.generics.parent_count;
+        let sized_self = f.generics.predicates.iter().any(|p| {
+            matches!(p, Predicate::Implements(tr) if Some(tr.trait_id) == self.lang.sized && self_param(tr.self_ty()))
+        });
+        by_ref && !own_params && !sized_self
     }
 
     /// Whether a bound of `env` (or a supertrait of one) is exactly `goal`.
@@ -327,6 +483,9 @@ impl<'a> TraitTables<'a> {
                 self.has_placeholder(*x)
             }
             TyKind::Adt(_, args) | TyKind::Projection { args, .. } => args.iter().any(|x| self.has_placeholder(*x)),
+            TyKind::Dynamic { args, assoc, .. } => {
+                args.iter().any(|x| self.has_placeholder(*x)) || assoc.iter().any(|(_, x)| self.has_placeholder(*x))
+            }
             _ => false,
         }
     }
@@ -388,6 +547,13 @@ impl<'a> TraitTables<'a> {
             }
             (TyKind::Array(a, n1), TyKind::Array(b, n2)) if n1 == n2 => self.match_ty(*a, *b, binds),
             (TyKind::Slice(a), TyKind::Slice(b)) => self.match_ty(*a, *b, binds),
+            (
+                TyKind::Dynamic { trait_id: t1, args: a1, assoc: s1 },
+                TyKind::Dynamic { trait_id: t2, args: a2, assoc: s2 },
+            ) if t1 == t2 && a1.len() == a2.len() && s1.len() == s2.len() => {
+                let (b1, b2): (Vec<Ty>, Vec<Ty>) = (s1.iter().map(|x| x.1).collect(), s2.iter().map(|x| x.1).collect());
+                self.match_all(a1, a2, binds).and(self.match_all(&b1, &b2, binds))
+            }
             (TyKind::Adt(a, xs), TyKind::Adt(b, ys)) if a == b => self.match_all(xs, ys, binds),
             (
                 TyKind::Closure { id: i1, params: p1, ret: r1, upvars: u1, .. },
@@ -434,6 +600,12 @@ impl<'a> TraitTables<'a> {
         if let TyKind::Closure { ret, .. } = self.tys.kind(tr.self_ty()) {
             if Some(tr.trait_id) == self.lang.fn_once && name == "Output" {
                 return Some(*ret);
+            }
+        }
+        // An object's associated types are the ones its type binds.
+        if let TyKind::Dynamic { assoc, .. } = self.tys.kind(tr.self_ty()) {
+            if let Some((_, t)) = assoc.iter().find(|(n, _)| n == name) {
+                return Some(*t);
             }
         }
         match self.select(tr, env) {

@@ -165,6 +165,15 @@ pub enum TyKind {
         kind: ClosureKind,
         upvars: Vec<Ty>,
     },
+    /// A trait object `dyn Trait<A, Name = T>` (unsized; appears behind pointers): `args` are the
+    /// trait's parameters after `Self`, `assoc` binds the associated types of the trait and its
+    /// supertraits by name (`dyn Fn(i32) -> i32` binds `Output`). Auto traits (`+ Send`) add
+    /// nothing a value needs, so they are not kept.
+    Dynamic {
+        trait_id: TraitId,
+        args: Vec<Ty>,
+        assoc: Vec<(String, Ty)>,
+    },
     /// An associated type of a trait not yet known to be a concrete type: `<T as Iterator>::Item`.
     /// `args[0]` is the `Self` type, the rest are the trait's parameters.
     Projection {
@@ -323,6 +332,11 @@ impl TyInterner {
                 args: args.iter().map(|x| f(*x)).collect(),
                 name: name.clone(),
             },
+            TyKind::Dynamic { trait_id, args, assoc } => TyKind::Dynamic {
+                trait_id: *trait_id,
+                args: args.iter().map(|x| f(*x)).collect(),
+                assoc: assoc.iter().map(|(n, x)| (n.clone(), f(*x))).collect(),
+            },
             TyKind::Closure { id, params, ret, kind, upvars } => TyKind::Closure {
                 id: *id,
                 params: params.iter().map(|x| f(*x)).collect(),
@@ -355,6 +369,9 @@ impl TyInterner {
             TyKind::Ref(x, _) | TyKind::RawPtr(x, _) | TyKind::Array(x, _) | TyKind::Slice(x) => self.has_params(*x),
             TyKind::FnPtr(ps, r) => ps.iter().any(|x| self.has_params(*x)) || self.has_params(*r),
             TyKind::Adt(_, args) | TyKind::Projection { args, .. } => args.iter().any(|x| self.has_params(*x)),
+            TyKind::Dynamic { args, assoc, .. } => {
+                args.iter().any(|x| self.has_params(*x)) || assoc.iter().any(|(_, x)| self.has_params(*x))
+            }
             TyKind::Closure { params, ret, upvars, .. } => {
                 params.iter().chain(upvars).any(|x| self.has_params(*x)) || self.has_params(*ret)
             }
@@ -370,10 +387,38 @@ impl TyInterner {
             TyKind::Ref(x, _) | TyKind::RawPtr(x, _) | TyKind::Array(x, _) | TyKind::Slice(x) => self.has_infer(*x),
             TyKind::FnPtr(ps, r) => ps.iter().any(|x| self.has_infer(*x)) || self.has_infer(*r),
             TyKind::Adt(_, args) | TyKind::Projection { args, .. } => args.iter().any(|x| self.has_infer(*x)),
+            TyKind::Dynamic { args, assoc, .. } => {
+                args.iter().any(|x| self.has_infer(*x)) || assoc.iter().any(|(_, x)| self.has_infer(*x))
+            }
             TyKind::Closure { params, ret, upvars, .. } => {
                 params.iter().chain(upvars).any(|x| self.has_infer(*x)) || self.has_infer(*ret)
             }
             _ => false,
+        }
+    }
+
+    /// For an unsizing conversion from `from` to `to` (`&T` to `&dyn Trait`, `&[T; N]` to `&[T]`,
+    /// `Box<T>` to `Box<dyn Trait>`): the pointee before and after. `None` when `to` is not an
+    /// unsized version of `from`.
+    pub fn unsize_pointees(&self, from: Ty, to: Ty) -> Option<(Ty, Ty)> {
+        let unsized_target = |a: Ty, b: Ty| match (self.kind(a), self.kind(b)) {
+            (TyKind::Dynamic { .. }, _) => false,
+            (_, TyKind::Dynamic { .. }) => true,
+            (TyKind::Array(..), TyKind::Slice(_)) => true,
+            _ => false,
+        };
+        match (self.kind(from), self.kind(to)) {
+            (TyKind::Ref(a, _), TyKind::Ref(b, _))
+            | (TyKind::RawPtr(a, _), TyKind::RawPtr(b, _))
+            | (TyKind::Ref(a, _), TyKind::RawPtr(b, _)) => unsized_target(*a, *b).then_some((*a, *b)),
+            // A smart pointer (`Box<T>`): the argument that becomes unsized.
+            (TyKind::Adt(i, xs), TyKind::Adt(j, ys)) if i == j && xs.len() == ys.len() => {
+                let mut diff = xs.iter().zip(ys).filter(|(x, y)| x != y);
+                let (a, b) = diff.next()?;
+                (diff.next().is_none() && matches!(self.kind(*b), TyKind::Dynamic { .. }) && unsized_target(*a, *b))
+                    .then_some((*a, *b))
+            }
+            _ => None,
         }
     }
 
@@ -460,6 +505,46 @@ impl fmt::Display for TyDisplay<'_> {
                 Ok(())
             }
             TyKind::Param { name, .. } => write!(f, "{name}"),
+            TyKind::Dynamic { trait_id, args, assoc } => {
+                let name = self.tys.trait_name(*trait_id);
+                let list = |f: &mut fmt::Formatter<'_>, ts: &mut dyn Iterator<Item = Ty>| -> fmt::Result {
+                    for (i, t) in ts.enumerate() {
+                        if i > 0 {
+                            write!(f, ", ")?;
+                        }
+                        write!(f, "{}", d(t))?;
+                    }
+                    Ok(())
+                };
+                // `dyn Fn(A) -> R` is written with the call sugar.
+                let sugar_args = match (name, args.first().map(|a| self.tys.kind(*a))) {
+                    ("Fn" | "FnMut" | "FnOnce", Some(TyKind::Tuple(ins))) if args.len() == 1 => Some(ins),
+                    _ => None,
+                };
+                if let Some(ins) = sugar_args {
+                    write!(f, "dyn {name}(")?;
+                    list(f, &mut ins.iter().copied())?;
+                    write!(f, ")")?;
+                    match assoc.iter().find(|(n, _)| n == "Output") {
+                        Some((_, r)) if !self.tys.is_unit(*r) => write!(f, " -> {}", d(*r)),
+                        _ => Ok(()),
+                    }
+                } else {
+                    write!(f, "dyn {name}")?;
+                    if !args.is_empty() || !assoc.is_empty() {
+                        write!(f, "<")?;
+                        list(f, &mut args.iter().copied())?;
+                        for (i, (n, t)) in assoc.iter().enumerate() {
+                            if i > 0 || !args.is_empty() {
+                                write!(f, ", ")?;
+                            }
+                            write!(f, "{n} = {}", d(*t))?;
+                        }
+                        write!(f, ">")?;
+                    }
+                    Ok(())
+                }
+            }
             TyKind::Closure { id, .. } => write!(f, "{{closure#{id}}}"),
             TyKind::Projection { trait_id, args, name } => {
                 if args.len() == 1 {

@@ -224,7 +224,8 @@ pub enum CastKind {
     PtrToInt,
     /// Integer to raw pointer.
     IntToPtr,
-    /// `&[T; N]` to `&[T]`: adds the length.
+    /// `&[T; N]` to `&[T]`: adds the length; `&T` (or `Box<T>`) to `&dyn Trait`: adds the
+    /// vtable of `T` as `Trait` (`TyInterner::unsize_pointees` names the two pointees).
     Unsize,
 }
 
@@ -268,6 +269,15 @@ pub enum AggregateKind {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Callee {
     Fn(FnId),
+    /// A trait method called on a trait object: the function in vtable slot `slot` (counted
+    /// after the header words) of the first argument, a pointer to an object. `method` is the
+    /// trait's method and `substs` its arguments (`Self` the object type): they give the
+    /// signature.
+    Virtual {
+        method: FnId,
+        substs: Vec<Ty>,
+        slot: u32,
+    },
     /// An operation the compiler knows; the backend implements it (inline or by a runtime call).
     Intrinsic(Intrinsic),
 }

@@ -187,6 +187,14 @@ impl Mono {
                     call_substs.clear();
                     return self.children(krate, e, substs);
                 }
+                // A method of a trait object's trait: a call through its vtable (MIR makes it
+                // `Callee::Virtual`), so the callee stays the trait's method.
+                let virtual_call = def.trait_id.is_some()
+                    && cs.first().is_some_and(|t| matches!(krate.tys.kind(*t), TyKind::Dynamic { .. }));
+                if virtual_call {
+                    *call_substs = cs;
+                    return self.children(krate, e, substs);
+                }
                 match resolve_callee(krate, *callee, cs)? {
                     Some((f, s)) => {
                         // A `#[track_caller]` function called from the program gets an instance
@@ -205,6 +213,12 @@ impl Mono {
                         let arg = args.pop().ok_or_else(|| MonoError::internal("`clone` without a receiver"))?;
                         e.kind = ExprKind::Deref(Box::new(arg));
                     }
+                }
+            }
+            ExprKind::PtrCast(inner) => {
+                let from = concrete(krate, inner.ty, substs);
+                if let Some((src, obj)) = krate.tys.unsize_pointees(from, e.ty) {
+                    self.register_vtable(krate, src, obj)?;
                 }
             }
             ExprKind::Match { arms, .. } => {
@@ -361,6 +375,38 @@ impl Mono {
             self.register_drop(krate, l.ty)?;
         }
         Ok(hir::Body { locals, params: vec![env, args], value })
+    }
+
+    /// Fills the vtable of `src` as the object type `obj` (once per pair): each method's instance
+    /// for `src`, and `src`'s drop glue.
+    fn register_vtable(&mut self, krate: &mut hir::Crate, src: Ty, obj: Ty) -> Result<(), MonoError> {
+        if !matches!(krate.tys.kind(obj), TyKind::Dynamic { .. }) || krate.vtables.contains_key(&(src, obj)) {
+            return Ok(());
+        }
+        self.register_drop(krate, src)?;
+        let methods = TraitTables::of(krate).vtable_methods(obj);
+        let mut entries = Vec::new();
+        for (m, tr) in methods {
+            let def = krate.fn_def(m);
+            if !TraitTables::of(krate).callable_on_object(def) {
+                entries.push(None);
+                continue;
+            }
+            let mut s = tr.args.clone();
+            s[0] = src;
+            if matches!(krate.tys.kind(src), TyKind::Closure { .. }) {
+                let name = def.name.clone();
+                entries.push(Some(self.closure_fn(krate, src, &name)));
+                continue;
+            }
+            let entry = match resolve_callee(krate, m, s)? {
+                Some((f, fs)) => self.instance(krate, f, fs),
+                None => return Err(MonoError::internal("a built-in `clone` in a vtable")),
+            };
+            entries.push(Some(entry));
+        }
+        krate.vtables.insert((src, obj), entries);
+        Ok(())
     }
 
     /// Makes sure every type with a `Drop` impl that a value of `t` contains has its `drop`

@@ -31,6 +31,8 @@ impl<'a> NeedsDrop<'a> {
         let b = match tys.kind(t) {
             TyKind::Tuple(ts) | TyKind::Closure { upvars: ts, .. } => ts.iter().any(|x| self.needs_drop(*x)),
             TyKind::Array(e, n) => *n > 0 && self.needs_drop(*e),
+            // What an object holds is known only to its vtable (whose glue may do nothing).
+            TyKind::Dynamic { .. } => true,
             TyKind::Adt(id, args) => {
                 self.krate.drop_impls.contains_key(&t)
                     || self

@@ -149,6 +149,7 @@ fn terminator(k: &TerminatorKind, krate: &hir::Crate) -> String {
         TerminatorKind::Call { callee, args, destination, target, unwind: u } => {
             let name = match callee {
                 Callee::Fn(id) => krate.fn_def(*id).path.clone(),
+                Callee::Virtual { method, slot, .. } => format!("virtual[{slot}] {}", krate.fn_def(*method).path),
                 Callee::Intrinsic(i) => format!("intrinsic::{}", i.name()),
             };
             let args: Vec<String> = args.iter().map(|a| operand(a, krate)).collect();

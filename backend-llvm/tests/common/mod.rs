@@ -44,6 +44,7 @@ impl TestCrate {
                 impls: Vec::new(),
                 lang: Default::default(),
                 drop_impls: Default::default(),
+                vtables: Default::default(),
                 entry: None,
                 tests: Vec::new(),
                 tys,

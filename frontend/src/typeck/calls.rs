@@ -16,7 +16,13 @@ use crate::span::Span;
 use crate::ty::{self, Ty, TyKind};
 
 impl BodyChecker<'_, '_> {
-    pub(super) fn check_call(&mut self, callee: &ast::Expr, args: &[ast::Expr], span: Span) -> hir::Expr {
+    pub(super) fn check_call(
+        &mut self,
+        callee: &ast::Expr,
+        args: &[ast::Expr],
+        expected: Option<Ty>,
+        span: Span,
+    ) -> hir::Expr {
         let callee_is_local = match &callee.kind {
             ast::ExprKind::Path(path) => {
                 path.segments.len() == 1 && !path.global && self.lookup_local(&path.segments[0].ident.name).is_some()
@@ -46,6 +52,27 @@ impl BodyChecker<'_, '_> {
             }
             return self.error_expr(span);
         };
+        // Functions and methods called by path see the expected type (`call_fn` takes it before
+        // checking any argument); constructors and the rest do not.
+        if matches!(
+            res,
+            PathRes::Item(Res::Fn(_)) | PathRes::AdtAssoc { .. } | PathRes::Assoc { .. } | PathRes::TraitItem { .. }
+        ) {
+            self.call_expected = expected;
+        }
+        let e = self.check_path_call(res, path, callee, args, span);
+        self.call_expected = None;
+        e
+    }
+
+    fn check_path_call(
+        &mut self,
+        res: PathRes,
+        path: &ast::Path,
+        callee: &ast::Expr,
+        args: &[ast::Expr],
+        span: Span,
+    ) -> hir::Expr {
         match res {
             PathRes::Item(Res::Fn(fid)) => {
                 if self.in_const {
@@ -114,6 +141,18 @@ impl BodyChecker<'_, '_> {
         let generics = f.generics.clone();
         let params: Vec<Ty> = params.into_iter().map(|p| self.instantiate(p, &substs, span)).collect();
         let ret = self.instantiate(ret, &substs, span);
+        // What the expected result says of the parameters, tried and undone (an expectation,
+        // not a requirement: the result may still coerce).
+        let hints: Vec<Option<Ty>> = match self.call_expected.take() {
+            Some(want) => {
+                let snapshot = self.infer.clone();
+                let fits = self.unify(ret, want);
+                let hints = params.iter().map(|p| fits.then(|| self.infer.resolve_known(&self.cx.tys, *p))).collect();
+                self.infer = snapshot;
+                hints
+            }
+            None => Vec::new(),
+        };
         self.register_bounds(&generics, &substs, span);
         // The receiver was checked against the unsubstituted type: relate it now.
         for (e, p) in pre.iter().zip(&params) {
@@ -134,7 +173,11 @@ impl BodyChecker<'_, '_> {
         let mut hargs = pre;
         for (i, a) in args.iter().enumerate() {
             let expect = params.get(i + skip).copied();
-            let e = self.check_expr(a, expect);
+            let hint = match a.kind {
+                ast::ExprKind::Closure(_) => hints.get(i + skip).copied().flatten().or(expect),
+                _ => expect,
+            };
+            let e = self.check_expr(a, hint);
             let e = match expect {
                 Some(p) => self.coerce(e, p),
                 None => e,

@@ -87,6 +87,13 @@ impl BodyChecker<'_, '_> {
     fn expected_signature(&mut self, expected: Option<Ty>, n: usize) -> (Option<Vec<Ty>>, Option<Ty>) {
         let Some(e) = expected else { return (None, None) };
         let e = self.infer.resolve_known(&self.cx.tys, e);
+        // An object type says the signature: `Box::new(|x| x * 2)` as `Box<dyn Fn(i32) -> i32>`.
+        if let Some((_, args, out)) = self.object_call_sig(e) {
+            return match self.cx.tys.kind(args) {
+                TyKind::Tuple(ts) if ts.len() == n => (Some(ts.clone()), Some(out)),
+                _ => (None, None),
+            };
+        }
         let lang = self.cx.lang.clone();
         let is_call_trait = |t| Some(t) == lang.fn_ || Some(t) == lang.fn_mut || Some(t) == lang.fn_once;
         // A pending obligation `e: Fn(A, B)` (from a generic call), or a bound on a parameter.
@@ -219,10 +226,34 @@ impl BodyChecker<'_, '_> {
             let s = f.span;
             f = self.mk(ExprKind::Deref(Box::new(f)), inner, s);
         }
+        // A boxed object is called through the box: `op(x)` with `op: &Box<dyn Fn(i32) -> i32>`.
+        if self.implements(self.cx.lang.deref, f.ty) {
+            let target = self.deref_target_of(f.ty);
+            if target.is_some_and(|t| self.object_call_sig(t).is_some()) {
+                let s = f.span;
+                f = self.overloaded_deref(f, s);
+            }
+        }
         let t = self.infer.resolve_known(&self.cx.tys, f.ty);
         let lang = self.cx.lang.clone();
+        let object = self.object_call_sig(t);
         let kind = match self.cx.tys.kind(t) {
             TyKind::Closure { kind, .. } => *kind,
+            TyKind::Dynamic { trait_id, .. } if object.is_some() => {
+                if Some(*trait_id) == lang.fn_ {
+                    ClosureKind::Fn
+                } else if Some(*trait_id) == lang.fn_mut {
+                    ClosureKind::FnMut
+                } else {
+                    self.err(Diagnostic::error(
+                        "E0161",
+                        format!("cannot move a value of type `{}`", self.display(t)),
+                        span,
+                        "the size of this object cannot be statically determined",
+                    ));
+                    return Some(self.error_expr(span));
+                }
+            }
             TyKind::Param { .. } | TyKind::Projection { .. } => {
                 let bound = |tr: Option<crate::ty::TraitId>| {
                     tr.is_some()
@@ -251,6 +282,10 @@ impl BodyChecker<'_, '_> {
         // The arguments, checked against the closure's parameters when they are known.
         let expected: Option<Vec<Ty>> = match self.cx.tys.kind(t) {
             TyKind::Closure { params, .. } => Some(params.clone()),
+            TyKind::Dynamic { .. } => match object.map(|o| self.cx.tys.kind(o.1).clone()) {
+                Some(TyKind::Tuple(ps)) => Some(ps),
+                _ => None,
+            },
             _ => None,
         };
         if let Some(ps) = &expected {

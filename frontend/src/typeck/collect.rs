@@ -81,6 +81,7 @@ pub(crate) fn collect_crate<'a>(
             impls::collect_impl_items(cx, id, module, imp, &mut pending);
         }
     }
+    super::coherence::check_overlap(cx);
     for &(id, module, item) in &d.adts {
         if let ast::ItemKind::Enum(e) = &item.kind {
             enum_discriminants(cx, id, module, e);

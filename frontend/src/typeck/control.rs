@@ -212,8 +212,16 @@ impl BodyChecker<'_, '_> {
         };
         let t = self.check_block_expr(then, expected, None);
         self.scopes.pop();
+        let t = match expected {
+            Some(x) => self.try_unsize(t, x).unwrap_or_else(|t| t),
+            None => t,
+        };
         let expect_else = if self.is_never(t.ty) { expected } else { Some(t.ty) };
         let e = self.check_expr(else_, expect_else);
+        let e = match expect_else {
+            Some(x) => self.try_unsize(e, x).unwrap_or_else(|e| e),
+            None => e,
+        };
         let ty = if self.is_never(t.ty) {
             e.ty
         } else {
@@ -425,6 +433,11 @@ impl BodyChecker<'_, '_> {
                 body
             } else {
                 all_never = false;
+                // An arm may unsize into the expected object type (`Box<dyn Shape>`).
+                let body = match result {
+                    Some(t) => self.try_unsize(body, t).unwrap_or_else(|b| b),
+                    None => body,
+                };
                 match result {
                     Some(t) => {
                         if !self.unify(t, body.ty) {

@@ -50,6 +50,9 @@ pub(crate) struct BodyChecker<'c, 'a> {
     pub(super) projections: Vec<super::obligations::PendingProjection>,
     /// One "type annotations needed" per body for calls is enough.
     pub(super) reported_unknown: bool,
+    /// The type expected of the call being checked, for the function it resolves to: closure
+    /// arguments take their signature from it (`Box::new(|x| x + 1)` as `Box<dyn Fn(i32) -> i32>`).
+    pub(super) call_expected: Option<Ty>,
 }
 
 impl<'c, 'a> BodyChecker<'c, 'a> {
@@ -71,6 +74,7 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
             obligations: Vec::new(),
             projections: Vec::new(),
             reported_unknown: false,
+            call_expected: None,
         }
     }
 
@@ -272,6 +276,10 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
         if self.is_never(e.ty) {
             return e;
         }
+        let e = match self.try_unsize(e, target) {
+            Ok(object) => return object,
+            Err(e) => e,
+        };
         let (from, to) = (self.kind(e.ty), self.kind(target));
         match (&from, &to) {
             // `&mut T` to `&T`, and unsizing `&[T; N]` / `&mut [T; N]` to `&[T]` / `&mut [T]`.
@@ -396,7 +404,7 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
             ast::ExprKind::Assign(place, value) => self.check_assign(None, place, value, span),
             ast::ExprKind::AssignOp(op, place, value) => self.check_assign(Some(*op), place, value, span),
             ast::ExprKind::Cast(e, t) => self.check_cast(e, t, span),
-            ast::ExprKind::Call(callee, args) => self.check_call(callee, args, span),
+            ast::ExprKind::Call(callee, args) => self.check_call(callee, args, expected, span),
             ast::ExprKind::MethodCall { receiver, method, args } => {
                 self.check_method_call(receiver, method, args, span)
             }

@@ -98,6 +98,21 @@ impl InferCtxt {
                 Ok(())
             }
             (TyKind::Slice(x), TyKind::Slice(y)) => self.unify(tys, x, y),
+            (
+                TyKind::Dynamic { trait_id: t1, args: xs, assoc: a1 },
+                TyKind::Dynamic { trait_id: t2, args: ys, assoc: a2 },
+            ) if t1 == t2 && xs.len() == ys.len() && a1.len() == a2.len() => {
+                for (x, y) in xs.into_iter().zip(ys) {
+                    self.unify(tys, x, y)?;
+                }
+                for ((n1, x), (n2, y)) in a1.into_iter().zip(a2) {
+                    if n1 != n2 {
+                        return Err(());
+                    }
+                    self.unify(tys, x, y)?;
+                }
+                Ok(())
+            }
             (TyKind::FnPtr(xs, xr), TyKind::FnPtr(ys, yr)) if xs.len() == ys.len() => {
                 for (x, y) in xs.into_iter().zip(ys) {
                     self.unify(tys, x, y)?;

@@ -38,7 +38,7 @@ impl Emit {
 }
 
 impl BodyChecker<'_, '_> {
-    pub(super) fn check_macro(&mut self, m: &ast::MacroCall, _expected: Option<Ty>, span: Span) -> hir::Expr {
+    pub(super) fn check_macro(&mut self, m: &ast::MacroCall, expected: Option<Ty>, span: Span) -> hir::Expr {
         let unit = self.c().unit;
         match &m.kind {
             ast::MacroKind::Format { kind, args, .. }
@@ -145,7 +145,7 @@ impl BodyChecker<'_, '_> {
                 dest: Some(dest),
                 args,
             } => self.check_write(*kind == FormatMacro::Writeln, dest, args.as_ref(), m.name_span, span),
-            ast::MacroKind::VecList(elems) => self.check_vec_list(elems, m.name_span, span),
+            ast::MacroKind::VecList(elems) => self.check_vec_list(elems, expected, m.name_span, span),
             ast::MacroKind::VecRepeat(value, count) => {
                 let Some(vec_adt) = self.std_adt("std::vec::Vec") else {
                     self.err(unsupported("`vec!` without the standard library's `Vec`", m.name_span));
@@ -181,7 +181,7 @@ impl BodyChecker<'_, '_> {
         let needs = pieces.iter().any(|p| {
             matches!(p, PrintPiece::Arg { index, .. }
                 if self.is_composite(args[*index].ty)
-                    || matches!(self.kind(args[*index].ty), TyKind::Param { .. } | TyKind::Projection { .. }))
+                    || matches!(self.kind(args[*index].ty), TyKind::Param { .. } | TyKind::Projection { .. } | TyKind::Dynamic { .. }))
         });
         if !needs {
             return self.mk(ExprKind::Panic { args, pieces }, never, span);
@@ -284,7 +284,7 @@ impl BodyChecker<'_, '_> {
         let needs = pieces.iter().any(|p| {
             matches!(p, PrintPiece::Arg { index, .. }
                 if self.is_composite(args[*index].ty)
-                    || matches!(self.kind(args[*index].ty), TyKind::Param { .. } | TyKind::Projection { .. }))
+                    || matches!(self.kind(args[*index].ty), TyKind::Param { .. } | TyKind::Projection { .. } | TyKind::Dynamic { .. }))
         });
         if !needs {
             return self.mk(ExprKind::Print { stream, args, pieces }, unit, span);
@@ -321,7 +321,12 @@ impl BodyChecker<'_, '_> {
                     let e = copy_access(&access[index]);
                     let is_debug = matches!(spec.ty, ast::FormatType::Debug);
                     let e = if is_debug { e } else { self.deref_for_fmt(e) };
-                    let generic = matches!(self.kind(e.ty), TyKind::Param { .. } | TyKind::Projection { .. });
+                    // A parameter or an object: formatted through the trait (a vtable call for an
+                    // object, `{}` of a `Box<dyn Error>`).
+                    let generic = matches!(
+                        self.kind(e.ty),
+                        TyKind::Param { .. } | TyKind::Projection { .. } | TyKind::Dynamic { .. }
+                    );
                     if is_debug && (self.is_composite(e.ty) || generic) {
                         self.debug(&mut em, e, &spec, 0);
                     } else if !is_debug && (generic || self.user_display(e.ty)) {
@@ -719,7 +724,7 @@ impl BodyChecker<'_, '_> {
     }
 
     /// `vec![a, b, c]`: `Vec::with_capacity(3)` and a `push` per element.
-    fn check_vec_list(&mut self, elems: &[ast::Expr], name_span: Span, span: Span) -> hir::Expr {
+    fn check_vec_list(&mut self, elems: &[ast::Expr], expected: Option<Ty>, name_span: Span, span: Span) -> hir::Expr {
         let Some(vec_adt) = self.std_adt("std::vec::Vec") else {
             self.err(unsupported("`vec!` without the standard library's `Vec`", name_span));
             return self.error_expr(span);
@@ -729,7 +734,11 @@ impl BodyChecker<'_, '_> {
         else {
             return self.error_expr(span);
         };
-        let elem = self.infer.new_var(&mut self.cx.tys);
+        // The expected `Vec<T>` says what the elements are converted to (`Box<dyn Trait>`).
+        let elem = match expected.map(|t| self.kind(t)) {
+            Some(TyKind::Adt(a, args)) if a == vec_adt && args.len() == 1 => args[0],
+            _ => self.infer.new_var(&mut self.cx.tys),
+        };
         let vt = self.intern(TyKind::Adt(vec_adt, vec![elem]));
         let usize_ty = self.c().usize;
         let substs = self.method_substs(with_cap, vt, None, span);
@@ -1106,6 +1115,18 @@ impl BodyChecker<'_, '_> {
                 F::Debug | F::DebugLowerHex | F::DebugUpperHex => self.implements(self.cx.lang.debug, t),
                 _ => false,
             };
+        // An object whose trait has the formatting trait as a supertrait (`dyn Error`).
+        let object_ok = matches!(k, TyKind::Dynamic { .. })
+            && match ty {
+                F::Display => self.cx.lang.display,
+                F::Debug | F::DebugLowerHex | F::DebugUpperHex => self.cx.lang.debug,
+                _ => None,
+            }
+            .is_some_and(|tr| {
+                let goal = hir::TraitRef { trait_id: tr, args: vec![t] };
+                self.cx.tables().select(&goal, &self.cx.env) == crate::traits::Selection::Builtin
+            });
+        let generic_ok = generic_ok || object_ok;
         if !ok && !generic_ok {
             let tn = self.display(t);
             self.cx.sink.push(

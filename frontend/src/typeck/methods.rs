@@ -108,6 +108,14 @@ impl BodyChecker<'_, '_> {
             // A `&self` method of the pointee takes this reference as it is (before any impl
             // for the reference type itself, as in Rust's by-value probe).
             if let TyKind::Ref(u, m) = self.kind(t) {
+                // An inherent method of the pointee comes first (it is found at this step too).
+                if let Some((fid, _)) = self.inherent_method(u, name) {
+                    let sk = self.cx.fn_info[fid.index()].self_kind;
+                    if sk == Some(SelfKind::Ref) || (sk == Some(SelfKind::RefMut) && m == Mutability::Mut) {
+                        let substs = self.method_substs(fid, u, method.args.as_ref(), method.ident.span);
+                        return self.call_fn(fid, substs, vec![recv], args, method.ident.span, span);
+                    }
+                }
                 if let Some(fid) = self.trait_method(u, name) {
                     let sk = self.cx.fn_info[fid.index()].self_kind;
                     if sk == Some(SelfKind::Ref) || (sk == Some(SelfKind::RefMut) && m == Mutability::Mut) {
@@ -118,6 +126,19 @@ impl BodyChecker<'_, '_> {
             }
             if let Some(fid) = self.trait_method(t, name) {
                 if let Some(sk) = self.cx.fn_info[fid.index()].self_kind {
+                    if sk == SelfKind::Value && matches!(self.kind(t), TyKind::Dynamic { .. }) {
+                        let tn = self.display(t);
+                        self.err(
+                            Diagnostic::error(
+                                "E0161",
+                                format!("cannot move a value of type `{tn}`"),
+                                receiver.span,
+                                "the size of this object cannot be statically determined",
+                            )
+                            .with_help(format!("`{name}` takes `self` by value, which a trait object cannot give it")),
+                        );
+                        return self.error_expr(span);
+                    }
                     let substs = self.method_substs(fid, t, method.args.as_ref(), method.ident.span);
                     let adjusted = self.adjust_receiver(recv, sk, receiver.span);
                     return self.call_fn(fid, substs, vec![adjusted], args, method.ident.span, span);

@@ -17,6 +17,7 @@
 mod aggregate;
 mod calls;
 mod closure;
+mod coherence;
 mod collect;
 mod consts;
 mod control;
@@ -28,6 +29,7 @@ mod impls;
 mod infer;
 mod macros;
 mod methods;
+mod objects;
 mod obligations;
 mod overload;
 mod pat;
@@ -289,6 +291,11 @@ pub fn check_crate(
         Some(Res::Fn(id)) => Some(id),
         _ => None,
     };
+    // `fn main() -> Result<(), E>`: the entry is a wrapper reporting an `Err`.
+    let entry = match entry {
+        Some(id) => Some(main_result_wrapper(&mut cx, id).unwrap_or(id)),
+        None => None,
+    };
     // A missing `main` is the driver's to report: a test build needs none.
     match entry {
         Some(id) => {
@@ -310,11 +317,58 @@ pub fn check_crate(
         impls: cx.impls,
         lang: cx.lang,
         drop_impls: Default::default(),
+        vtables: Default::default(),
         entry,
         tests: cx.tests,
         tys: cx.tys,
         common: cx.common,
     }
+}
+
+/// For `fn main() -> Result<(), E>` (`E: Debug`): a new entry function whose body is
+/// `std::rt::report_main_result(main())`. `None` when `main` returns something else.
+fn main_result_wrapper(cx: &mut Cx, main: FnId) -> Option<FnId> {
+    let f = &cx.fns[main.index()];
+    if !f.params.is_empty() {
+        return None;
+    }
+    let result_adt = cx.adts.iter().position(|a| a.path == "std::result::Result")?;
+    let TyKind::Adt(adt, args) = cx.tys.kind(f.ret).clone() else { return None };
+    if adt.index() != result_adt || args.len() != 2 || !cx.tys.is_unit(args[0]) {
+        return None;
+    }
+    let debug = cx.lang.debug?;
+    let goal = hir::TraitRef { trait_id: debug, args: vec![args[1]] };
+    if cx.tables().select(&goal, &[]) == crate::traits::Selection::None {
+        return None;
+    }
+    let report = cx.fns.iter().position(|f| f.path == "std::rt::report_main_result").map(|i| FnId(i as u32))?;
+    let (span, ret) = (f.span, f.ret);
+    let unit = cx.common.unit;
+    let call_main =
+        hir::Expr { kind: hir::ExprKind::Call { callee: main, substs: Vec::new(), args: Vec::new() }, ty: ret, span };
+    let value = hir::Expr {
+        kind: hir::ExprKind::Call { callee: report, substs: vec![args[1]], args: vec![call_main] },
+        ty: unit,
+        span,
+    };
+    let wrapper = hir::FnDef {
+        name: "main".into(),
+        path: "<main>".into(),
+        span,
+        generics: Default::default(),
+        params: Vec::new(),
+        ret: unit,
+        trait_id: None,
+        impl_id: None,
+        lib: false,
+        linkage: hir::Linkage::Internal,
+        inline: false,
+        track_caller: false,
+        body: Some(hir::Body { locals: Vec::new(), params: Vec::new(), value }),
+    };
+    cx.fns.push(wrapper);
+    Some(FnId(cx.fns.len() as u32 - 1))
 }
 
 /// A function whose body is checked after all signatures are known.

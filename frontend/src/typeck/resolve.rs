@@ -570,16 +570,50 @@ fn assoc_ty(cx: &mut Cx, base: Ty, name: &ast::Ident) -> Ty {
     }
 }
 
-/// E0038 when trait `tid` cannot be used as `dyn Trait`: a method without a receiver, with a
-/// receiver by value, with type parameters of its own, or mentioning `Self` outside the receiver
-/// (rustc's "dyn compatibility" rules, without the `where Self: Sized` escape).
+/// E0038 when trait `tid` cannot be used as `dyn Trait`: a method (its own or a supertrait's)
+/// without a receiver, with type parameters of its own, or mentioning `Self` outside the
+/// receiver (rustc's "dyn compatibility" rules, without the `where Self: Sized` escape). A
+/// by-value `self` is allowed, as in Rust: such a method just cannot be called on the object.
 fn dyn_incompatibility(cx: &Cx, tid: crate::ty::TraitId, span: Span) -> Option<Diagnostic> {
+    let self_param = cx.tys.intern(TyKind::Param { index: 0, name: "Self".into() });
+    let own = hir::TraitRef { trait_id: tid, args: vec![self_param] };
+    for sup in cx.traits_with_supers(&own) {
+        // A supertrait taking `Self` as an argument (`PartialEq<Self>`) is as bad as a method.
+        if sup.trait_id != tid && sup.args[1..].contains(&self_param) {
+            let tn = cx.traits[tid.index()].name.clone();
+            return Some(
+                Diagnostic::error(
+                    "E0038",
+                    format!("the trait `{tn}` is not dyn compatible"),
+                    span,
+                    format!("`{tn}` is not dyn compatible"),
+                )
+                .with_note(format!(
+                    "...because it uses `Self` as a type parameter of its supertrait `{}`",
+                    cx.traits[sup.trait_id.index()].name
+                )),
+            );
+        }
+        if sup.trait_id != tid {
+            if let Some(d) = dyn_incompatibility_own(cx, sup.trait_id, span) {
+                return Some(d);
+            }
+        }
+    }
+    dyn_incompatibility_own(cx, tid, span)
+}
+
+fn dyn_incompatibility_own(cx: &Cx, tid: crate::ty::TraitId, span: Span) -> Option<Diagnostic> {
     let td = &cx.traits[tid.index()];
     let self_ty = cx.tys.intern(TyKind::Param { index: 0, name: "Self".into() });
     let mentions_self = |t: Ty| -> bool {
         fn walk(tys: &crate::ty::TyInterner, t: Ty, s: Ty) -> bool {
             if t == s {
                 return true;
+            }
+            // `Self::Output` is a type the object names (`dyn Fn(A) -> R`'s `R`).
+            if matches!(tys.kind(t), TyKind::Projection { args, .. } if args.first() == Some(&s)) {
+                return false;
             }
             let mut found = false;
             tys.map_components(t, &mut |x| {
@@ -593,9 +627,16 @@ fn dyn_incompatibility(cx: &Cx, tid: crate::ty::TraitId, span: Span) -> Option<D
     for (name, fid) in &td.methods {
         let f = &cx.fns[fid.index()];
         let info = &cx.fn_info[fid.index()];
+        // Left out of the vtable (so allowed): `self` by value and `where Self: Sized`.
+        let sized_self = f.generics.predicates.iter().any(|p| {
+            matches!(p, hir::Predicate::Implements(tr)
+                if tr.args.first() == Some(&self_ty) && cx.traits[tr.trait_id.index()].name == "Sized")
+        });
+        if sized_self || info.self_kind == Some(super::SelfKind::Value) {
+            continue;
+        }
         let why = match info.self_kind {
             None => Some(format!("associated function `{name}` has no `self` parameter")),
-            Some(super::SelfKind::Value) => Some(format!("method `{name}` takes `self` by value")),
             _ if f.generics.params.len() > f.generics.parent_count => {
                 Some(format!("method `{name}` has generic type parameters"))
             }
@@ -615,6 +656,102 @@ fn dyn_incompatibility(cx: &Cx, tid: crate::ty::TraitId, span: Span) -> Option<D
         }
     }
     None
+}
+
+/// `dyn Trait<A, Name = T> + Send + 'a`: the first trait is the principal one; auto traits
+/// (`Send`, `Sync`, `Unpin`) and lifetimes constrain nothing a value needs here, so they are
+/// dropped; any other additional trait is E0225. Every associated type must be bound (E0191),
+/// and the trait must be dyn compatible (E0038).
+fn lower_dyn(cx: &mut Cx, bounds: &[ast::GenericBound], span: Span, module: ModuleId, self_ty: Option<Ty>) -> Ty {
+    let is_auto =
+        |p: &ast::Path| p.segments.last().is_some_and(|s| matches!(s.ident.name.as_str(), "Send" | "Sync" | "Unpin"));
+    let mut principal: Option<(hir::TraitRef, Vec<hir::Predicate>)> = None;
+    for b in bounds {
+        let ast::GenericBound::Trait { path, maybe: false, .. } = b else { continue };
+        if is_auto(path) {
+            continue;
+        }
+        if principal.is_some() {
+            cx.sink.push(
+                Diagnostic::error(
+                    "E0225",
+                    "only auto traits can be used as additional traits in a trait object",
+                    path.span,
+                    "additional non-auto trait",
+                )
+                .with_help(
+                    "consider creating a new trait with all of these as supertraits and using that trait here instead",
+                ),
+            );
+            return cx.common.error;
+        }
+        // The trait's `Self` while lowering its arguments: arguments cannot mention it.
+        let placeholder = cx.tys.intern(TyKind::Param { index: u32::MAX, name: "Self".into() });
+        let mut extra = Vec::new();
+        let Some(tr) = super::generics::lower_trait_ref(cx, placeholder, path, module, self_ty, &mut extra) else {
+            return cx.common.error;
+        };
+        if let Some(d) = dyn_incompatibility(cx, tr.trait_id, path.span) {
+            cx.sink.push(d);
+            return cx.common.error;
+        }
+        principal = Some((tr, extra));
+    }
+    let Some((tr, extra)) = principal else {
+        cx.sink.push(Diagnostic::error(
+            "E0224",
+            "at least one trait is required for an object type",
+            span,
+            "no trait named here",
+        ));
+        return cx.common.error;
+    };
+    let mut assoc: Vec<(String, Ty)> = Vec::new();
+    for p in extra {
+        if let hir::Predicate::AssocEq { name, ty, .. } = p {
+            if !assoc.iter().any(|(n, _)| *n == name) {
+                assoc.push((name, ty));
+            }
+        }
+    }
+    // Every associated type of the trait and its supertraits must be named.
+    let mut missing = Vec::new();
+    for sup in cx.traits_with_supers(&tr) {
+        for (name, _) in &cx.traits[sup.trait_id.index()].assoc_types {
+            if !assoc.iter().any(|(n, _)| n == name) && !missing.contains(name) {
+                missing.push(name.clone());
+            }
+        }
+    }
+    if !missing.is_empty() {
+        let tn = cx.traits[tr.trait_id.index()].name.clone();
+        let list = missing.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+        cx.sink.push(
+            Diagnostic::error(
+                "E0191",
+                format!(
+                    "the value of the associated type{} {list} in `{tn}` must be specified",
+                    if missing.len() > 1 { "s" } else { "" }
+                ),
+                span,
+                "associated types must be specified",
+            )
+            .with_help(format!(
+                "specify the associated type{}: `dyn {tn}<{}>`",
+                if missing.len() > 1 { "s" } else { "" },
+                missing.iter().map(|n| format!("{n} = Type")).collect::<Vec<_>>().join(", ")
+            )),
+        );
+        return cx.common.error;
+    }
+    // Binding order is the trait's declaration order, so equal objects intern equal.
+    let order: Vec<String> = cx
+        .traits_with_supers(&tr)
+        .iter()
+        .flat_map(|s| cx.traits[s.trait_id.index()].assoc_types.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>())
+        .collect();
+    assoc.sort_by_key(|(n, _)| order.iter().position(|o| o == n));
+    cx.tys.intern(TyKind::Dynamic { trait_id: tr.trait_id, args: tr.args[1..].to_vec(), assoc })
 }
 
 /// Converts a written type to a semantic one (outside bodies: `_` is not allowed).
@@ -836,20 +973,6 @@ pub(crate) fn lower_ty_with(
                 cx.common.error
             }
         },
-        ast::TyKind::DynTrait(bounds) => {
-            // Object safety is checked now; trait objects themselves come in a later stage.
-            for b in bounds {
-                if let ast::GenericBound::Trait { path, maybe: false, .. } = b {
-                    if let Some(PathRes::Item(Res::Trait(tid))) = resolve_path(cx, module, path, Ns::Type, self_ty) {
-                        if let Some(d) = dyn_incompatibility(cx, tid, path.span) {
-                            cx.sink.push(d);
-                            return cx.common.error;
-                        }
-                    }
-                }
-            }
-            cx.sink.push(unsupported("trait objects", t.span));
-            cx.common.error
-        }
+        ast::TyKind::DynTrait(bounds) => lower_dyn(cx, bounds, t.span, module, self_ty),
     }
 }

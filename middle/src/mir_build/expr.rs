@@ -143,7 +143,20 @@ impl Builder<'_> {
                         let t = substs.first().copied().unwrap_or(self.hir.common.unit);
                         Callee::Intrinsic(Intrinsic::Mem(which, t))
                     }
-                    _ => Callee::Fn(*callee),
+                    _ => match substs.first().map(|t| self.tys.kind(*t)) {
+                        // A trait method with an object as `Self`: through the vtable.
+                        Some(TyKind::Dynamic { .. }) if self.hir.fn_def(*callee).trait_id.is_some() => {
+                            let slot = self
+                                .hir
+                                .tables
+                                .vtable_methods(substs[0])
+                                .iter()
+                                .position(|(m, _)| m == callee)
+                                .expect("an object's method is in its vtable");
+                            Callee::Virtual { method: *callee, substs: substs.clone(), slot: slot as u32 }
+                        }
+                        _ => Callee::Fn(*callee),
+                    },
                 };
                 self.call(callee, args, dest, diverges, span);
             }
@@ -342,6 +355,9 @@ impl Builder<'_> {
             TyKind::Ref(p, _) | TyKind::RawPtr(p, _) => matches!(self.tys.kind(*p), TyKind::Array(..)),
             _ => false,
         };
+        if self.tys.unsize_pointees(from, to).is_some() {
+            return CastKind::Unsize;
+        }
         match (is_ptr(from), is_ptr(to)) {
             (true, true) if pointee_is_array(from) && pointee_is_slice(to) => CastKind::Unsize,
             (true, true) => CastKind::PtrToPtr,
