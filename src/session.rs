@@ -57,6 +57,8 @@ pub struct Session {
     output: Option<PathBuf>,
     emit: Vec<EmitKind>,
     backend: backend::Options,
+    /// `--print frame-layout`: print the coroutine frames instead of compiling.
+    print_frame_layout: bool,
 }
 
 impl Session {
@@ -71,12 +73,11 @@ impl Session {
                 None => return Err(format!("codegen option `{c}` needs a value: -C {c}=VALUE")),
             }
         }
-        if let Some(p) = &args.print {
-            return Err(match p.as_str() {
-                "frame-layout" => "`--print frame-layout` is not supported yet: it comes with async functions".into(),
-                _ => format!("unknown `--print` kind `{p}` (known: frame-layout)"),
-            });
-        }
+        let print_frame_layout = match args.print.as_deref() {
+            None => false,
+            Some("frame-layout") => true,
+            Some(p) => return Err(format!("unknown `--print` kind `{p}` (known: frame-layout)")),
+        };
         let mut emit = args.emit.clone();
         emit.dedup();
         if emit.is_empty() {
@@ -108,6 +109,7 @@ impl Session {
                 overflow_checks,
                 test_harness: false,
             },
+            print_frame_layout,
         })
     }
 
@@ -238,6 +240,14 @@ impl Session {
             self.write_output(EmitKind::Ast, dump.as_bytes())?;
         }
         let mir = self.middle(&mut krate, &sources)?;
+        if self.print_frame_layout {
+            let report = backend::frame_layout_report(&krate, &mir, &sources, &self.backend).map_err(|e| {
+                eprintln!("error: {e}");
+                ExitCode::from(101)
+            })?;
+            print!("{report}");
+            return Ok(None);
+        }
         if self.emit.contains(&EmitKind::Mir) {
             self.write_output(EmitKind::Mir, aether_middle::pretty::print_program(&krate, &mir).as_bytes())?;
         }

@@ -112,12 +112,15 @@ fn target_cpu_is_accepted() {
 }
 
 #[test]
-fn unimplemented_options_are_refused_by_name() {
+fn print_kinds_are_checked_and_frame_layout_prints() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "u.ae", HELLO.as_bytes());
-    let o = aetherc(&["--print", "frame-layout", "u.ae"], dir.path());
+    let o = aetherc(&["--print", "sizes", "u.ae"], dir.path());
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("not supported yet"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("unknown `--print` kind `sizes`"), "{}", stderr(&o));
+    let o = aetherc(&["--print", "frame-layout", "u.ae"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "no async functions\n");
 }
 
 #[test]

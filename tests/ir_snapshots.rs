@@ -37,3 +37,28 @@ fn slice_llvm_ir_o0() {
 fn slice_llvm_ir_o3() {
     insta::assert_snapshot!(emit("llvm-ir", "-O3", "slice.ae"));
 }
+
+/// `aetherc --print frame-layout FILE` (x86-64 sizes).
+fn frame_layout(file: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/ir").join(file);
+    let out = Command::new(env!("CARGO_BIN_EXE_aetherc"))
+        .args(["--print", "frame-layout", "--target", "x86_64-unknown-linux-gnu"])
+        .arg(file)
+        .current_dir(path.parent().unwrap())
+        .output()
+        .expect("run aetherc");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("the report is UTF-8")
+}
+
+#[test]
+fn async_frame_layout() {
+    insta::assert_snapshot!(frame_layout("async_frames.ae"));
+}
+
+/// The MIR of async fns after the coroutine transform (ctor, poll and drop functions), and as
+/// built before it.
+#[test]
+fn async_mir() {
+    insta::assert_snapshot!(emit("mir", "-O3", "async_frames.ae"));
+}

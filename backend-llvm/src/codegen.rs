@@ -95,7 +95,7 @@ impl<'ctx, 'a> CodegenCx<'ctx, 'a> {
             krate,
             program,
             sources,
-            layouts: Layouts::new(cx, krate, td),
+            layouts: Layouts::new(cx, krate, td).with_frames(&program.frames),
             fns: Vec::new(),
             fn_abis: HashMap::new(),
             statics: Vec::new(),
@@ -187,7 +187,11 @@ impl<'ctx, 'a> CodegenCx<'ctx, 'a> {
         if test_harness {
             self.define_test_main()?;
         } else if let Some(entry) = self.krate.entry {
-            self.define_c_main(entry)?;
+            if self.krate.fn_def(entry).async_output.is_some() {
+                self.define_async_c_main(entry)?;
+            } else {
+                self.define_c_main(entry)?;
+            }
         }
         if let Some(d) = &self.debug {
             d.finish(&self.module, self.cx);

@@ -46,6 +46,12 @@ impl<'ctx> CodegenCx<'ctx, '_> {
         t: Ty,
         p: PointerValue<'ctx>,
     ) -> Result<(), BackendError> {
+        // A frame: its drop function knows what the state holds.
+        if let TyKind::Coroutine { .. } = self.krate.tys.kind(t) {
+            let df = self.frame_drop_fn(t)?;
+            b.build_call(df, &[p.into()], "")?;
+            return Ok(());
+        }
         if let Some(&user) = self.krate.drop_impls.get(&t) {
             let uf = self.function(user)?;
             b.build_call(uf, &[p.into()], "")?;

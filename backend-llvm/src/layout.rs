@@ -49,6 +49,22 @@ pub struct Layouts<'ctx, 'a> {
     pub td: TargetData,
     pub usize_bits: u32,
     adt_cache: RefCell<HashMap<Ty, AdtLayout<'ctx>>>,
+    /// The coroutine frames the transform described (empty for unit tests without MIR).
+    pub frames: Option<&'a HashMap<Ty, aether_middle::coroutine::FrameLayout>>,
+    frame_cache: RefCell<HashMap<Ty, FrameLlvm<'ctx>>>,
+    frames_in_progress: RefCell<Vec<Ty>>,
+}
+
+/// A coroutine frame in LLVM: the slots (`assign_slots` order: decreasing alignment, so no
+/// padding) as integer arrays of their alignment, then the state word.
+#[derive(Clone, Debug)]
+pub struct FrameLlvm<'ctx> {
+    pub ty: StructType<'ctx>,
+    /// Per frame field (0 = state, k + 1 = saved local k): its struct index.
+    pub field_index: Vec<u32>,
+    pub slots: aether_middle::storage_conflicts::SlotAssignment,
+    /// Offset of the state word.
+    pub state_offset: u64,
 }
 
 /// The layout of one struct or enum type.
@@ -99,7 +115,23 @@ impl<'ctx> EnumLayout<'ctx> {
 impl<'ctx, 'a> Layouts<'ctx, 'a> {
     pub fn new(cx: &'ctx Context, krate: &'a hir::Crate, td: TargetData) -> Layouts<'ctx, 'a> {
         let usize_bits = td.get_pointer_byte_size(None) * 8;
-        Layouts { cx, tys: &krate.tys, adts: &krate.adts, td, usize_bits, adt_cache: RefCell::new(HashMap::new()) }
+        Layouts {
+            cx,
+            tys: &krate.tys,
+            adts: &krate.adts,
+            td,
+            usize_bits,
+            adt_cache: RefCell::new(HashMap::new()),
+            frames: None,
+            frame_cache: RefCell::new(HashMap::new()),
+            frames_in_progress: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// These layouts with the program's coroutine frames.
+    pub fn with_frames(mut self, frames: &'a HashMap<Ty, aether_middle::coroutine::FrameLayout>) -> Self {
+        self.frames = Some(frames);
+        self
     }
 
     /// The memory type of `t`, or `None` if it is zero-sized.
@@ -132,6 +164,7 @@ impl<'ctx, 'a> Layouts<'ctx, 'a> {
                 _ => return None,
             },
             TyKind::FnPtr(..) => self.ptr_type().into(),
+            TyKind::Coroutine { .. } => self.frame_layout(t).ty.into(),
             TyKind::Adt(..) => match self.adt_layout(t) {
                 AdtLayout::Struct { ty, .. } => ty?.into(),
                 AdtLayout::Enum(e) => e.llvm_type(),
@@ -249,6 +282,10 @@ impl<'ctx, 'a> Layouts<'ctx, 'a> {
                 let idx = self.tuple_field_index(elems, i)?;
                 Some((self.llvm_type(t)?.into_struct_type(), idx))
             }
+            TyKind::Coroutine { .. } => {
+                let f = self.frame_layout(t);
+                Some((f.ty, f.field_index[i as usize]))
+            }
             TyKind::Adt(..) => match (self.adt_layout(t), variant) {
                 (AdtLayout::Struct { ty, fields }, _) => Some((ty?, fields[i as usize]?)),
                 (AdtLayout::Enum(e), Some(v)) => {
@@ -261,6 +298,55 @@ impl<'ctx, 'a> Layouts<'ctx, 'a> {
             },
             k => unreachable!("field projection on {k:?}"),
         }
+    }
+
+    /// The LLVM layout of a coroutine frame (computed once per type): the saved locals packed
+    /// into slots by their storage conflicts.
+    pub fn frame_layout(&self, t: Ty) -> FrameLlvm<'ctx> {
+        if let Some(l) = self.frame_cache.borrow().get(&t) {
+            return l.clone();
+        }
+        let frame = self
+            .frames
+            .and_then(|f| f.get(&t))
+            .unwrap_or_else(|| panic!("no frame layout for `{}`", self.tys.display(t)));
+        // A frame that contains itself has no finite size (a recursive async fn).
+        if self.frames_in_progress.borrow().contains(&t) {
+            panic!("`{}` awaits itself: recursive async fns need boxing, which is not supported yet", frame.name);
+        }
+        self.frames_in_progress.borrow_mut().push(t);
+        let mut sizes: HashMap<aether_middle::mir::Local, (u64, u64)> = HashMap::new();
+        for s in &frame.saved {
+            let size = self.size_of(s.ty);
+            let align = self.align_of(s.ty) as u64;
+            sizes.insert(s.local, (size, align));
+        }
+        self.frames_in_progress.borrow_mut().retain(|x| *x != t);
+        let slots = aether_middle::storage_conflicts::assign_slots(&frame.conflicts, |l| {
+            let (size, align) = sizes[&l];
+            aether_middle::storage_conflicts::LocalLayout { size, align }
+        });
+        let mut fields: Vec<BasicTypeEnum<'ctx>> = Vec::new();
+        for slot in &slots.slots {
+            let unit = match slot.align {
+                1 | 2 | 4 | 8 | 16 => int_type(self.cx, slot.align as u32 * 8),
+                _ => self.cx.i8_type(),
+            };
+            let n = if slot.align <= 16 { slot.size / slot.align } else { slot.size };
+            fields.push(unit.array_type(n as u32).into());
+        }
+        fields.push(self.llvm_type(frame.state_ty).expect("the state word is sized"));
+        let ty = self.cx.opaque_struct_type(&format!("frame<{}>", frame.name));
+        ty.set_body(&fields, false);
+        let state_index = slots.slots.len() as u32;
+        let mut field_index = vec![state_index];
+        for s in &frame.saved {
+            field_index.push(slots.slot_of[s.local.index()].expect("a saved local has a slot") as u32);
+        }
+        let state_offset = self.td.offset_of_element(&ty, state_index).unwrap_or(0);
+        let l = FrameLlvm { ty, field_index, slots, state_offset };
+        self.frame_cache.borrow_mut().insert(t, l.clone());
+        l
     }
 
     /// The layout of an ADT type (computed once per type).

@@ -9,8 +9,11 @@
 
 mod abi;
 pub mod codegen;
+mod coroutine_abi;
 mod debuginfo;
 mod drop_glue;
+mod frame_report;
+pub use frame_report::frame_layout_report;
 mod intrinsic;
 pub mod layout;
 pub mod link;

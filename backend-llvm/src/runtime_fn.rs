@@ -14,6 +14,9 @@ use inkwell::AddressSpace;
 pub enum RuntimeFunction {
     /// `aether_rt_start`: `int32_t (int32_t argc, char **argv, void (*user_main)(void))`
     Start,
+    /// `aether_rt_main_async`: `int32_t (int32_t argc, char **argv, const AetherFutureVTable *vt,
+    /// const void *frame, void *out)`
+    MainAsync,
     /// `aether_rt_run_tests`: `int32_t (int32_t argc, char **argv, const AetherTest *tests, size_t count)`
     RunTests,
     /// `aether_rt_exit`: `noreturn void (int32_t code)`
@@ -106,6 +109,7 @@ enum AbiTy {
 impl RuntimeFunction {
     pub const ALL: &'static [RuntimeFunction] = &[
         RuntimeFunction::Start,
+        RuntimeFunction::MainAsync,
         RuntimeFunction::RunTests,
         RuntimeFunction::Exit,
         RuntimeFunction::Abort,
@@ -148,6 +152,7 @@ impl RuntimeFunction {
     pub fn name(self) -> &'static str {
         match self {
             RuntimeFunction::Start => "aether_rt_start",
+            RuntimeFunction::MainAsync => "aether_rt_main_async",
             RuntimeFunction::RunTests => "aether_rt_run_tests",
             RuntimeFunction::Exit => "aether_rt_exit",
             RuntimeFunction::Abort => "aether_rt_abort",
@@ -193,6 +198,7 @@ impl RuntimeFunction {
         use AbiTy::*;
         match self {
             RuntimeFunction::Start => (&[I32, Ptr, Ptr], I32),
+            RuntimeFunction::MainAsync => (&[I32, Ptr, Ptr, Ptr, Ptr], I32),
             RuntimeFunction::RunTests => (&[I32, Ptr, Ptr, Size], I32),
             RuntimeFunction::Exit => (&[I32], Void),
             RuntimeFunction::Abort => (&[Ptr, Size], Void),

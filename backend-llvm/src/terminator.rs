@@ -80,6 +80,9 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
             TerminatorKind::Unreachable => {
                 self.b().build_unreachable()?;
             }
+            TerminatorKind::Yield { .. } => {
+                return Err(BackendError::Internal("a `yield` survived the coroutine transform".into()))
+            }
             TerminatorKind::UnwindResume => {
                 if self.nounwind_boundary {
                     return self.abort(CANNOT_UNWIND);

@@ -1201,6 +1201,17 @@ Erroneous example:
 Use `break 'a` to leave the block.",
     ),
     (
+        "E0728",
+        "`.await` was used outside an `async fn` or `async` block. Only async code can suspend; a plain function must run a future to completion some other way (`block_on`), or become `async` itself.
+
+Erroneous example:
+
+    async fn compute() -> u32 { 42 }
+    fn main() { let v = compute().await; }
+
+Make the function `async fn` (`async fn main` starts the runtime), or drive the future with `block_on`.",
+    ),
+    (
         "E0774",
         "`#[derive(..)]` is applied to an item that is not a `struct` or an `enum`.
 

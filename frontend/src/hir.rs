@@ -67,6 +67,8 @@ pub struct Crate {
     /// unsizes, its methods in `TraitTables::vtable_methods` order (`None` for a method an object
     /// cannot call: one taking `self` by value).
     pub vtables: std::collections::HashMap<(Ty, Ty), Vec<Option<FnId>>>,
+    /// After monomorphization: the functions of each (concrete) async fn future type.
+    pub coroutines: std::collections::HashMap<Ty, CoroutineFns>,
     /// `fn main`, when the crate has one.
     pub entry: Option<FnId>,
     /// The `#[test]` functions, in source order.
@@ -185,6 +187,17 @@ impl ImplDef {
     }
 }
 
+/// The functions behind one async fn future type: `ctor` is the async fn itself (called, it
+/// builds the frame), `poll` (`fn(&mut Frame, &mut Context) -> Poll<T>`) and `drop` (`fn(&mut
+/// Frame)`, dropping what the frame holds in its state) have no HIR body: the coroutine
+/// transform makes their MIR from the async fn's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CoroutineFns {
+    pub ctor: FnId,
+    pub poll: FnId,
+    pub drop: FnId,
+}
+
 /// Traits of the standard library the compiler names (operators, markers, formatting).
 #[derive(Clone, Debug, Default)]
 pub struct LangTraits {
@@ -205,6 +218,8 @@ pub struct LangTraits {
     pub deref_mut: Option<TraitId>,
     pub index: Option<TraitId>,
     pub index_mut: Option<TraitId>,
+    /// `std::future::Future`: `.await` polls through it.
+    pub future: Option<TraitId>,
     /// `Add`, `Sub`, .. by operator (`BinOp as usize` for the arithmetic and bit operators).
     pub ops: Vec<(BinOp, TraitId)>,
 }
@@ -308,6 +323,9 @@ pub struct FnDef {
     pub inline: bool,
     /// `#[track_caller]`: its panics (and bounds checks) report the caller's location.
     pub track_caller: bool,
+    /// For an `async fn`: what its future gives (the body's type); `ret` is then the future,
+    /// a `TyKind::Coroutine`.
+    pub async_output: Option<Ty>,
     /// `None` for functions declared in `extern` blocks.
     pub body: Option<Body>,
 }
@@ -560,6 +578,14 @@ pub enum ExprKind {
     /// A pointer cast or coercion that changes only the type: `&T` to `*const T`, `&[T; N]` to
     /// `&[T]` (unsizing), `*const T` to `usize`. The target type is the expression's type.
     PtrCast(Box<Expr>),
+    /// `fut.await` inside an async body: polls `fut` with `poll` (`Future::poll`, instantiated
+    /// with `substs`: the future's type) until it is ready, suspending the coroutine while it is
+    /// pending. The value is the future's output.
+    Await {
+        fut: Box<Expr>,
+        poll: FnId,
+        substs: Vec<Ty>,
+    },
     Tuple(Vec<Expr>),
     Array(Vec<Expr>),
     /// `[value; count]`
@@ -775,6 +801,7 @@ macro_rules! visit_children {
                 | ExprKind::Cast(x)
                 | ExprKind::Deref(x)
                 | ExprKind::PtrCast(x)
+                | ExprKind::Await { fut: x, .. }
                 | ExprKind::Field { base: x, .. }
                 | ExprKind::Ref { place: x, .. }
                 | ExprKind::Repeat { value: x, .. }

@@ -2,7 +2,8 @@
 //!
 //! `std/lib.ae` holds the core library, `std/alloc.ae` the heap types, `std/iter.ae` iterators,
 //! `std/hash.ae`, `std/impls.ae`, `std/slice.ae`, `std/str.ae` and `std/collections.ae` hashing,
-//! comparisons, slice and string methods and the collections, `std/error.ae` the `Error` trait; the impls of the marker and
+//! comparisons, slice and string methods and the collections, `std/error.ae` the `Error` trait, `std/future.ae`
+//! `Future`, `Poll` and `Context`; the impls of the marker and
 //! comparison traits for the primitive types are the same text for each type, so they are
 //! generated here and appended.
 //! [`load`] adds the whole source to the program's source map (as `<std>/lib.ae`, so that
@@ -22,6 +23,7 @@ const SLICE: &str = include_str!("../std/slice.ae");
 const STR: &str = include_str!("../std/str.ae");
 const COLLECTIONS: &str = include_str!("../std/collections.ae");
 const ERROR: &str = include_str!("../std/error.ae");
+const FUTURE: &str = include_str!("../std/future.ae");
 
 const INTS: [&str; 12] = ["i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize"];
 
@@ -36,6 +38,7 @@ pub fn source() -> String {
     s.push_str(STR);
     s.push_str(COLLECTIONS);
     s.push_str(ERROR);
+    s.push_str(FUTURE);
     s.push_str("\n// Generated impls for the primitive types.\n");
     s.push_str("mod primitive_impls {\n    use super::prelude::*;\n    use super::fmt::{Display, Debug};\n");
     let scalars = INTS.iter().copied().chain(["f32", "f64", "bool", "char"]);

@@ -194,6 +194,12 @@ impl<'a> TraitTables<'a> {
                 _ => Selection::Builtin,
             });
         }
+        // The future of an `async fn` implements `Future` (its poll is the coroutine's).
+        if Some(goal.trait_id) == self.lang.future {
+            if let TyKind::Coroutine { .. } = self.tys.kind(goal.self_ty()) {
+                return Some(Selection::Builtin);
+            }
+        }
         // A trait object implements its trait and the supertraits (through its vtable).
         if let Some(principal) = self.object_principal(goal.self_ty()) {
             let hit = self.elaborate(&principal).iter().any(|t| {
@@ -332,6 +338,14 @@ impl<'a> TraitTables<'a> {
             (TyKind::Slice(x), TyKind::Slice(y)) => self.unifiable(*x, *y, bound),
             (TyKind::Adt(i, xs), TyKind::Adt(j, ys)) if i == j => {
                 xs.clone().iter().zip(ys.clone().iter()).all(|(x, y)| self.unifiable(*x, *y, bound))
+            }
+            (
+                TyKind::Coroutine { def: d1, args: xs, output: o1 },
+                TyKind::Coroutine { def: d2, args: ys, output: o2 },
+            ) if d1 == d2 => {
+                let (o1, o2) = (*o1, *o2);
+                xs.clone().iter().zip(ys.clone().iter()).all(|(x, y)| self.unifiable(*x, *y, bound))
+                    && self.unifiable(o1, o2, bound)
             }
             (
                 TyKind::Dynamic { trait_id: t1, args: x1, assoc: s1 },
@@ -556,6 +570,10 @@ impl<'a> TraitTables<'a> {
             }
             (TyKind::Adt(a, xs), TyKind::Adt(b, ys)) if a == b => self.match_all(xs, ys, binds),
             (
+                TyKind::Coroutine { def: d1, args: a1, output: o1 },
+                TyKind::Coroutine { def: d2, args: a2, output: o2 },
+            ) if d1 == d2 && a1.len() == a2.len() => self.match_all(a1, a2, binds).and(self.match_ty(*o1, *o2, binds)),
+            (
                 TyKind::Closure { id: i1, params: p1, ret: r1, upvars: u1, .. },
                 TyKind::Closure { id: i2, params: p2, ret: r2, upvars: u2, .. },
             ) if i1 == i2 && p1.len() == p2.len() && u1.len() == u2.len() => {
@@ -600,6 +618,11 @@ impl<'a> TraitTables<'a> {
         if let TyKind::Closure { ret, .. } = self.tys.kind(tr.self_ty()) {
             if Some(tr.trait_id) == self.lang.fn_once && name == "Output" {
                 return Some(*ret);
+            }
+        }
+        if let TyKind::Coroutine { output, .. } = self.tys.kind(tr.self_ty()) {
+            if Some(tr.trait_id) == self.lang.future && name == "Output" {
+                return Some(*output);
             }
         }
         // An object's associated types are the ones its type binds.

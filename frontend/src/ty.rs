@@ -174,6 +174,14 @@ pub enum TyKind {
         args: Vec<Ty>,
         assoc: Vec<(String, Ty)>,
     },
+    /// The future an `async fn` call returns: `def` is the async fn (a `hir::FnId` index),
+    /// `args` its generic arguments, `output` what awaiting it gives. Its layout (the coroutine
+    /// frame) is decided by the coroutine transform in `middle`.
+    Coroutine {
+        def: u32,
+        args: Vec<Ty>,
+        output: Ty,
+    },
     /// An associated type of a trait not yet known to be a concrete type: `<T as Iterator>::Item`.
     /// `args[0]` is the `Self` type, the rest are the trait's parameters.
     Projection {
@@ -337,6 +345,9 @@ impl TyInterner {
                 args: args.iter().map(|x| f(*x)).collect(),
                 assoc: assoc.iter().map(|(n, x)| (n.clone(), f(*x))).collect(),
             },
+            TyKind::Coroutine { def, args, output } => {
+                TyKind::Coroutine { def: *def, args: args.iter().map(|x| f(*x)).collect(), output: f(*output) }
+            }
             TyKind::Closure { id, params, ret, kind, upvars } => TyKind::Closure {
                 id: *id,
                 params: params.iter().map(|x| f(*x)).collect(),
@@ -372,6 +383,9 @@ impl TyInterner {
             TyKind::Dynamic { args, assoc, .. } => {
                 args.iter().any(|x| self.has_params(*x)) || assoc.iter().any(|(_, x)| self.has_params(*x))
             }
+            TyKind::Coroutine { args, output, .. } => {
+                args.iter().any(|x| self.has_params(*x)) || self.has_params(*output)
+            }
             TyKind::Closure { params, ret, upvars, .. } => {
                 params.iter().chain(upvars).any(|x| self.has_params(*x)) || self.has_params(*ret)
             }
@@ -389,6 +403,9 @@ impl TyInterner {
             TyKind::Adt(_, args) | TyKind::Projection { args, .. } => args.iter().any(|x| self.has_infer(*x)),
             TyKind::Dynamic { args, assoc, .. } => {
                 args.iter().any(|x| self.has_infer(*x)) || assoc.iter().any(|(_, x)| self.has_infer(*x))
+            }
+            TyKind::Coroutine { args, output, .. } => {
+                args.iter().any(|x| self.has_infer(*x)) || self.has_infer(*output)
             }
             TyKind::Closure { params, ret, upvars, .. } => {
                 params.iter().chain(upvars).any(|x| self.has_infer(*x)) || self.has_infer(*ret)
@@ -505,6 +522,7 @@ impl fmt::Display for TyDisplay<'_> {
                 Ok(())
             }
             TyKind::Param { name, .. } => write!(f, "{name}"),
+            TyKind::Coroutine { output, .. } => write!(f, "impl Future<Output = {}>", d(*output)),
             TyKind::Dynamic { trait_id, args, assoc } => {
                 let name = self.tys.trait_name(*trait_id);
                 let list = |f: &mut fmt::Formatter<'_>, ts: &mut dyn Iterator<Item = Ty>| -> fmt::Result {

@@ -48,7 +48,7 @@ pub fn for_each_edge(term: &TerminatorKind, mut f: impl FnMut(BasicBlock, EdgeKi
         }
     };
     match term {
-        TerminatorKind::Goto { target } => f(*target, EdgeKind::Normal),
+        TerminatorKind::Goto { target } | TerminatorKind::Yield { resume: target } => f(*target, EdgeKind::Normal),
         TerminatorKind::SwitchInt { targets, otherwise, .. } => {
             targets.iter().for_each(|(_, b)| f(*b, EdgeKind::Normal));
             f(*otherwise, EdgeKind::Normal);
@@ -517,6 +517,9 @@ pub fn visit_terminator(term: &Terminator, mut f: impl FnMut(Local, Access)) {
         // The caller reads the return place.
         TerminatorKind::Return => f(Local::RETURN_PLACE, Access::Read),
         TerminatorKind::Drop { place, .. } => visit_place(place, Access::Read, &mut f),
-        TerminatorKind::Goto { .. } | TerminatorKind::UnwindResume | TerminatorKind::Unreachable => {}
+        TerminatorKind::Goto { .. }
+        | TerminatorKind::Yield { .. }
+        | TerminatorKind::UnwindResume
+        | TerminatorKind::Unreachable => {}
     }
 }

@@ -1,6 +1,7 @@
 //! AetherLang mid-level IR: MIR data structures, MIR building from typed HIR, and MIR passes.
 
 pub mod bitset;
+pub mod coroutine;
 pub mod dataflow;
 pub mod drop_elab;
 pub mod liveness;

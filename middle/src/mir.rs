@@ -71,9 +71,13 @@ pub struct Program {
     /// One body per function with a body, indexed like the HIR crate's functions; `None` for
     /// functions declared in `extern` blocks.
     pub bodies: Vec<Option<Body>>,
+    /// The frame of each async fn future type (see `coroutine.rs`).
+    pub frames: std::collections::HashMap<Ty, crate::coroutine::FrameLayout>,
+    /// The bodies of async fns before the coroutine transform (for `--emit=mir`), by ctor.
+    pub coroutine_sources: Vec<Body>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Body {
     pub fn_id: FnId,
     pub locals: Vec<LocalDecl>,
@@ -510,6 +514,12 @@ pub enum TerminatorKind {
         unwind: UnwindAction,
     },
     Return,
+    /// A suspension point of a coroutine body (an `.await` whose future is pending): the
+    /// coroutine transform makes it a return of `Poll::Pending`, and a later poll continues at
+    /// `resume`. Only coroutine bodies before the transform have it.
+    Yield {
+        resume: BasicBlock,
+    },
     /// Continues unwinding after a cleanup block.
     UnwindResume,
     Unreachable,
@@ -529,7 +539,7 @@ impl TerminatorKind {
             _ => None,
         };
         match self {
-            TerminatorKind::Goto { target } => vec![*target],
+            TerminatorKind::Goto { target } | TerminatorKind::Yield { resume: target } => vec![*target],
             TerminatorKind::SwitchInt { targets, otherwise, .. } => {
                 targets.iter().map(|(_, b)| *b).chain(std::iter::once(*otherwise)).collect()
             }

@@ -98,6 +98,17 @@ pub fn monomorphize(krate: &mut hir::Crate) -> Result<(), MonoError> {
         }
         krate.fns[id.index()].body = Some(body);
     }
+    // Every async fn that is code gets its poll and drop functions (awaited or not).
+    let async_fns: Vec<FnId> = (0..krate.fns.len())
+        .map(|i| FnId(i as u32))
+        .filter(|&f| {
+            let d = krate.fn_def(f);
+            d.async_output.is_some() && d.generics.is_empty() && d.body.is_some() && (!d.lib || m.done.contains(&f))
+        })
+        .collect();
+    for f in async_fns {
+        register_coroutine(krate, f);
+    }
     // Only instances and reached functions are code now.
     for (i, f) in krate.fns.iter_mut().enumerate() {
         if !f.generics.is_empty() || (f.lib && !m.done.contains(&FnId(i as u32))) {
@@ -187,6 +198,17 @@ impl Mono {
                     call_substs.clear();
                     return self.children(krate, e, substs);
                 }
+                // `Future::poll` of an async fn's future: the coroutine's poll function.
+                if def.trait_id.is_some() && def.trait_id == krate.lang.future {
+                    if let Some(TyKind::Coroutine { def: cdef, args: cargs, .. }) =
+                        cs.first().map(|t| krate.tys.kind(*t).clone())
+                    {
+                        let inst = self.instance(krate, FnId(cdef), cargs);
+                        *callee = register_coroutine(krate, inst).poll;
+                        call_substs.clear();
+                        return self.children(krate, e, substs);
+                    }
+                }
                 // A method of a trait object's trait: a call through its vtable (MIR makes it
                 // `Callee::Virtual`), so the callee stays the trait's method.
                 let virtual_call = def.trait_id.is_some()
@@ -214,6 +236,22 @@ impl Mono {
                         e.kind = ExprKind::Deref(Box::new(arg));
                     }
                 }
+            }
+            ExprKind::Await { poll, substs: await_substs, .. } => {
+                let cs: Vec<Ty> = await_substs.iter().map(|t| concrete(krate, *t, substs)).collect();
+                let fut = *cs.first().ok_or_else(|| MonoError::internal("`.await` without a future type"))?;
+                *poll = match krate.tys.kind(fut).clone() {
+                    // An async fn's future: its coroutine's poll function.
+                    TyKind::Coroutine { def, args, .. } => {
+                        let inst = self.instance(krate, FnId(def), args);
+                        register_coroutine(krate, inst).poll
+                    }
+                    _ => match resolve_callee(krate, *poll, cs)? {
+                        Some((f, s)) => self.instance(krate, f, s),
+                        None => return Err(MonoError::internal("a built-in `Future::poll`")),
+                    },
+                };
+                await_substs.clear();
             }
             ExprKind::PtrCast(inner) => {
                 let from = concrete(krate, inner.ty, substs);
@@ -319,6 +357,7 @@ impl Mono {
             impl_id: None,
             lib: false,
             track_caller: false,
+            async_output: None,
             linkage: hir::Linkage::Internal,
             inline: false,
             body: None,
@@ -475,6 +514,7 @@ impl Mono {
             impl_id: def.impl_id,
             lib: def.lib,
             track_caller: false,
+            async_output: def.async_output.map(|t| concrete(krate, t, &substs)),
             linkage: def.linkage,
             inline: def.inline,
             body: None,
@@ -584,6 +624,53 @@ fn rewrite_captures(e: &mut hir::Expr, captures: &[(hir::LocalId, Option<Mutabil
         }
     }
     e.for_each_child_mut(|c| rewrite_captures(c, captures, env));
+}
+
+/// The poll and drop functions of the (non-generic) async fn `f`'s future, made on first use.
+fn register_coroutine(krate: &mut hir::Crate, f: FnId) -> hir::CoroutineFns {
+    let def = krate.fn_def(f);
+    let frame = def.ret;
+    if let Some(c) = krate.coroutines.get(&frame) {
+        return *c;
+    }
+    let (path, span, output) = (def.path.clone(), def.span, def.async_output.unwrap_or(krate.common.unit));
+    let adt = |krate: &hir::Crate, p: &str| {
+        krate.adts.iter().position(|a| a.path == p).map(|i| aether_frontend::ty::AdtId(i as u32))
+    };
+    let poll_ret = match adt(krate, "std::task::Poll") {
+        Some(a) => krate.tys.intern(TyKind::Adt(a, vec![output])),
+        None => krate.common.unit,
+    };
+    let cx = match adt(krate, "std::task::Context") {
+        Some(a) => krate.tys.intern(TyKind::Ref(krate.tys.intern(TyKind::Adt(a, Vec::new())), Mutability::Mut)),
+        None => krate.common.unit,
+    };
+    let frame_ref = krate.tys.intern(TyKind::Ref(frame, Mutability::Mut));
+    let mk = |name: &str, params: Vec<Ty>, ret: Ty| hir::FnDef {
+        name: name.to_string(),
+        path: format!("{path}::{name}"),
+        span,
+        generics: hir::Generics::default(),
+        params,
+        ret,
+        trait_id: None,
+        impl_id: None,
+        // Code whenever the async fn is (its bodies come from the coroutine transform).
+        lib: false,
+        track_caller: false,
+        async_output: None,
+        linkage: hir::Linkage::Internal,
+        inline: false,
+        body: None,
+    };
+    let poll = mk("{poll}", vec![frame_ref, cx], poll_ret);
+    let drop = mk("{drop}", vec![frame_ref], krate.common.unit);
+    krate.fns.push(poll);
+    krate.fns.push(drop);
+    let n = krate.fns.len() as u32;
+    let fns = hir::CoroutineFns { ctor: f, poll: FnId(n - 2), drop: FnId(n - 1) };
+    krate.coroutines.insert(frame, fns);
+    fns
 }
 
 /// Makes the panics and bounds checks of a `#[track_caller]` instance report `site`.

@@ -33,6 +33,8 @@ impl<'a> NeedsDrop<'a> {
             TyKind::Array(e, n) => *n > 0 && self.needs_drop(*e),
             // What an object holds is known only to its vtable (whose glue may do nothing).
             TyKind::Dynamic { .. } => true,
+            // A suspended frame may hold values; its drop function knows which.
+            TyKind::Coroutine { .. } => true,
             TyKind::Adt(id, args) => {
                 self.krate.drop_impls.contains_key(&t)
                     || self

@@ -18,6 +18,12 @@ pub fn print_program(krate: &hir::Crate, program: &Program) -> String {
         print_body(krate, body, &mut out);
         out.push('\n');
     }
+    // Async bodies as built, before the coroutine transform made the bodies above of them.
+    for body in &program.coroutine_sources {
+        out.push_str("// before the coroutine transform:\n");
+        print_body(krate, body, &mut out);
+        out.push('\n');
+    }
     out
 }
 
@@ -164,6 +170,7 @@ fn terminator(k: &TerminatorKind, krate: &hir::Crate) -> String {
             format!("drop({}) -> [return: {target}, {}]", place(p), unwind(u))
         }
         TerminatorKind::Return => "return".into(),
+        TerminatorKind::Yield { resume } => format!("yield -> [resume: {resume}]"),
         TerminatorKind::UnwindResume => "resume".into(),
         TerminatorKind::Unreachable => "unreachable".into(),
     }

@@ -115,7 +115,7 @@ pub struct BlockRequirements {
     /// `points[n + 1]`: after the terminator (before a call's destination is written).
     pub points: Vec<BitSet<Local>>,
     /// `during[i]`: required while item `i` executes: before it, after it, and the locals it
-    /// touches (a call's destination included).
+    /// touches (not a call's destination: it is written after the call returns).
     pub during: Vec<BitSet<Local>>,
 }
 
@@ -157,12 +157,12 @@ impl<'a> RequiresStorage<'a> {
                 };
                 match data.statements.get(i) {
                     Some(s) => dataflow::visit_statement(s, &mut add),
-                    None => {
-                        dataflow::visit_terminator(&data.terminator, &mut add);
-                        if let TerminatorKind::Call { destination, .. } = &data.terminator.kind {
-                            add(destination.local, Access::Write);
-                        }
-                    }
+                    // A call's destination is not touched while the call runs: every call reads
+                    // its arguments before it returns and the returned value is stored after
+                    // (C calls too: through temporaries), so an argument moved into a call may
+                    // share bytes with the destination. That is how an argument moved into an
+                    // awaited async fn shares its slot with the callee's frame.
+                    None => dataflow::visit_terminator(&data.terminator, &mut add),
                 }
                 // Only locals whose storage exists around the item: a touched local outside its
                 // storage is a MIR bug that this analysis should not paper over with bytes.

@@ -125,14 +125,16 @@ fn copies_stop_requiring_storage_at_the_last_read_and_moves_overlap_their_destin
 }
 
 #[test]
-fn call_destination_requires_storage_during_the_call_not_before() {
+fn call_destination_requires_storage_only_from_the_return_edge() {
     let mut m = Mir::new(4, 1);
     m.block(vec![live(2), m.set_const(2, 1), live(3)], call(vec![copy(1)], 3, 1, None));
     m.block(vec![assign(p(0), Rvalue::BinaryOp(BinOp::Add, copy(2), copy(3))), dead(3), dead(2)], ret());
     let req = storage::requires_storage(&m.body);
     let b = req.block(BasicBlock(0));
     assert_eq!(ls(&b.points[3]), vec![1, 2]);
-    assert_eq!(ls(&b.during[3]), vec![1, 2, 3]);
+    // The destination is written after the call returns: an argument moved into the call may
+    // share its bytes (construction in place).
+    assert_eq!(ls(&b.during[3]), vec![1, 2]);
     // After the call (before the return edge writes it) only `_2` holds a needed value.
     assert_eq!(ls(&b.points[4]), vec![2]);
     assert_eq!(ls(req.storage_live.entry_set(BasicBlock(1))), vec![0, 1, 2, 3]);

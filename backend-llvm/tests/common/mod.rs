@@ -45,6 +45,7 @@ impl TestCrate {
                 lang: Default::default(),
                 drop_impls: Default::default(),
                 vtables: Default::default(),
+                coroutines: Default::default(),
                 entry: None,
                 tests: Vec::new(),
                 tys,
@@ -112,6 +113,7 @@ impl TestCrate {
             impl_id: None,
             lib: false,
             track_caller: false,
+            async_output: None,
             linkage,
             inline: false,
             body: has_body.then(|| hir::Body {
@@ -129,7 +131,11 @@ impl TestCrate {
     }
 
     pub fn compile(&self, opts: Options, wanted: Wanted) -> Result<Artifacts, aether_backend_llvm::BackendError> {
-        let program = Program { bodies: self.bodies.iter().map(|b| b.clone_body()).collect() };
+        let program = Program {
+            bodies: self.bodies.iter().map(|b| b.clone_body()).collect(),
+            frames: Default::default(),
+            coroutine_sources: Vec::new(),
+        };
         compile(&self.krate, &program, &self.sources, "prog", &opts, wanted)
     }
 

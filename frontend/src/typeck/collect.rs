@@ -191,6 +191,7 @@ pub(crate) fn new_fn(cx: &mut Cx, name: &ast::Ident, path: String, linkage: Link
         impl_id: None,
         lib: false,
         track_caller: false,
+        async_output: None,
         linkage,
         inline,
         body: None,
@@ -563,9 +564,6 @@ pub(crate) fn lower_sig(
     self_ty: Option<Ty>,
     parent: Option<&hir::Generics>,
 ) {
-    if sig.is_async {
-        cx.sink.push(unsupported("`async fn`", sig.span));
-    }
     let mut g = generics::declare_params(cx, parent, &sig.generics);
     // Each argument-position `impl Trait` becomes one more (unnameable) type parameter.
     let impl_args: usize = sig
@@ -650,10 +648,18 @@ pub(crate) fn lower_sig(
         None => cx.common.unit,
     };
     generics::leave(cx, saved);
+    // `async fn f(..) -> T` returns a future of `T`: calling it only builds the frame.
+    let (ret, async_output) = if sig.is_async {
+        let args = generics::param_tys(cx, &g);
+        (cx.tys.intern(TyKind::Coroutine { def: id.0, args, output: ret }), Some(ret))
+    } else {
+        (ret, None)
+    };
     let f = &mut cx.fns[id.index()];
     f.generics = g;
     f.params = params;
     f.ret = ret;
+    f.async_output = async_output;
     let info = &mut cx.fn_info[id.index()];
     info.self_kind = self_kind;
     info.self_ty = self_ty;

@@ -53,6 +53,8 @@ pub(crate) struct BodyChecker<'c, 'a> {
     /// The type expected of the call being checked, for the function it resolves to: closure
     /// arguments take their signature from it (`Box::new(|x| x + 1)` as `Box<dyn Fn(i32) -> i32>`).
     pub(super) call_expected: Option<Ty>,
+    /// Checking an async body: `.await` is allowed.
+    pub(super) in_async: bool,
 }
 
 impl<'c, 'a> BodyChecker<'c, 'a> {
@@ -75,6 +77,7 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
             projections: Vec::new(),
             reported_unknown: false,
             call_expected: None,
+            in_async: false,
         }
     }
 
@@ -109,6 +112,11 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
         }
         if self.cx.fn_info[id.index()].is_unsafe {
             self.unsafe_depth = 1;
+        }
+        // An async body returns its output; the signature's return type is its future.
+        if let Some(out) = self.cx.fns[id.index()].async_output {
+            ret = out;
+            self.in_async = true;
         }
         self.ret_ty = ret;
         let mut param_ids = Vec::new();
@@ -466,7 +474,8 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
             }
             ast::ExprKind::Try(inner) => self.check_try(inner, span),
             ast::ExprKind::Closure(c) => self.check_closure(c, expected, span),
-            ast::ExprKind::Async { .. } | ast::ExprKind::AsyncTry(_) | ast::ExprKind::Await(_) => {
+            ast::ExprKind::Await(inner) => self.check_await(inner, span),
+            ast::ExprKind::Async { .. } | ast::ExprKind::AsyncTry(_) => {
                 self.err(unsupported("`async`", span));
                 self.error_expr(span)
             }

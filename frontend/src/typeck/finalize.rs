@@ -89,6 +89,11 @@ impl BodyChecker<'_, '_> {
                 }
             }
         }
+        if let ExprKind::Await { substs, .. } = &mut e.kind {
+            for t in substs.iter_mut() {
+                *t = self.infer.resolve(&self.cx.tys, *t, i32_ty, f64_ty);
+            }
+        }
         if let ExprKind::Call { substs, .. } = &mut e.kind {
             let mut unknown = false;
             for t in substs.iter_mut() {

@@ -65,6 +65,7 @@ pub(crate) fn find_lang_traits(cx: &mut Cx) {
         deref_mut: by_path(cx, "std::ops::DerefMut"),
         index: by_path(cx, "std::ops::Index"),
         index_mut: by_path(cx, "std::ops::IndexMut"),
+        future: by_path(cx, "std::future::Future"),
         ops: [
             (BinOp::Add, "Add"),
             (BinOp::Sub, "Sub"),

@@ -99,6 +99,15 @@ impl InferCtxt {
             }
             (TyKind::Slice(x), TyKind::Slice(y)) => self.unify(tys, x, y),
             (
+                TyKind::Coroutine { def: d1, args: xs, output: o1 },
+                TyKind::Coroutine { def: d2, args: ys, output: o2 },
+            ) if d1 == d2 && xs.len() == ys.len() => {
+                for (x, y) in xs.into_iter().zip(ys) {
+                    self.unify(tys, x, y)?;
+                }
+                self.unify(tys, o1, o2)
+            }
+            (
                 TyKind::Dynamic { trait_id: t1, args: xs, assoc: a1 },
                 TyKind::Dynamic { trait_id: t2, args: ys, assoc: a2 },
             ) if t1 == t2 && xs.len() == ys.len() && a1.len() == a2.len() => {

@@ -15,6 +15,7 @@
 //! meets on demand.
 
 mod aggregate;
+mod awaits;
 mod calls;
 mod closure;
 mod coherence;
@@ -300,7 +301,8 @@ pub fn check_crate(
     match entry {
         Some(id) => {
             let f = &cx.fns[id.index()];
-            if !f.params.is_empty() || !(cx.tys.is_unit(f.ret) || *cx.tys.kind(f.ret) == TyKind::Never) {
+            let ret = f.async_output.unwrap_or(f.ret);
+            if !f.params.is_empty() || !(cx.tys.is_unit(ret) || *cx.tys.kind(ret) == TyKind::Never) {
                 cx.sink.push(
                     Diagnostic::error("E0580", "`main` function has wrong type", f.span, "incorrect signature")
                         .with_note("expected `fn main()`"),
@@ -318,6 +320,7 @@ pub fn check_crate(
         lang: cx.lang,
         drop_impls: Default::default(),
         vtables: Default::default(),
+        coroutines: Default::default(),
         entry,
         tests: cx.tests,
         tys: cx.tys,
@@ -365,6 +368,7 @@ fn main_result_wrapper(cx: &mut Cx, main: FnId) -> Option<FnId> {
         linkage: hir::Linkage::Internal,
         inline: false,
         track_caller: false,
+        async_output: None,
         body: Some(hir::Body { locals: Vec::new(), params: Vec::new(), value }),
     };
     cx.fns.push(wrapper);

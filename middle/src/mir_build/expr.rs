@@ -202,6 +202,7 @@ impl Builder<'_> {
                 let kind = self.cast_kind(inner.ty, e.ty);
                 self.assign(dest, Rvalue::Cast(kind, o, e.ty), span);
             }
+            ExprKind::Await { fut, poll, .. } => self.await_into(dest, fut, *poll, e.ty, span),
             ExprKind::PtrCast(inner) => {
                 let o = self.as_operand(inner);
                 let kind = self.cast_kind(inner.ty, e.ty);

@@ -9,6 +9,7 @@
 //! statement; checks (overflow when `overflow_checks`, division by zero and bounds always) are
 //! explicit `Assert`s.
 
+mod awaits;
 mod expr;
 mod fmt;
 mod matches;
@@ -39,13 +40,48 @@ pub fn build_program(krate: &mut hir::Crate, opts: BuildOptions) -> Program {
         common: *common,
         needs_drop: NeedsDrop::new(krate),
         tables: aether_frontend::traits::TraitTables::of(krate),
+        context_ref: match adts.iter().position(|a| a.path == "std::task::Context") {
+            Some(i) => {
+                let cx = tys.intern(TyKind::Adt(hir::AdtId(i as u32), Vec::new()));
+                tys.intern(TyKind::Ref(cx, aether_frontend::ty::Mutability::Mut))
+            }
+            None => common.unit,
+        },
     };
-    let bodies = fns
+    let mut bodies: Vec<Option<Body>> = fns
         .iter()
         .enumerate()
         .map(|(i, f)| f.body.as_ref().map(|b| Builder::new(&view, tys, hir::FnId(i as u32), f, b, opts).build(b)))
         .collect();
-    Program { bodies }
+    // Async fns: the body built above becomes the frame, the ctor, poll and drop functions.
+    let mut frames = std::collections::HashMap::new();
+    let mut coroutine_sources = Vec::new();
+    let poll_adt = adts.iter().position(|a| a.path == "std::task::Poll").map(|i| hir::AdtId(i as u32));
+    // In function order, so that output (`--emit=mir`) is deterministic.
+    let mut coroutines: Vec<_> = krate.coroutines.iter().collect();
+    coroutines.sort_by_key(|(_, fns_of)| fns_of.ctor);
+    for (frame, fns_of) in coroutines {
+        let (Some(poll_adt), Some(source)) = (poll_adt, bodies[fns_of.ctor.index()].take()) else { continue };
+        let f = &fns[fns_of.ctor.index()];
+        let cx_local = Local(source.arg_count as u32 + 1);
+        let mut types = crate::coroutine::CoroutineTypes {
+            frame: *frame,
+            frame_ref: tys.intern(TyKind::Ref(*frame, TyMut::Mut)),
+            context_ref: view.context_ref,
+            poll: fns[fns_of.poll.index()].ret,
+            poll_adt,
+            common: *common,
+            state: common.u8,
+        };
+        coroutine_sources.push(source.clone());
+        let t =
+            crate::coroutine::transform(source, cx_local, *fns_of, f.path.clone(), &mut types, &view.needs_drop, tys);
+        bodies[fns_of.ctor.index()] = Some(t.ctor);
+        bodies[fns_of.poll.index()] = Some(t.poll);
+        bodies[fns_of.drop.index()] = Some(t.drop);
+        frames.insert(*frame, t.layout);
+    }
+    Program { bodies, frames, coroutine_sources }
 }
 
 /// The parts of the HIR crate MIR building reads.
@@ -56,6 +92,8 @@ struct HirView<'a> {
     common: CommonTypes,
     needs_drop: NeedsDrop<'a>,
     tables: aether_frontend::traits::TraitTables<'a>,
+    /// `&mut std::task::Context` (the unit type without the standard library's futures).
+    context_ref: Ty,
 }
 
 impl HirView<'_> {
@@ -100,6 +138,9 @@ struct Builder<'a> {
     temps: Vec<Local>,
     loops: Vec<LoopScope>,
     return_block: BasicBlock,
+    /// In an async body: the local holding the poll's `&mut Context` (the coroutine transform
+    /// makes it the poll function's parameter).
+    coroutine_cx: Option<Local>,
 }
 
 impl<'a> Builder<'a> {
@@ -120,11 +161,17 @@ impl<'a> Builder<'a> {
         b: &'a hir::Body,
         opts: BuildOptions,
     ) -> Builder<'a> {
-        let mut locals = vec![LocalDecl { ty: f.ret, name: None, mutable: true, span: f.span }];
+        // An async body returns its output; the coroutine transform wraps it in `Poll`.
+        let ret = f.async_output.unwrap_or(f.ret);
+        let mut locals = vec![LocalDecl { ty: ret, name: None, mutable: true, span: f.span }];
         for &p in &b.params {
             let d = b.local(p);
             locals.push(LocalDecl { ty: d.ty, name: Some(d.name.clone()), mutable: d.mutable, span: d.span });
         }
+        let coroutine_cx = f.async_output.map(|_| {
+            locals.push(LocalDecl { ty: hir.context_ref, name: Some("cx".into()), mutable: false, span: f.span });
+            Local(locals.len() as u32 - 1)
+        });
         let body = Body { fn_id, locals, arg_count: b.params.len(), blocks: Vec::new(), span: f.span };
         let mut local_map = vec![None; b.locals.len()];
         for (i, &p) in b.params.iter().enumerate() {
@@ -142,6 +189,7 @@ impl<'a> Builder<'a> {
             temps: Vec::new(),
             loops: Vec::new(),
             return_block: BasicBlock(0),
+            coroutine_cx,
         };
         let entry = builder.new_block();
         builder.return_block = builder.new_block();
@@ -440,7 +488,7 @@ fn remap_targets(k: &mut TerminatorKind, map: &[BasicBlock]) {
         }
     };
     match k {
-        TerminatorKind::Goto { target } => m(target),
+        TerminatorKind::Goto { target } | TerminatorKind::Yield { resume: target } => m(target),
         TerminatorKind::SwitchInt { targets, otherwise, .. } => {
             targets.iter_mut().for_each(|(_, b)| m(b));
             m(otherwise);

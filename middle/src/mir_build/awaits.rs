@@ -1,0 +1,89 @@
+//! `.await` in MIR: the poll loop around a suspension point.
+//!
+//! `dest = fut.await` becomes
+//!
+//! ```text
+//!     f = fut                      // the awaited future: a temporary of the async body
+//! loop:
+//!     r = poll(&mut f, cx)         // `Future::poll` of f's type (a coroutine's poll function)
+//!     switchInt(discriminant(r)) -> [0: ready, otherwise: pending]
+//! pending:
+//!     yield -> [resume: loop]      // the coroutine transform returns `Poll::Pending` here
+//! ready:
+//!     dest = move (r as Ready).0
+//! ```
+//!
+//! `f` is an ordinary temporary: live across the `yield`, it is saved in the frame, so an
+//! awaited coroutine's frame sits inline in its caller's (awaiting allocates nothing). It is
+//! dropped as soon as it is ready.
+
+use aether_frontend::hir;
+use aether_frontend::span::Span;
+use aether_frontend::ty::{Ty, TyKind};
+
+use super::Builder;
+use crate::mir::*;
+
+impl Builder<'_> {
+    pub(super) fn await_into(&mut self, dest: Place, fut: &hir::Expr, poll: hir::FnId, out_ty: Ty, span: Span) {
+        let Some(cx) = self.coroutine_cx else {
+            // Type checking allows `.await` only in async bodies.
+            self.terminate(TerminatorKind::Unreachable, span);
+            return;
+        };
+        let f = self.new_temp(fut.ty, span);
+        self.expr_into(Place::local(f), fut);
+        if self.cur.is_none() {
+            return;
+        }
+        let head = self.new_block();
+        self.goto(head, span);
+        self.cur = Some(head);
+        let poll_ty = self.hir.fn_def(poll).ret;
+        let fref_ty = self.tys.intern(TyKind::Ref(fut.ty, aether_frontend::ty::Mutability::Mut));
+        let fref = self.new_temp(fref_ty, span);
+        self.assign(Place::local(fref), Rvalue::Ref(Mutability::Mut, Place::local(f)), span);
+        let r = self.new_temp(poll_ty, span);
+        let args = vec![Operand::Move(Place::local(fref)), Operand::Copy(Place::local(cx))];
+        self.call(Callee::Fn(poll), args, Place::local(r), false, span);
+        let isize_ty = self.hir.common.isize;
+        let d = self.new_temp(isize_ty, span);
+        self.assign(Place::local(d), Rvalue::Discriminant(Place::local(r)), span);
+        let (ready, pending) = (self.new_block(), self.new_block());
+        self.terminate(
+            TerminatorKind::SwitchInt {
+                discr: Operand::Move(Place::local(d)),
+                targets: vec![(0, ready)],
+                otherwise: pending,
+            },
+            span,
+        );
+        // The loop's own temporaries end before suspending and before leaving.
+        self.cur = Some(pending);
+        for t in [d, r, fref] {
+            self.push(StatementKind::StorageDead(t), span);
+        }
+        self.terminate(TerminatorKind::Yield { resume: head }, span);
+        self.cur = Some(ready);
+        let TyKind::Adt(_, _) = self.tys.kind(poll_ty) else {
+            self.terminate(TerminatorKind::Unreachable, span);
+            return;
+        };
+        let value =
+            Place { local: r, projection: vec![PlaceElem::Downcast(hir::VariantIdx(0)), PlaceElem::Field(0, out_ty)] };
+        self.assign(dest, Rvalue::Use(Operand::Move(value)), span);
+        // The finished future goes right away (as Rust's `match into_future(e) { mut f => loop
+        // .. }` drops its binding), not at the end of the statement: its bytes are free for the
+        // next await of the same expression.
+        for t in [d, r, fref, f] {
+            if t == f {
+                let ty = self.body.locals[f.index()].ty;
+                self.drop_place(Place::local(f), ty, span);
+            }
+            self.push(StatementKind::StorageDead(t), span);
+            if let Some(i) = self.temps.iter().rposition(|x| *x == t) {
+                self.temps.remove(i);
+            }
+        }
+    }
+}
