@@ -77,7 +77,6 @@ pub(crate) enum PathError {
     },
     /// A standard-library path other than the few the compiler provides.
     Std,
-    Unsupported(&'static str),
 }
 
 pub(crate) fn flatten_use<'a>(
@@ -257,6 +256,10 @@ fn describe(res: Res) -> &'static str {
 /// Reports a failed resolution of the path `idents` (written at `span`).
 pub(crate) fn report(cx: &mut Cx, e: PathError, idents: &[ast::Ident], span: Span, ns: Ns) {
     let text = idents.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join("::");
+    let e_hint = match e {
+        PathError::NotFound { seg: 0, in_module: None } => std_import_hint(&idents[0].name),
+        _ => None,
+    };
     let d = match e {
         PathError::NotFound { seg, in_module } => {
             let at = &idents[seg];
@@ -317,7 +320,10 @@ pub(crate) fn report(cx: &mut Cx, e: PathError, idents: &[ast::Ident], span: Spa
             "there are too many leading `super` keywords",
         ),
         PathError::Std => unsupported(&format!("`{text}` from the standard library"), span),
-        PathError::Unsupported(name) => unsupported(&format!("`{name}`"), span),
+    };
+    let d = match &e_hint {
+        Some(path) => d.with_help(format!("consider importing it: `use {path};`")),
+        None => d,
     };
     cx.sink.push(d);
 }
@@ -357,11 +363,23 @@ pub(crate) fn lookup_in(cx: &Cx, module: ModuleId, name: &str, ns: Ns, depth: u3
     None
 }
 
-fn prelude(name: &str, ns: Ns) -> Option<&'static str> {
-    let types = ["HashMap", "Rc", "Arc", "RefCell", "Cell"];
-    let values: [&str; 0] = [];
-    let list: &[&'static str] = if ns == Ns::Type { &types } else { &values };
-    list.iter().find(|n| **n == name).copied()
+/// Where the standard library keeps a type that is not in the prelude, for the help of an
+/// unresolved name (as rustc's "consider importing this struct").
+fn std_import_hint(name: &str) -> Option<&'static str> {
+    const PATHS: &[&str] = &[
+        "std::rc::Rc",
+        "std::rc::Weak",
+        "std::sync::Arc",
+        "std::cell::Cell",
+        "std::cell::RefCell",
+        "std::fs::File",
+        "std::sync::atomic::AtomicBool",
+        "std::sync::atomic::AtomicI32",
+        "std::sync::atomic::AtomicI64",
+        "std::sync::atomic::AtomicU64",
+        "std::sync::atomic::AtomicUsize",
+    ];
+    PATHS.iter().find(|p| p.rsplit("::").next() == Some(name)).copied()
 }
 
 /// Resolves `segments` from `module`. `self_ty` is the `Self` type inside an `impl`.
@@ -400,8 +418,6 @@ pub(crate) fn walk(
                     Res::Prim(t)
                 } else if let Some(b) = cx.prelude.and_then(|p| lookup_in(cx, p, name, this_ns, 0)) {
                     b.res
-                } else if let Some(p) = prelude(name, this_ns) {
-                    return Err(PathError::Unsupported(p));
                 } else {
                     return Err(PathError::NotFound { seg: 0, in_module: None });
                 }
