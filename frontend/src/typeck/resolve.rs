@@ -77,6 +77,8 @@ pub(crate) enum PathError {
     },
     /// A standard-library path other than the few the compiler provides.
     Std,
+    /// `Alias::item` where the alias has generic parameters.
+    GenericAlias,
 }
 
 pub(crate) fn flatten_use<'a>(
@@ -320,6 +322,7 @@ pub(crate) fn report(cx: &mut Cx, e: PathError, idents: &[ast::Ident], span: Spa
             "there are too many leading `super` keywords",
         ),
         PathError::Std => unsupported(&format!("`{text}` from the standard library"), span),
+        PathError::GenericAlias => unsupported("associated items through a generic type alias", span),
     };
     let d = match &e_hint {
         Some(path) => d.with_help(format!("consider importing it: `use {path};`")),
@@ -464,6 +467,9 @@ pub(crate) fn walk(
                 }
                 return Ok(PathRes::AdtAssoc { adt: a, type_seg: i - 1, name: seg.clone() });
             }
+            Res::Alias(al) if last && !cx.aliases[al.0 as usize].generics.params.is_empty() => {
+                return Err(PathError::GenericAlias)
+            }
             Res::Prim(_) | Res::Alias(_) if last => {
                 let t = match cur {
                     Res::Alias(al) => cx.aliases[al.0 as usize].ty.unwrap_or(cx.common.error),
@@ -526,7 +532,11 @@ pub(crate) fn alias_ty(cx: &mut Cx, id: AliasId) -> Ty {
     }
     cx.aliases[id.0 as usize].in_progress = true;
     let (ast, module) = (cx.aliases[id.0 as usize].ast, cx.aliases[id.0 as usize].module);
+    // Only the alias's own parameters are in scope (it may be lowered while an item's are).
+    let generics = cx.aliases[id.0 as usize].generics.clone();
+    let saved = super::generics::enter(cx, &generics);
     let t = lower_ty(cx, ast, module, None);
+    super::generics::leave(cx, saved);
     cx.aliases[id.0 as usize].ty = Some(t);
     t
 }
@@ -793,7 +803,17 @@ pub(crate) fn lower_ty_with(
                 let args = lower_generic_args(cx, last.args.as_ref(), n, t.span, module, self_ty, infer);
                 cx.tys.intern(TyKind::Adt(a, args))
             }
-            Some(PathRes::Item(Res::Alias(a))) => alias_ty(cx, a),
+            Some(PathRes::Item(Res::Alias(a))) => {
+                let t = alias_ty(cx, a);
+                let n = cx.aliases[a.0 as usize].generics.params.len();
+                if n == 0 {
+                    t
+                } else {
+                    let last = p.segments.last().expect("paths have a segment");
+                    let args = lower_generic_args(cx, last.args.as_ref(), n, p.span, module, self_ty, infer);
+                    cx.tys.subst(t, &args)
+                }
+            }
             Some(PathRes::TraitItem { name, .. }) => {
                 cx.sink.push(Diagnostic::error(
                     "E0223",
