@@ -3,7 +3,7 @@
 //! `std/lib.ae` holds the core library, `std/alloc.ae` the heap types, `std/iter.ae` iterators,
 //! `std/hash.ae`, `std/impls.ae`, `std/slice.ae`, `std/str.ae` and `std/collections.ae` hashing,
 //! comparisons, slice and string methods and the collections, `std/cell.ae` `Cell` and
-//! `RefCell`, `std/rc.ae` `Rc` and `Weak`; the impls of the marker and comparison traits for the primitive types are the same
+//! `RefCell`, `std/rc.ae` `Rc` and `Weak`, `std/fs.ae` `std::io` and `std::fs`; the impls of the marker and comparison traits for the primitive types are the same
 //! text for each type, so they are generated here and appended.
 //! [`load`] adds the whole source to the program's source map (as `<std>/lib.ae`, so that
 //! diagnostics can point into it) and parses it.
@@ -23,6 +23,7 @@ const STR: &str = include_str!("../std/str.ae");
 const COLLECTIONS: &str = include_str!("../std/collections.ae");
 const CELL: &str = include_str!("../std/cell.ae");
 const RC: &str = include_str!("../std/rc.ae");
+const FS: &str = include_str!("../std/fs.ae");
 
 const INTS: [&str; 12] = ["i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize"];
 
@@ -38,6 +39,7 @@ pub fn source() -> String {
     s.push_str(COLLECTIONS);
     s.push_str(CELL);
     s.push_str(RC);
+    s.push_str(FS);
     s.push_str("\n// Generated impls for the primitive types.\n");
     s.push_str("mod primitive_impls {\n    use super::prelude::*;\n    use super::fmt::{Display, Debug};\n");
     let scalars = INTS.iter().copied().chain(["f32", "f64", "bool", "char"]);
@@ -135,6 +137,7 @@ pub fn source() -> String {
          impl Default for bool { fn default() -> bool { false } }\n    \
          impl Default for char { fn default() -> char { '\\0' } }\n    \
          impl Default for () { fn default() -> () { () } }\n    \
+         impl Debug for () { fn fmt(&self, f: &mut super::fmt::Formatter) -> super::fmt::Result { f.write_str(\"()\") } }\n    \
          impl Display for str { fn fmt(&self, f: &mut super::fmt::Formatter) -> super::fmt::Result { f.write_str(self) } }\n    \
          impl Debug for str { fn fmt(&self, f: &mut super::fmt::Formatter) -> super::fmt::Result { write!(f, \"{:?}\", self) } }\n    \
          impl<'a, T: Display> Display for &'a T { fn fmt(&self, f: &mut super::fmt::Formatter) -> super::fmt::Result { Display::fmt(*self, f) } }\n    \
