@@ -185,16 +185,12 @@ fn atomic_ints() -> String {
     );
     for t in ["i8", "i16", "i32", "i64", "isize", "u8", "u16", "u32", "u64", "usize"] {
         let a = format!("Atomic{}{}", t[..1].to_uppercase(), &t[1..]);
-        let load = format!(
-            "match order {{ Ordering::Relaxed => atomic_load(p, 0), Ordering::Acquire => atomic_load(p, 2), \
+        let load = "match order { Ordering::Relaxed => atomic_load(p, 0), Ordering::Acquire => atomic_load(p, 2), \
              Ordering::SeqCst => atomic_load(p, 4), Ordering::Release => panic!(\"there is no such thing as a release load\"), \
-             Ordering::AcqRel => panic!(\"there is no such thing as an acquire-release load\") }}"
-        );
-        let store = format!(
-            "match order {{ Ordering::Relaxed => atomic_store(p, v, 0), Ordering::Release => atomic_store(p, v, 1), \
+             Ordering::AcqRel => panic!(\"there is no such thing as an acquire-release load\") }";
+        let store = "match order { Ordering::Relaxed => atomic_store(p, v, 0), Ordering::Release => atomic_store(p, v, 1), \
              Ordering::SeqCst => atomic_store(p, v, 4), Ordering::Acquire => panic!(\"there is no such thing as an acquire store\"), \
-             Ordering::AcqRel => panic!(\"there is no such thing as an acquire-release store\") }}"
-        );
+             Ordering::AcqRel => panic!(\"there is no such thing as an acquire-release store\") }";
         // A failure ordering that releases panicked already; the success ordering is
         // strengthened to include the failure one (as the backend would).
         let cxchg = "match (success, failure) { (Ordering::Relaxed, Ordering::Relaxed) => atomic_cxchg(p, current, new, 0, 0), \
