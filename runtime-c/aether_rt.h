@@ -303,6 +303,54 @@ void aether_rt_print_f32(uint32_t stream, float v);
 /* Prints the char c (a Unicode scalar value) UTF-8 encoded. */
 void aether_rt_print_char(uint32_t stream, uint32_t c);
 
+/* ---------------------------------------------------------------------------------------------------
+ * Files (std::fs, std::io::Error)
+ *
+ * Paths are (pointer, length) UTF-8 byte strings. Fallible functions return 0 on success, else the OS
+ * error code (errno), or -1 for an error without one. An open file is its descriptor (int64_t), owned by
+ * the caller until aether_rt_file_close.
+ * ------------------------------------------------------------------------------------------------- */
+
+/* Appends the whole contents of the file at path to *out. */
+int32_t aether_rt_fs_read(const uint8_t *path, size_t path_len, AetherBuf *out);
+
+/* Creates or truncates the file at path and writes the len bytes at data to it. */
+int32_t aether_rt_fs_write(const uint8_t *path, size_t path_len, const uint8_t *data, size_t len);
+
+/* Removes the file at path. */
+int32_t aether_rt_fs_remove_file(const uint8_t *path, size_t path_len);
+
+/* Creates the directory at path (its parent must exist). */
+int32_t aether_rt_fs_create_dir(const uint8_t *path, size_t path_len);
+
+/* Removes the empty directory at path. */
+int32_t aether_rt_fs_remove_dir(const uint8_t *path, size_t path_len);
+
+/* Opens the file at path with Rust's OpenOptions, flags a sum of: 1 read, 2 write, 4 append,
+ * 8 truncate, 16 create, 32 create_new; stores the descriptor in *fd. */
+int32_t aether_rt_file_open(const uint8_t *path, size_t path_len, uint32_t flags, int64_t *fd);
+
+/* Reads at most cap bytes into p, retrying reads a signal interrupts; stores the count in *n (0 at end
+ * of file). */
+int32_t aether_rt_file_read(int64_t fd, uint8_t *p, size_t cap, size_t *n);
+
+/* Writes all len bytes at p. */
+int32_t aether_rt_file_write(int64_t fd, const uint8_t *p, size_t len);
+
+/* Closes the file (errors are ignored, as Rust's File does on drop). */
+void aether_rt_file_close(int64_t fd);
+
+/* Appends the description of OS error code to *out, as Rust's io::Error gives it ("No such file or
+ * directory"), without " (os error N)". */
+void aether_rt_os_error_message(int32_t code, AetherBuf *out);
+
+/* The io::ErrorKind of OS error code, as its index in the library's ErrorKind enum (NotFound 0,
+ * PermissionDenied 1, .., Other 39, Uncategorized 40: the order of KIND_NAMES in runtime/src/fs.rs). */
+uint32_t aether_rt_os_error_kind(int32_t code);
+
+/* Whether the len bytes at p are valid UTF-8. */
+bool aether_rt_utf8_valid(const uint8_t *p, size_t len);
+
 /* ===================================================================================================
  * ASYNC RUNTIME
  *

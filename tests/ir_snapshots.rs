@@ -62,3 +62,19 @@ fn async_frame_layout() {
 fn async_mir() {
     insta::assert_snapshot!(emit("mir", "-O3", "async_frames.ae"));
 }
+
+/// The orderings `Arc` asks for reach LLVM as such (not all strengthened to `seq_cst`). At -O0
+/// the atomic methods keep one arm per ordering; at -O3 only the ones `Arc` uses are left.
+#[test]
+fn arc_atomics_keep_their_orderings() {
+    for level in ["-O0", "-O3"] {
+        let ir = emit("llvm-ir", level, "arc_orderings.ae");
+        let has = |op: &str, ord: &str| ir.lines().any(|l| l.contains(op) && l.contains(&format!(" {ord}, align")));
+        assert!(has("atomicrmw add", "monotonic"), "{level}: no relaxed increment in\n{ir}");
+        assert!(has("atomicrmw sub", "release"), "{level}: no release decrement in\n{ir}");
+        assert!(ir.lines().any(|l| l.trim() == "fence acquire"), "{level}: no acquire fence in\n{ir}");
+        if level == "-O3" {
+            assert!(!ir.contains("seq_cst"), "{level}: a seq_cst atomic in\n{ir}");
+        }
+    }
+}

@@ -6,11 +6,14 @@
 //! which abort when memory runs out), so the allocation counter sees every heap block; element
 //! pointers advance by whole elements (`getelementptr` on `T`); `copy` is `memmove`;
 //! `drop_in_place` calls the type's drop glue; fat pointers (`&[T]`, `&str`) are `{ ptr, len }`.
+//! The atomic intrinsics are LLVM's atomic `load`/`store`, `atomicrmw`, `cmpxchg` and `fence` on
+//! integers aligned to their size; their orderings are `u8` constants (see `MemIntrinsic`).
 
 use aether_frontend::hir::MemIntrinsic;
 use aether_frontend::ty::{Ty, TyKind};
-use aether_middle::mir::{Operand, Place};
-use inkwell::values::BasicValueEnum;
+use aether_middle::mir::{ConstValue, Constant, Operand, Place};
+use inkwell::values::{BasicValue, BasicValueEnum, IntValue, PointerValue};
+use inkwell::{AtomicOrdering, AtomicRMWBinOp};
 
 use crate::codegen::{FnCx, UnwindTarget};
 use crate::runtime_fn::RuntimeFunction;
@@ -105,6 +108,67 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
                 let fat = self.sized_operand(&args[0])?.into_struct_value();
                 Some(self.b().build_extract_value(fat, 0, "")?)
             }
+            MemIntrinsic::AtomicLoad => {
+                let (p, size) = self.atomic_ptr(&args[0], t)?;
+                // A load cannot release: the library never asks; seq_cst is stronger anyway.
+                let ord = match ordering(&args[1]) {
+                    AtomicOrdering::Release | AtomicOrdering::AcquireRelease => AtomicOrdering::SequentiallyConsistent,
+                    o => o,
+                };
+                let lt = self.cg.layouts.llvm_type(t).ok_or_else(|| BackendError::Internal("atomic load".into()))?;
+                let v = self.b().build_load(lt, p, "")?;
+                let inst = v.as_instruction_value().ok_or_else(|| BackendError::Internal("atomic load".into()))?;
+                inst.set_alignment(size).map_err(|e| BackendError::Internal(format!("{e:?}")))?;
+                inst.set_atomic_ordering(ord).map_err(|e| BackendError::Internal(format!("{e:?}")))?;
+                Some(v)
+            }
+            MemIntrinsic::AtomicStore => {
+                let (p, size) = self.atomic_ptr(&args[0], t)?;
+                let ord = match ordering(&args[2]) {
+                    AtomicOrdering::Acquire | AtomicOrdering::AcquireRelease => AtomicOrdering::SequentiallyConsistent,
+                    o => o,
+                };
+                let v = self.atomic_int(&args[1])?;
+                let inst = self.b().build_store(p, v)?;
+                inst.set_alignment(size).map_err(|e| BackendError::Internal(format!("{e:?}")))?;
+                inst.set_atomic_ordering(ord).map_err(|e| BackendError::Internal(format!("{e:?}")))?;
+                None
+            }
+            MemIntrinsic::AtomicXchg
+            | MemIntrinsic::AtomicFetchAdd
+            | MemIntrinsic::AtomicFetchSub
+            | MemIntrinsic::AtomicFetchAnd
+            | MemIntrinsic::AtomicFetchOr
+            | MemIntrinsic::AtomicFetchXor => {
+                let op = match which {
+                    MemIntrinsic::AtomicXchg => AtomicRMWBinOp::Xchg,
+                    MemIntrinsic::AtomicFetchAdd => AtomicRMWBinOp::Add,
+                    MemIntrinsic::AtomicFetchSub => AtomicRMWBinOp::Sub,
+                    MemIntrinsic::AtomicFetchAnd => AtomicRMWBinOp::And,
+                    MemIntrinsic::AtomicFetchOr => AtomicRMWBinOp::Or,
+                    _ => AtomicRMWBinOp::Xor,
+                };
+                let (p, _) = self.atomic_ptr(&args[0], t)?;
+                let v = self.atomic_int(&args[1])?;
+                Some(self.b().build_atomicrmw(op, p, v, ordering(&args[2]))?.into())
+            }
+            MemIntrinsic::AtomicCxchg => {
+                let (p, _) = self.atomic_ptr(&args[0], t)?;
+                let current = self.atomic_int(&args[1])?;
+                let new = self.atomic_int(&args[2])?;
+                let (success, failure) = cxchg_orderings(ordering(&args[3]), ordering(&args[4]));
+                let pair = self.b().build_cmpxchg(p, current, new, success, failure)?;
+                Some(self.b().build_extract_value(pair, 0, "")?)
+            }
+            MemIntrinsic::AtomicFence => {
+                // A relaxed fence is not one (Rust panics; the library does first).
+                let ord = match ordering(&args[0]) {
+                    AtomicOrdering::Monotonic => AtomicOrdering::SequentiallyConsistent,
+                    o => o,
+                };
+                self.b().build_fence(ord, false, "")?;
+                None
+            }
         };
         let dest_ty = self.place_ty(destination);
         if let (Some(v), false) =
@@ -115,4 +179,57 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
         }
         Ok(())
     }
+
+    /// The pointer operand of an atomic intrinsic on `t`, and `t`'s size, which must be that of
+    /// an integer LLVM can access atomically (1, 2, 4 or 8 bytes, 16 where the target can).
+    fn atomic_ptr(&mut self, p: &Operand, t: Ty) -> Result<(PointerValue<'ctx>, u32), BackendError> {
+        let size = self.cg.layouts.size_of(t);
+        let int = matches!(self.cg.krate.tys.kind(t), TyKind::Int(_) | TyKind::Uint(_));
+        if !int || !matches!(size, 1 | 2 | 4 | 8 | 16) {
+            return Err(BackendError::Internal(format!("atomic intrinsic on a non-integer type of {size} bytes")));
+        }
+        Ok((self.sized_operand(p)?.into_pointer_value(), size as u32))
+    }
+
+    fn atomic_int(&mut self, o: &Operand) -> Result<IntValue<'ctx>, BackendError> {
+        match self.sized_operand(o)? {
+            BasicValueEnum::IntValue(v) => Ok(v),
+            v => Err(BackendError::Internal(format!("atomic operand {v:?} is not an integer"))),
+        }
+    }
+}
+
+/// The LLVM ordering an ordering operand asks for: a `u8` constant (0 relaxed, 1 release,
+/// 2 acquire, 3 acq_rel, 4 seq_cst, Rust's `Ordering` order); anything else is seq_cst, the
+/// strongest, which is valid wherever a weaker one is.
+fn ordering(o: &Operand) -> AtomicOrdering {
+    match o {
+        Operand::Constant(Constant { value: ConstValue::Scalar(k), .. }) => match k {
+            0 => AtomicOrdering::Monotonic,
+            1 => AtomicOrdering::Release,
+            2 => AtomicOrdering::Acquire,
+            3 => AtomicOrdering::AcquireRelease,
+            _ => AtomicOrdering::SequentiallyConsistent,
+        },
+        _ => AtomicOrdering::SequentiallyConsistent,
+    }
+}
+
+/// `cmpxchg`'s orderings: a failure ordering cannot release (Rust panics on one; monotonic is
+/// what is left of it), and the success ordering is strengthened to include the failure one
+/// (inkwell requires failure <= success, as LLVM did before version 13).
+fn cxchg_orderings(success: AtomicOrdering, failure: AtomicOrdering) -> (AtomicOrdering, AtomicOrdering) {
+    use AtomicOrdering::*;
+    let failure = match failure {
+        Release | AcquireRelease => Monotonic,
+        f => f,
+    };
+    let success = match (success, failure) {
+        (s, f) if s == f => s,
+        (_, SequentiallyConsistent) | (SequentiallyConsistent, _) => SequentiallyConsistent,
+        (Monotonic, f) => f,
+        (Release, Acquire) | (AcquireRelease, _) => AcquireRelease,
+        (s, _) => s,
+    };
+    (success, failure)
 }

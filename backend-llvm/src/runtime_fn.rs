@@ -2,7 +2,8 @@
 //!
 //! This enum is the backend's half of the ABI; `runtime-c/aether_rt.h` is the other half and the
 //! reference. A test (`tests/runtime_abi.rs`) checks that each name here is declared in the
-//! header. Functions are declared in a module on first use.
+//! header. Functions are declared in a module on first use. Some (the arguments, the file
+//! functions) are only called by the standard library, through its `extern "C"` blocks.
 
 use inkwell::context::Context;
 use inkwell::module::Module;
@@ -91,6 +92,30 @@ pub enum RuntimeFunction {
     PrintF32,
     /// `aether_rt_print_char`: `void (uint32_t stream, uint32_t c)`
     PrintChar,
+    /// `aether_rt_fs_read`: `int32_t (const uint8_t *path, size_t path_len, AetherBuf *out)`
+    FsRead,
+    /// `aether_rt_fs_write`: `int32_t (const uint8_t *path, size_t path_len, const uint8_t *data, size_t len)`
+    FsWrite,
+    /// `aether_rt_fs_remove_file`: `int32_t (const uint8_t *path, size_t path_len)`
+    FsRemoveFile,
+    /// `aether_rt_fs_create_dir`: `int32_t (const uint8_t *path, size_t path_len)`
+    FsCreateDir,
+    /// `aether_rt_fs_remove_dir`: `int32_t (const uint8_t *path, size_t path_len)`
+    FsRemoveDir,
+    /// `aether_rt_file_open`: `int32_t (const uint8_t *path, size_t path_len, uint32_t flags, int64_t *fd)`
+    FileOpen,
+    /// `aether_rt_file_read`: `int32_t (int64_t fd, uint8_t *p, size_t cap, size_t *n)`
+    FileRead,
+    /// `aether_rt_file_write`: `int32_t (int64_t fd, const uint8_t *p, size_t len)`
+    FileWrite,
+    /// `aether_rt_file_close`: `void (int64_t fd)`
+    FileClose,
+    /// `aether_rt_os_error_message`: `void (int32_t code, AetherBuf *out)`
+    OsErrorMessage,
+    /// `aether_rt_os_error_kind`: `uint32_t (int32_t code)`
+    OsErrorKind,
+    /// `aether_rt_utf8_valid`: `bool (const uint8_t *p, size_t len)`
+    Utf8Valid,
 }
 
 /// The LLVM-level types the runtime's signatures use.
@@ -147,6 +172,18 @@ impl RuntimeFunction {
         RuntimeFunction::PrintF64,
         RuntimeFunction::PrintF32,
         RuntimeFunction::PrintChar,
+        RuntimeFunction::FsRead,
+        RuntimeFunction::FsWrite,
+        RuntimeFunction::FsRemoveFile,
+        RuntimeFunction::FsCreateDir,
+        RuntimeFunction::FsRemoveDir,
+        RuntimeFunction::FileOpen,
+        RuntimeFunction::FileRead,
+        RuntimeFunction::FileWrite,
+        RuntimeFunction::FileClose,
+        RuntimeFunction::OsErrorMessage,
+        RuntimeFunction::OsErrorKind,
+        RuntimeFunction::Utf8Valid,
     ];
 
     pub fn name(self) -> &'static str {
@@ -190,6 +227,18 @@ impl RuntimeFunction {
             RuntimeFunction::PrintF64 => "aether_rt_print_f64",
             RuntimeFunction::PrintF32 => "aether_rt_print_f32",
             RuntimeFunction::PrintChar => "aether_rt_print_char",
+            RuntimeFunction::FsRead => "aether_rt_fs_read",
+            RuntimeFunction::FsWrite => "aether_rt_fs_write",
+            RuntimeFunction::FsRemoveFile => "aether_rt_fs_remove_file",
+            RuntimeFunction::FsCreateDir => "aether_rt_fs_create_dir",
+            RuntimeFunction::FsRemoveDir => "aether_rt_fs_remove_dir",
+            RuntimeFunction::FileOpen => "aether_rt_file_open",
+            RuntimeFunction::FileRead => "aether_rt_file_read",
+            RuntimeFunction::FileWrite => "aether_rt_file_write",
+            RuntimeFunction::FileClose => "aether_rt_file_close",
+            RuntimeFunction::OsErrorMessage => "aether_rt_os_error_message",
+            RuntimeFunction::OsErrorKind => "aether_rt_os_error_kind",
+            RuntimeFunction::Utf8Valid => "aether_rt_utf8_valid",
         }
     }
 
@@ -236,6 +285,18 @@ impl RuntimeFunction {
             RuntimeFunction::PrintF64 => (&[I32, F64], Void),
             RuntimeFunction::PrintF32 => (&[I32, F32], Void),
             RuntimeFunction::PrintChar => (&[I32, I32], Void),
+            RuntimeFunction::FsRead => (&[Ptr, Size, Ptr], I32),
+            RuntimeFunction::FsWrite => (&[Ptr, Size, Ptr, Size], I32),
+            RuntimeFunction::FsRemoveFile => (&[Ptr, Size], I32),
+            RuntimeFunction::FsCreateDir => (&[Ptr, Size], I32),
+            RuntimeFunction::FsRemoveDir => (&[Ptr, Size], I32),
+            RuntimeFunction::FileOpen => (&[Ptr, Size, I32, Ptr], I32),
+            RuntimeFunction::FileRead => (&[I64, Ptr, Size, Ptr], I32),
+            RuntimeFunction::FileWrite => (&[I64, Ptr, Size], I32),
+            RuntimeFunction::FileClose => (&[I64], Void),
+            RuntimeFunction::OsErrorMessage => (&[I32, Ptr], Void),
+            RuntimeFunction::OsErrorKind => (&[I32], I32),
+            RuntimeFunction::Utf8Valid => (&[Ptr, Size], Bool),
         }
     }
 

@@ -379,6 +379,25 @@ pub enum MemIntrinsic {
     /// `slice_as_ptr<T>(s: &[T]) -> *const T`, `str_as_ptr(s: &str) -> *const u8`.
     SliceAsPtr,
     StrAsPtr,
+    /// Atomic operations on an integer `T` at `p` (`std/sync.ae`). The last arguments are
+    /// memory orderings as `u8` constants: 0 relaxed, 1 release, 2 acquire, 3 acq_rel,
+    /// 4 seq_cst (a non-constant ordering is seq_cst, which is valid for every request).
+    /// `atomic_load<T>(p: *const T, ord) -> T`, `atomic_store<T>(p: *mut T, v: T, ord)`.
+    AtomicLoad,
+    AtomicStore,
+    /// `atomic_xchg<T>(p, v, ord) -> T` and `atomic_fetch_add`/`sub`/`and`/`or`/`xor`: the
+    /// read-modify-write operations, returning the previous value.
+    AtomicXchg,
+    AtomicFetchAdd,
+    AtomicFetchSub,
+    AtomicFetchAnd,
+    AtomicFetchOr,
+    AtomicFetchXor,
+    /// `atomic_cxchg<T>(p, current, new, success, failure) -> T`: a strong compare-and-swap,
+    /// returning the previous value (the swap happened when it equals `current`).
+    AtomicCxchg,
+    /// `atomic_fence(ord)`.
+    AtomicFence,
 }
 
 impl MemIntrinsic {
@@ -403,6 +422,16 @@ impl MemIntrinsic {
             "str_from_raw_parts" => MemIntrinsic::StrFromRawParts,
             "slice_as_ptr" => MemIntrinsic::SliceAsPtr,
             "str_as_ptr" => MemIntrinsic::StrAsPtr,
+            "atomic_load" => MemIntrinsic::AtomicLoad,
+            "atomic_store" => MemIntrinsic::AtomicStore,
+            "atomic_xchg" => MemIntrinsic::AtomicXchg,
+            "atomic_fetch_add" => MemIntrinsic::AtomicFetchAdd,
+            "atomic_fetch_sub" => MemIntrinsic::AtomicFetchSub,
+            "atomic_fetch_and" => MemIntrinsic::AtomicFetchAnd,
+            "atomic_fetch_or" => MemIntrinsic::AtomicFetchOr,
+            "atomic_fetch_xor" => MemIntrinsic::AtomicFetchXor,
+            "atomic_cxchg" => MemIntrinsic::AtomicCxchg,
+            "atomic_fence" => MemIntrinsic::AtomicFence,
             _ => return None,
         })
     }

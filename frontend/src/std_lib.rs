@@ -2,10 +2,12 @@
 //!
 //! `std/lib.ae` holds the core library, `std/alloc.ae` the heap types, `std/iter.ae` iterators,
 //! `std/hash.ae`, `std/impls.ae`, `std/slice.ae`, `std/str.ae` and `std/collections.ae` hashing,
-//! comparisons, slice and string methods and the collections, `std/error.ae` the `Error` trait, `std/future.ae`
-//! `Future`, `Poll` and `Context`; the impls of the marker and
-//! comparison traits for the primitive types are the same text for each type, so they are
-//! generated here and appended.
+//! comparisons, slice and string methods and the collections; `std/error.ae` the `Error` trait,
+//! `std/future.ae` `Future`, `Poll` and `Context`; `std/cell.ae` (`Cell`, `RefCell`),
+//! `std/rc.ae` (`Rc`), `std/fs.ae` (`std::io`, `std::fs`) and `std/sync.ae` (`Arc`, atomics) the
+//! shared-ownership, file and thread-safe types. The impls of the marker and comparison traits
+//! for the primitive types, and the atomic integer types, are the same text for each type, so
+//! they are generated here and appended.
 //! [`load`] adds the whole source to the program's source map (as `<std>/lib.ae`, so that
 //! diagnostics can point into it) and parses it.
 
@@ -24,6 +26,10 @@ const STR: &str = include_str!("../std/str.ae");
 const COLLECTIONS: &str = include_str!("../std/collections.ae");
 const ERROR: &str = include_str!("../std/error.ae");
 const FUTURE: &str = include_str!("../std/future.ae");
+const CELL: &str = include_str!("../std/cell.ae");
+const RC: &str = include_str!("../std/rc.ae");
+const FS: &str = include_str!("../std/fs.ae");
+const SYNC: &str = include_str!("../std/sync.ae");
 
 const INTS: [&str; 12] = ["i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize"];
 
@@ -39,6 +45,11 @@ pub fn source() -> String {
     s.push_str(COLLECTIONS);
     s.push_str(ERROR);
     s.push_str(FUTURE);
+    s.push_str(CELL);
+    s.push_str(RC);
+    s.push_str(FS);
+    s.push_str(SYNC);
+    s.push_str(&atomic_ints());
     s.push_str("\n// Generated impls for the primitive types.\n");
     s.push_str("mod primitive_impls {\n    use super::prelude::*;\n    use super::fmt::{Display, Debug};\n");
     let scalars = INTS.iter().copied().chain(["f32", "f64", "bool", "char"]);
@@ -136,6 +147,7 @@ pub fn source() -> String {
          impl Default for bool { fn default() -> bool { false } }\n    \
          impl Default for char { fn default() -> char { '\\0' } }\n    \
          impl Default for () { fn default() -> () { () } }\n    \
+         impl Debug for () { fn fmt(&self, f: &mut super::fmt::Formatter) -> super::fmt::Result { f.write_str(\"()\") } }\n    \
          impl Display for str { fn fmt(&self, f: &mut super::fmt::Formatter) -> super::fmt::Result { f.write_str(self) } }\n    \
          impl Debug for str { fn fmt(&self, f: &mut super::fmt::Formatter) -> super::fmt::Result { write!(f, \"{:?}\", self) } }\n    \
          impl<'a, T: Display> Display for &'a T { fn fmt(&self, f: &mut super::fmt::Formatter) -> super::fmt::Result { Display::fmt(*self, f) } }\n    \
@@ -157,6 +169,84 @@ pub fn source() -> String {
         "    impl super::hash::Hash for bool { fn hash<H: super::hash::Hasher>(&self, state: &mut H) { state.write_u8(*self as u8) } }\n    \
          impl super::hash::Hash for char { fn hash<H: super::hash::Hasher>(&self, state: &mut H) { state.write_u32(*self as u32) } }\n",
     );
+    s.push_str("}\n");
+    s
+}
+
+/// `std::sync::atomic`'s integer types (`AtomicI8` .. `AtomicUsize`, re-exported by
+/// `std/sync.ae`), the same text for each integer type. Each method matches on its `Ordering`
+/// and passes the intrinsic a constant in each arm (see `std/sync.ae`).
+fn atomic_ints() -> String {
+    const ORDS: [(&str, u8); 5] = [("Relaxed", 0), ("Release", 1), ("Acquire", 2), ("AcqRel", 3), ("SeqCst", 4)];
+    // `match order { .. }` calling `call(k)` with the ordering's constant in each arm.
+    let rmw = |call: &dyn Fn(u8) -> String| {
+        let arms: Vec<String> = ORDS.iter().map(|(o, k)| format!("Ordering::{o} => {}", call(*k))).collect();
+        format!("match order {{ {} }}", arms.join(", "))
+    };
+    let mut s = String::from(
+        "\n// Generated: the atomic integer types of `std::sync::atomic`.\nmod atomic_ints {\n    \
+         use super::atomic_intrinsics::*;\n    use super::sync::atomic::Ordering;\n    \
+         use super::fmt::{Debug, Formatter};\n",
+    );
+    for t in ["i8", "i16", "i32", "i64", "isize", "u8", "u16", "u32", "u64", "usize"] {
+        let a = format!("Atomic{}{}", t[..1].to_uppercase(), &t[1..]);
+        let load = "match order { Ordering::Relaxed => atomic_load(p, 0), Ordering::Acquire => atomic_load(p, 2), \
+             Ordering::SeqCst => atomic_load(p, 4), Ordering::Release => panic!(\"there is no such thing as a release load\"), \
+             Ordering::AcqRel => panic!(\"there is no such thing as an acquire-release load\") }";
+        let store = "match order { Ordering::Relaxed => atomic_store(p, v, 0), Ordering::Release => atomic_store(p, v, 1), \
+             Ordering::SeqCst => atomic_store(p, v, 4), Ordering::Acquire => panic!(\"there is no such thing as an acquire store\"), \
+             Ordering::AcqRel => panic!(\"there is no such thing as an acquire-release store\") }";
+        // A failure ordering that releases panicked already; the success ordering is
+        // strengthened to include the failure one (as the backend would).
+        let cxchg = "match (success, failure) { (Ordering::Relaxed, Ordering::Relaxed) => atomic_cxchg(p, current, new, 0, 0), \
+             (Ordering::SeqCst, _) | (_, Ordering::SeqCst) => atomic_cxchg(p, current, new, 4, 4), \
+             (Ordering::Relaxed, _) | (Ordering::Acquire, _) => atomic_cxchg(p, current, new, 2, 2), \
+             (Ordering::Release, Ordering::Relaxed) => atomic_cxchg(p, current, new, 1, 0), \
+             _ => atomic_cxchg(p, current, new, 3, 2) }";
+        s.push_str(&format!(
+            "    /// An integer shared between threads, changed by atomic operations.\n    \
+             pub struct {a} {{ v: {t} }}\n    impl {a} {{\n        \
+             pub fn new(v: {t}) -> {a} {{ {a} {{ v: v }} }}\n        \
+             fn p(&self) -> *mut {t} {{ &self.v as *const {t} as *mut {t} }}\n        \
+             pub fn get_mut(&mut self) -> &mut {t} {{ &mut self.v }}\n        \
+             pub fn into_inner(self) -> {t} {{ self.v }}\n        \
+             pub fn load(&self, order: Ordering) -> {t} {{ let p = self.p() as *const {t}; {load} }}\n        \
+             pub fn store(&self, v: {t}, order: Ordering) {{ let p = self.p(); {store} }}\n        \
+             pub fn compare_exchange(&self, current: {t}, new: {t}, success: Ordering, failure: Ordering) -> Result<{t}, {t}> {{\n            \
+             check_failure(failure);\n            let p = self.p();\n            let prev = {cxchg};\n            \
+             if prev == current {{ Ok(prev) }} else {{ Err(prev) }}\n        }}\n        \
+             /// As `compare_exchange` (which never fails spuriously; the weak one may).\n        \
+             pub fn compare_exchange_weak(&self, current: {t}, new: {t}, success: Ordering, failure: Ordering) -> Result<{t}, {t}> {{ \
+             self.compare_exchange(current, new, success, failure) }}\n        \
+             /// `f`'s new value for the current one, retried until no other thread changed it between.\n        \
+             pub fn fetch_update<F: FnMut({t}) -> Option<{t}>>(&self, set_order: Ordering, fetch_order: Ordering, mut f: F) -> Result<{t}, {t}> {{\n            \
+             let mut prev = self.load(fetch_order);\n            while let Some(next) = f(prev) {{\n                \
+             match self.compare_exchange_weak(prev, next, set_order, fetch_order) {{ Ok(x) => return Ok(x), Err(p) => prev = p, }}\n            \
+             }}\n            Err(prev)\n        }}\n        \
+             pub fn fetch_max(&self, v: {t}, order: Ordering) -> {t} {{ \
+             match self.fetch_update(order, Ordering::Relaxed, |x| if v > x {{ Some(v) }} else {{ None }}) {{ Ok(x) => x, Err(x) => x }} }}\n        \
+             pub fn fetch_min(&self, v: {t}, order: Ordering) -> {t} {{ \
+             match self.fetch_update(order, Ordering::Relaxed, |x| if v < x {{ Some(v) }} else {{ None }}) {{ Ok(x) => x, Err(x) => x }} }}\n"
+        ));
+        for (m, intr) in [
+            ("swap", "atomic_xchg"),
+            ("fetch_add", "atomic_fetch_add"),
+            ("fetch_sub", "atomic_fetch_sub"),
+            ("fetch_and", "atomic_fetch_and"),
+            ("fetch_or", "atomic_fetch_or"),
+            ("fetch_xor", "atomic_fetch_xor"),
+        ] {
+            let body = rmw(&|k| format!("{intr}(p, v, {k})"));
+            s.push_str(&format!(
+                "        pub fn {m}(&self, v: {t}, order: Ordering) -> {t} {{ let p = self.p(); {body} }}\n"
+            ));
+        }
+        s.push_str(&format!(
+            "    }}\n    impl Default for {a} {{ fn default() -> {a} {{ {a}::new(0) }} }}\n    \
+             impl From<{t}> for {a} {{ fn from(v: {t}) -> {a} {{ {a}::new(v) }} }}\n    \
+             impl Debug for {a} {{ fn fmt(&self, f: &mut Formatter) -> super::fmt::Result {{ Debug::fmt(&self.load(Ordering::Relaxed), f) }} }}\n"
+        ));
+    }
     s.push_str("}\n");
     s
 }

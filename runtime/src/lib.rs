@@ -24,6 +24,7 @@ pub mod buf;
 pub mod chan;
 pub mod exec;
 pub mod fmt;
+pub mod fs;
 pub mod io;
 pub mod panic;
 pub mod process;

@@ -40,6 +40,13 @@ impl BodyChecker<'_, '_> {
                 via_ty = Some(t);
                 Some((a, VariantIdx(0)))
             }
+            Some(PathRes::Item(Res::Alias(al))) if !self.cx.aliases[al.0 as usize].generics.params.is_empty() => {
+                self.err(super::unsupported("struct literals through a generic type alias", path.span));
+                for f in fields {
+                    self.check_expr(&f.expr, None);
+                }
+                return self.error_expr(span);
+            }
             Some(PathRes::Item(Res::Alias(al))) => match self.cx.aliases[al.0 as usize].ty {
                 Some(t) if matches!(self.kind(t), TyKind::Adt(a, _) if !self.cx.adts[a.index()].is_enum) => {
                     let TyKind::Adt(a, _) = self.kind(t) else { unreachable!("checked") };

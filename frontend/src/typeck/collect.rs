@@ -327,12 +327,9 @@ fn declare_items<'a>(cx: &mut Cx<'a>, items: &'a [ast::Item], module: ModuleId, 
                 }
             }
             ast::ItemKind::TypeAlias(a) => {
-                if !a.generics.params.is_empty() {
-                    cx.sink.push(unsupported("generic type aliases", a.generics.span));
-                    continue;
-                }
+                let generics = generics::declare_params(cx, None, &a.generics);
                 let id = AliasId(cx.aliases.len() as u32);
-                cx.aliases.push(AliasDef { module, ast: &a.ty, ty: None, in_progress: false });
+                cx.aliases.push(AliasDef { module, ast: &a.ty, generics, ty: None, in_progress: false });
                 define(cx, module, true, &a.name, Binding { res: Res::Alias(id), vis, span: a.name.span });
             }
             ast::ItemKind::Use(tree) => resolve::flatten_use(cx, tree, &[], module, vis, &mut d.uses),

@@ -1343,6 +1343,12 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
                     let index_tr = self.cx.lang.index.expect("checked");
                     let goal = hir::TraitRef { trait_id: index_tr, args: vec![b.ty, i.ty] };
                     if self.cx.tables().select(&goal, &self.cx.env) == crate::traits::Selection::None {
+                        // Indexing autoderefs, as in Rust: `guard[0]` on a `Ref<Vec<T>>`.
+                        if self.implements(self.cx.lang.deref, b.ty) {
+                            let s = b.span;
+                            b = self.overloaded_deref(b, s);
+                            continue;
+                        }
                         let tn = self.display(b.ty);
                         self.err(Diagnostic::error(
                             "E0608",

@@ -84,6 +84,9 @@ impl BodyChecker<'_, '_> {
         // Autoderef: try the receiver, then `*recv`, `**recv`, ..
         let recv_ty = recv.ty;
         let mut recv = recv;
+        // The first trait method found whose trait is not in scope (see `trait_in_scope`): used
+        // only when no step has a method in scope, with the receiver as it was at that step.
+        let mut fallback: Option<(hir::Expr, FnId, Ty, bool)> = None;
         loop {
             let t = self.infer.resolve_known(&self.cx.tys, recv.ty);
             if let Some((fid, vis)) = self.inherent_method(t, name) {
@@ -105,26 +108,30 @@ impl BodyChecker<'_, '_> {
                 Ok(e) => return e,
                 Err(r) => r,
             };
+            // Rust's by-value probe of `&U` sees `U`'s inherent `&self` methods before any trait
+            // method (`RefCell::borrow` over the blanket `Borrow::borrow`): deref to find them.
+            let pointee_inherent = match self.kind(t) {
+                TyKind::Ref(u, m) => self.inherent_method(u, name).is_some_and(|(fid, _)| {
+                    let sk = self.cx.fn_info[fid.index()].self_kind;
+                    sk == Some(SelfKind::Ref) || (sk == Some(SelfKind::RefMut) && m == Mutability::Mut)
+                }),
+                _ => false,
+            };
             // A `&self` method of the pointee takes this reference as it is (before any impl
             // for the reference type itself, as in Rust's by-value probe).
-            if let TyKind::Ref(u, m) = self.kind(t) {
-                // An inherent method of the pointee comes first (it is found at this step too).
-                if let Some((fid, _)) = self.inherent_method(u, name) {
+            if let (TyKind::Ref(u, m), false) = (self.kind(t), pointee_inherent) {
+                if let Some((fid, in_scope)) = self.trait_method_scoped(u, name) {
                     let sk = self.cx.fn_info[fid.index()].self_kind;
                     if sk == Some(SelfKind::Ref) || (sk == Some(SelfKind::RefMut) && m == Mutability::Mut) {
-                        let substs = self.method_substs(fid, u, method.args.as_ref(), method.ident.span);
-                        return self.call_fn(fid, substs, vec![recv], args, method.ident.span, span);
-                    }
-                }
-                if let Some(fid) = self.trait_method(u, name) {
-                    let sk = self.cx.fn_info[fid.index()].self_kind;
-                    if sk == Some(SelfKind::Ref) || (sk == Some(SelfKind::RefMut) && m == Mutability::Mut) {
-                        let substs = self.method_substs(fid, u, method.args.as_ref(), method.ident.span);
-                        return self.call_fn(fid, substs, vec![recv], args, method.ident.span, span);
+                        if in_scope {
+                            let substs = self.method_substs(fid, u, method.args.as_ref(), method.ident.span);
+                            return self.call_fn(fid, substs, vec![recv], args, method.ident.span, span);
+                        }
+                        fallback = fallback.or_else(|| Some((recv.clone(), fid, u, true)));
                     }
                 }
             }
-            if let Some(fid) = self.trait_method(t, name) {
+            if let (Some((fid, in_scope)), false) = (self.trait_method_scoped(t, name), pointee_inherent) {
                 if let Some(sk) = self.cx.fn_info[fid.index()].self_kind {
                     if sk == SelfKind::Value && matches!(self.kind(t), TyKind::Dynamic { .. }) {
                         let tn = self.display(t);
@@ -139,9 +146,12 @@ impl BodyChecker<'_, '_> {
                         );
                         return self.error_expr(span);
                     }
-                    let substs = self.method_substs(fid, t, method.args.as_ref(), method.ident.span);
-                    let adjusted = self.adjust_receiver(recv, sk, receiver.span);
-                    return self.call_fn(fid, substs, vec![adjusted], args, method.ident.span, span);
+                    if in_scope {
+                        let substs = self.method_substs(fid, t, method.args.as_ref(), method.ident.span);
+                        let adjusted = self.adjust_receiver(recv, sk, receiver.span);
+                        return self.call_fn(fid, substs, vec![adjusted], args, method.ident.span, span);
+                    }
+                    fallback = fallback.or_else(|| Some((recv.clone(), fid, t, false)));
                 }
             }
             match self.kind(recv.ty) {
@@ -172,6 +182,14 @@ impl BodyChecker<'_, '_> {
                 }
                 _ => break,
             }
+        }
+        if let Some((recv, fid, t, as_is)) = fallback {
+            let substs = self.method_substs(fid, t, method.args.as_ref(), method.ident.span);
+            let recv = match self.cx.fn_info[fid.index()].self_kind {
+                Some(sk) if !as_is => self.adjust_receiver(recv, sk, receiver.span),
+                _ => recv,
+            };
+            return self.call_fn(fid, substs, vec![recv], args, method.ident.span, span);
         }
         let base = recv.ty;
         for a in args {
@@ -229,8 +247,73 @@ impl BodyChecker<'_, '_> {
         None
     }
 
+    /// The trait method `name` that `t` may implement, preferring traits in scope, and whether
+    /// its trait is in scope. Rust only sees the traits in scope; an out-of-scope one is still
+    /// used (by the caller) when no autoderef step finds a method in scope, so that programs
+    /// that omit a `use` keep compiling, but it no longer shadows the method a later step finds
+    /// (`rc.borrow()` on an `Rc<RefCell<T>>` is `RefCell::borrow`, not the blanket `Borrow`).
+    fn trait_method_scoped(&mut self, t: Ty, name: &str) -> Option<(FnId, bool)> {
+        let t = self.infer.resolve_known(&self.cx.tys, t);
+        // A parameter's methods come from its bounds, which need no `use`.
+        if matches!(self.kind(t), TyKind::Param { .. } | TyKind::Projection { .. } | TyKind::Infer(_)) {
+            return self.trait_method(t, name).map(|f| (f, true));
+        }
+        let all = self.trait_method_candidates(t, name);
+        // An object's methods are its trait's (and supertraits'), which need no `use` either.
+        if let Some(principal) = self.cx.tables().object_principal(t) {
+            let object_traits: Vec<crate::ty::TraitId> =
+                self.cx.traits_with_supers(&principal).iter().map(|tr| tr.trait_id).collect();
+            let own: Vec<FnId> = all
+                .iter()
+                .copied()
+                .filter(|f| self.cx.fns[f.index()].trait_id.is_some_and(|tid| object_traits.contains(&tid)))
+                .collect();
+            if !own.is_empty() {
+                return Some((self.pick_trait_method(own), true));
+            }
+        }
+        let in_scope: Vec<FnId> = all
+            .iter()
+            .copied()
+            .filter(|f| self.cx.fns[f.index()].trait_id.is_some_and(|tid| self.trait_in_scope(tid)))
+            .collect();
+        if !in_scope.is_empty() {
+            return Some((self.pick_trait_method(in_scope), true));
+        }
+        if all.is_empty() {
+            None
+        } else {
+            Some((self.pick_trait_method(all), false))
+        }
+    }
+
+    /// Whether trait `tid` is in scope in the current module: named there (defined, imported,
+    /// glob-imported) or in the prelude.
+    fn trait_in_scope(&self, tid: crate::ty::TraitId) -> bool {
+        let res = super::Res::Trait(tid);
+        let m = self.cx.module(self.module);
+        if m.types.values().any(|b| b.res == res) {
+            return true;
+        }
+        let name = &self.cx.traits[tid.index()].name;
+        let named = |module| {
+            super::resolve::lookup_in(self.cx, module, name, super::resolve::Ns::Type, 0).is_some_and(|b| b.res == res)
+        };
+        named(self.module) || self.cx.prelude.is_some_and(named)
+    }
+
     /// The trait method `name` that `t` may implement (one trait: several is ambiguous, E0034).
     pub(super) fn trait_method(&mut self, t: Ty, name: &str) -> Option<FnId> {
+        let found = self.trait_method_candidates(t, name);
+        if found.is_empty() {
+            None
+        } else {
+            Some(self.pick_trait_method(found))
+        }
+    }
+
+    /// Every trait method `name` whose trait `t` may implement.
+    fn trait_method_candidates(&mut self, t: Ty, name: &str) -> Vec<FnId> {
         let t = self.infer.resolve_known(&self.cx.tys, t);
         let fids = self.cx.trait_methods.get(name).cloned().unwrap_or_default();
         let mut found = Vec::new();
@@ -246,6 +329,11 @@ impl BodyChecker<'_, '_> {
                 found.push(fid);
             }
         }
+        found
+    }
+
+    /// One of several candidate trait methods (non-empty).
+    fn pick_trait_method(&self, found: Vec<FnId>) -> FnId {
         if found.len() > 1 {
             // Prefer a trait the environment names (a bound on a parameter).
             let in_env: Vec<FnId> = found
@@ -257,10 +345,10 @@ impl BodyChecker<'_, '_> {
                 })
                 .collect();
             if in_env.len() == 1 {
-                return Some(in_env[0]);
+                return in_env[0];
             }
         }
-        found.first().copied()
+        found[0]
     }
 
     /// Generic arguments for calling method `fid` on a receiver of type `t`: the impl's or

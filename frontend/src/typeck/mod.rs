@@ -142,6 +142,9 @@ pub(crate) struct ConstDef<'a> {
 pub(crate) struct AliasDef<'a> {
     pub(crate) module: ModuleId,
     pub(crate) ast: &'a ast::Ty,
+    /// `type Result<T> = ..`: the parameters, which `ty` mentions as `Param`s; a use gives
+    /// arguments for them (`io::Result<String>`).
+    pub(crate) generics: crate::hir::Generics,
     /// `None` until lowered; `Some(error)` while being lowered (cycles).
     pub(crate) ty: Option<Ty>,
     pub(crate) in_progress: bool,

@@ -27,10 +27,12 @@ impl BodyChecker<'_, '_> {
     }
 
     /// `*e` for a type with a `Deref` impl: `*Deref::deref(&e)`, or `*DerefMut::deref_mut(&mut
-    /// e)` when `e` is a mutable place whose type implements `DerefMut` (the value is the same;
-    /// only the borrow differs).
+    /// e)` when `e` is a mutable place or a temporary and its type implements `DerefMut` (the
+    /// value is the same; only the borrow differs).
     pub(super) fn overloaded_deref(&mut self, e: hir::Expr, span: Span) -> hir::Expr {
-        let mutable = is_place(&e) && self.place_mutable(&e).is_ok() && self.implements(self.cx.lang.deref_mut, e.ty);
+        // A temporary (a call's result) is a mutable place, as in Rust: `cell.borrow_mut().push(x)`.
+        let mutable =
+            (!is_place(&e) || self.place_mutable(&e).is_ok()) && self.implements(self.cx.lang.deref_mut, e.ty);
         let (tr, method) = if mutable { (self.cx.lang.deref_mut, "deref_mut") } else { (self.cx.lang.deref, "deref") };
         let ptr = self.overloaded_call(tr.expect("checked by the caller"), method, e, vec![], mutable, span);
         match self.kind(ptr.ty) {

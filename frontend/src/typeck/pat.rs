@@ -722,6 +722,10 @@ impl BodyChecker<'_, '_> {
             PathRes::Item(Res::Adt(a)) if !self.cx.adts[a.index()].is_enum => Some((a, VariantIdx(0))),
             PathRes::Item(Res::Variant(a, v)) => Some((a, v)),
             PathRes::Item(Res::Prim(t)) => from_ty(self, t),
+            PathRes::Item(Res::Alias(al)) if !self.cx.aliases[al.0 as usize].generics.params.is_empty() => {
+                self.err(super::unsupported("patterns through a generic type alias", path.span));
+                return None;
+            }
             PathRes::Item(Res::Alias(al)) => self.cx.aliases[al.0 as usize].ty.and_then(|t| from_ty(self, t)),
             _ => None,
         };

@@ -77,7 +77,8 @@ pub(crate) enum PathError {
     },
     /// A standard-library path other than the few the compiler provides.
     Std,
-    Unsupported(&'static str),
+    /// `Alias::item` where the alias has generic parameters.
+    GenericAlias,
 }
 
 pub(crate) fn flatten_use<'a>(
@@ -257,6 +258,10 @@ fn describe(res: Res) -> &'static str {
 /// Reports a failed resolution of the path `idents` (written at `span`).
 pub(crate) fn report(cx: &mut Cx, e: PathError, idents: &[ast::Ident], span: Span, ns: Ns) {
     let text = idents.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join("::");
+    let e_hint = match e {
+        PathError::NotFound { seg: 0, in_module: None } => std_import_hint(&idents[0].name),
+        _ => None,
+    };
     let d = match e {
         PathError::NotFound { seg, in_module } => {
             let at = &idents[seg];
@@ -317,7 +322,11 @@ pub(crate) fn report(cx: &mut Cx, e: PathError, idents: &[ast::Ident], span: Spa
             "there are too many leading `super` keywords",
         ),
         PathError::Std => unsupported(&format!("`{text}` from the standard library"), span),
-        PathError::Unsupported(name) => unsupported(&format!("`{name}`"), span),
+        PathError::GenericAlias => unsupported("associated items through a generic type alias", span),
+    };
+    let d = match &e_hint {
+        Some(path) => d.with_help(format!("consider importing it: `use {path};`")),
+        None => d,
     };
     cx.sink.push(d);
 }
@@ -357,11 +366,23 @@ pub(crate) fn lookup_in(cx: &Cx, module: ModuleId, name: &str, ns: Ns, depth: u3
     None
 }
 
-fn prelude(name: &str, ns: Ns) -> Option<&'static str> {
-    let types = ["HashMap", "Rc", "Arc", "RefCell", "Cell"];
-    let values: [&str; 0] = [];
-    let list: &[&'static str] = if ns == Ns::Type { &types } else { &values };
-    list.iter().find(|n| **n == name).copied()
+/// Where the standard library keeps a type that is not in the prelude, for the help of an
+/// unresolved name (as rustc's "consider importing this struct").
+fn std_import_hint(name: &str) -> Option<&'static str> {
+    const PATHS: &[&str] = &[
+        "std::rc::Rc",
+        "std::rc::Weak",
+        "std::sync::Arc",
+        "std::cell::Cell",
+        "std::cell::RefCell",
+        "std::fs::File",
+        "std::sync::atomic::AtomicBool",
+        "std::sync::atomic::AtomicI32",
+        "std::sync::atomic::AtomicI64",
+        "std::sync::atomic::AtomicU64",
+        "std::sync::atomic::AtomicUsize",
+    ];
+    PATHS.iter().find(|p| p.rsplit("::").next() == Some(name)).copied()
 }
 
 /// Resolves `segments` from `module`. `self_ty` is the `Self` type inside an `impl`.
@@ -400,8 +421,6 @@ pub(crate) fn walk(
                     Res::Prim(t)
                 } else if let Some(b) = cx.prelude.and_then(|p| lookup_in(cx, p, name, this_ns, 0)) {
                     b.res
-                } else if let Some(p) = prelude(name, this_ns) {
-                    return Err(PathError::Unsupported(p));
                 } else {
                     return Err(PathError::NotFound { seg: 0, in_module: None });
                 }
@@ -447,6 +466,9 @@ pub(crate) fn walk(
                     return Err(PathError::NotAModule { seg: i });
                 }
                 return Ok(PathRes::AdtAssoc { adt: a, type_seg: i - 1, name: seg.clone() });
+            }
+            Res::Alias(al) if last && !cx.aliases[al.0 as usize].generics.params.is_empty() => {
+                return Err(PathError::GenericAlias)
             }
             Res::Prim(_) | Res::Alias(_) if last => {
                 let t = match cur {
@@ -510,7 +532,11 @@ pub(crate) fn alias_ty(cx: &mut Cx, id: AliasId) -> Ty {
     }
     cx.aliases[id.0 as usize].in_progress = true;
     let (ast, module) = (cx.aliases[id.0 as usize].ast, cx.aliases[id.0 as usize].module);
+    // Only the alias's own parameters are in scope (it may be lowered while an item's are).
+    let generics = cx.aliases[id.0 as usize].generics.clone();
+    let saved = super::generics::enter(cx, &generics);
     let t = lower_ty(cx, ast, module, None);
+    super::generics::leave(cx, saved);
     cx.aliases[id.0 as usize].ty = Some(t);
     t
 }
@@ -914,7 +940,17 @@ pub(crate) fn lower_ty_with(
                 let args = lower_generic_args(cx, last.args.as_ref(), n, t.span, module, self_ty, infer);
                 cx.tys.intern(TyKind::Adt(a, args))
             }
-            Some(PathRes::Item(Res::Alias(a))) => alias_ty(cx, a),
+            Some(PathRes::Item(Res::Alias(a))) => {
+                let t = alias_ty(cx, a);
+                let n = cx.aliases[a.0 as usize].generics.params.len();
+                if n == 0 {
+                    t
+                } else {
+                    let last = p.segments.last().expect("paths have a segment");
+                    let args = lower_generic_args(cx, last.args.as_ref(), n, p.span, module, self_ty, infer);
+                    cx.tys.subst(t, &args)
+                }
+            }
             Some(PathRes::TraitItem { name, .. }) => {
                 cx.sink.push(Diagnostic::error(
                     "E0223",
