@@ -443,6 +443,9 @@ pub struct Body {
     /// The parameters, in order; they are the first locals.
     pub params: Vec<LocalId>,
     pub value: Expr,
+    /// In an async block's function: `(local, param)` pairs saying that the enclosing body's
+    /// `local`, which the block borrowed, is `*param` here.
+    pub captured_by_ref: Vec<(LocalId, LocalId)>,
 }
 
 impl Body {

@@ -196,8 +196,11 @@ impl<'a> TraitTables<'a> {
         }
         // The future of an `async fn` implements `Future` (its poll is the coroutine's).
         if Some(goal.trait_id) == self.lang.future {
-            if let TyKind::Coroutine { .. } = self.tys.kind(goal.self_ty()) {
-                return Some(Selection::Builtin);
+            match self.tys.kind(goal.self_ty()) {
+                TyKind::Coroutine { .. } => return Some(Selection::Builtin),
+                // Not yet known: it may be a coroutine, so no single impl decides it.
+                TyKind::Infer(InferTy::Var(_)) => return Some(Selection::Ambiguous),
+                _ => {}
             }
         }
         // A trait object implements its trait and the supertraits (through its vtable).

@@ -413,7 +413,7 @@ impl Mono {
         for l in &locals {
             self.register_drop(krate, l.ty)?;
         }
-        Ok(hir::Body { locals, params: vec![env, args], value })
+        Ok(hir::Body { locals, params: vec![env, args], value, captured_by_ref: Vec::new() })
     }
 
     /// Fills the vtable of `src` as the object type `obj` (once per pair): each method's instance

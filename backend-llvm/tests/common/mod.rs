@@ -120,6 +120,7 @@ impl TestCrate {
                 locals: Vec::new(),
                 params: Vec::new(),
                 value: hir::Expr { kind: hir::ExprKind::Lit(hir::Literal::Unit), ty: unit, span: span() },
+                captured_by_ref: Vec::new(),
             }),
         });
         self.bodies.push(None);

@@ -22,7 +22,11 @@ impl BodyChecker<'_, '_> {
                     span,
                     "only allowed inside `async` functions and blocks",
                 )
-                .with_help("make the enclosing function `async fn`"),
+                .with_help(if self.closure_in_async {
+                    "a closure is not async: make it return an async block, `|..| async { .. }`"
+                } else {
+                    "make the enclosing function `async fn`"
+                }),
             );
             return self.error_expr(span);
         }

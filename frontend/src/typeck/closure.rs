@@ -12,7 +12,6 @@
 //! arguments as a tuple; monomorphization turns those into calls of the closure's body.
 
 use super::expr::BodyChecker;
-use super::unsupported;
 use crate::ast;
 use crate::diagnostics::Diagnostic;
 use crate::hir::{self, Capture, ExprKind, LocalId, Predicate, TraitRef};
@@ -21,10 +20,6 @@ use crate::ty::{ClosureKind, InferTy, Mutability, Ty, TyKind};
 
 impl BodyChecker<'_, '_> {
     pub(super) fn check_closure(&mut self, c: &ast::Closure, expected: Option<Ty>, span: Span) -> hir::Expr {
-        if c.is_async {
-            self.err(unsupported("async closures", c.head_span));
-            return self.error_expr(span);
-        }
         let (exp_params, exp_ret) = self.expected_signature(expected, c.params.len());
         let outer_locals = self.locals.len();
         self.scopes.push(Default::default());
@@ -46,20 +41,43 @@ impl BodyChecker<'_, '_> {
             params.push(self.check_pat_top(&p.pat, t));
             param_tys.push(t);
         }
+        // An async closure's annotation is its future's output.
+        let async_output = match (&c.ret, c.is_async) {
+            (Some(t), true) => Some(self.lower_ty(t)),
+            _ => None,
+        };
         let ret = match &c.ret {
-            Some(t) => self.lower_ty(t),
-            None => exp_ret.unwrap_or_else(|| self.infer.new_var(&mut self.cx.tys)),
+            Some(t) if !c.is_async => self.lower_ty(t),
+            _ => exp_ret.unwrap_or_else(|| self.infer.new_var(&mut self.cx.tys)),
         };
         // `return` inside the closure returns from it; loops outside are not targets.
         let saved_ret = std::mem::replace(&mut self.ret_ty, ret);
         let saved_loops = std::mem::take(&mut self.loops);
-        let body = self.check_expr(&c.body, Some(ret));
+        // A closure's body is not async even inside an async body.
+        let saved_async = std::mem::replace(&mut self.in_async, false);
+        let saved_closure_in_async = std::mem::replace(&mut self.closure_in_async, saved_async);
+        let body = if c.is_async {
+            // `async |x| body`: a closure returning an async block that owns the parameters.
+            let fut = self.check_async_body(outer_locals, None, c.body.span, |this, output| {
+                if let Some(t) = async_output {
+                    this.unify(output, t);
+                }
+                let b = this.check_expr(&c.body, Some(output));
+                this.coerce(b, output)
+            });
+            self.unify(ret, fut.ty);
+            fut
+        } else {
+            self.check_expr(&c.body, Some(ret))
+        };
         let body = self.coerce(body, ret);
         self.ret_ty = saved_ret;
         self.loops = saved_loops;
+        self.in_async = saved_async;
+        self.closure_in_async = saved_closure_in_async;
         self.scopes.pop();
 
-        let (captures, kind) = self.analyze_captures(&body, outer_locals, c.is_move);
+        let (captures, kind) = self.analyze_captures(&body, outer_locals, if c.is_move { 0 } else { usize::MAX });
         let upvars: Vec<Ty> = captures
             .iter()
             .map(|cap| {
@@ -118,13 +136,19 @@ impl BodyChecker<'_, '_> {
 
     /// The enclosing locals (those below `outer`) that `body` uses, how, and the closure kind
     /// that follows.
-    fn analyze_captures(&mut self, body: &hir::Expr, outer: usize, is_move: bool) -> (Vec<Capture>, ClosureKind) {
+    /// Locals numbered `move_from` and up are moved whatever the use (`move` closures: 0).
+    pub(super) fn analyze_captures(
+        &mut self,
+        body: &hir::Expr,
+        outer: usize,
+        move_from: usize,
+    ) -> (Vec<Capture>, ClosureKind) {
         let mut uses: Vec<(LocalId, Use)> = Vec::new();
         self.collect_uses(body, outer, Ctx::Value, &mut uses);
         let mut captures: Vec<Capture> = Vec::new();
         let mut kind = ClosureKind::Fn;
         for (l, u) in uses {
-            let by_ref = if is_move {
+            let by_ref = if l.index() >= move_from {
                 None
             } else {
                 match u {

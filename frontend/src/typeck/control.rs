@@ -15,7 +15,7 @@ use crate::ast;
 use crate::diagnostics::Diagnostic;
 use crate::hir::{self, BinOp, ExprKind, IntrinsicFn, Literal, LoopId};
 use crate::span::Span;
-use crate::ty::{Mutability, Ty, TyKind};
+use crate::ty::{InferTy, Mutability, Ty, TyKind};
 
 impl BodyChecker<'_, '_> {
     pub(super) fn check_block_expr(
@@ -796,7 +796,19 @@ impl BodyChecker<'_, '_> {
             }
         };
         let is_result = Some(adt) == result_adt;
-        let ret = self.resolved(self.ret_ty);
+        let mut ret = self.resolved(self.ret_ty);
+        if matches!(self.kind(ret), TyKind::Infer(InferTy::Var(_))) {
+            // A closure or async block whose type nothing has decided yet returns what `?`
+            // propagates: `Result<_, E>` with the operand's `E`, or `Option<_>`.
+            let v = self.infer.new_var(&mut self.cx.tys);
+            let mut family = vec![v];
+            if is_result {
+                family.push(args[1]);
+            }
+            let t = self.intern(TyKind::Adt(adt, family));
+            self.unify(ret, t);
+            ret = self.resolved(ret);
+        }
         let ret_ok = matches!(self.kind(ret), TyKind::Adt(a, _) if a == adt);
         if !ret_ok {
             let what = if is_result { "Result" } else { "Option" };

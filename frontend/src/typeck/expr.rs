@@ -55,6 +55,14 @@ pub(crate) struct BodyChecker<'c, 'a> {
     pub(super) call_expected: Option<Ty>,
     /// Checking an async body: `.await` is allowed.
     pub(super) in_async: bool,
+    /// Checking a closure inside an async body (for E0728's help).
+    pub(super) closure_in_async: bool,
+    /// The function whose body is checked (`None` for constants).
+    pub(super) owner: Option<FnId>,
+    /// Async blocks of this body, made functions once it is finalized.
+    pub(super) async_blocks: Vec<super::async_block::PendingAsyncBlock>,
+    /// The types whose derived `{:?}` is being expanded (recursive types stop there).
+    pub(super) debug_stack: Vec<Ty>,
 }
 
 impl<'c, 'a> BodyChecker<'c, 'a> {
@@ -78,6 +86,10 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
             reported_unknown: false,
             call_expected: None,
             in_async: false,
+            closure_in_async: false,
+            owner: None,
+            async_blocks: Vec::new(),
+            debug_stack: Vec::new(),
         }
     }
 
@@ -86,6 +98,7 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
     }
 
     pub(crate) fn check_fn(mut self, decl: &ast::FnDecl, id: FnId) -> hir::Body {
+        self.owner = Some(id);
         let (params, mut ret) = (self.cx.fns[id.index()].params.clone(), self.cx.fns[id.index()].ret);
         let opaque = self.cx.opaque.get(&id).cloned();
         if let Some(preds) = &opaque {
@@ -159,8 +172,10 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
             value = self.mk(ExprKind::Block(hir::Block { stmts: pre, expr: Some(Box::new(value)) }), ty, span);
         }
         self.report_obligations();
-        let mut body = hir::Body { locals: std::mem::take(&mut self.locals), params: param_ids, value };
+        let mut body =
+            hir::Body { locals: std::mem::take(&mut self.locals), params: param_ids, value, captured_by_ref: Vec::new() };
         self.finalize(&mut body);
+        self.define_async_blocks(&body.locals);
         if opaque.is_some() {
             let (i32_ty, f64_ty) = (self.c().i32, self.c().f64);
             let concrete = self.infer.resolve(&self.cx.tys, ret, i32_ty, f64_ty);
@@ -174,7 +189,8 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
         self.in_const = true;
         let x = self.check_expr(e, Some(ty));
         let x = self.coerce(x, ty);
-        let mut body = hir::Body { locals: std::mem::take(&mut self.locals), params: Vec::new(), value: x };
+        let mut body =
+            hir::Body { locals: std::mem::take(&mut self.locals), params: Vec::new(), value: x, captured_by_ref: Vec::new() };
         self.finalize(&mut body);
         body.value
     }
@@ -475,7 +491,8 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
             ast::ExprKind::Try(inner) => self.check_try(inner, span),
             ast::ExprKind::Closure(c) => self.check_closure(c, expected, span),
             ast::ExprKind::Await(inner) => self.check_await(inner, span),
-            ast::ExprKind::Async { .. } | ast::ExprKind::AsyncTry(_) => {
+            ast::ExprKind::Async { is_move, block } => self.check_async_block(*is_move, block, expected, span),
+            ast::ExprKind::AsyncTry(_) => {
                 self.err(unsupported("`async`", span));
                 self.error_expr(span)
             }

@@ -34,6 +34,13 @@ impl BodyChecker<'_, '_> {
         super::exhaustiveness::check_body(self.cx, &body.value, &body.locals);
     }
 
+    /// Finalizes an expression checked in this body but kept out of it (an async block's),
+    /// with the checks `finalize` runs on a body.
+    pub(super) fn finalize_detached(&mut self, e: &mut hir::Expr, locals: &[hir::LocalDecl]) {
+        self.finalize_expr(e);
+        super::exhaustiveness::check_body(self.cx, e, locals);
+    }
+
     fn finalize_pat(&mut self, p: &mut hir::Pat) {
         let (i32_ty, f64_ty) = (self.c().i32, self.c().f64);
         p.ty = self.infer.resolve(&mut self.cx.tys, p.ty, i32_ty, f64_ty);

@@ -15,6 +15,7 @@
 //! meets on demand.
 
 mod aggregate;
+mod async_block;
 mod awaits;
 mod calls;
 mod closure;
@@ -339,7 +340,8 @@ fn main_result_wrapper(cx: &mut Cx, main: FnId) -> Option<FnId> {
         return None;
     }
     let result_adt = cx.adts.iter().position(|a| a.path == "std::result::Result")?;
-    let TyKind::Adt(adt, args) = cx.tys.kind(f.ret).clone() else { return None };
+    let output = f.async_output.unwrap_or(f.ret);
+    let TyKind::Adt(adt, args) = cx.tys.kind(output).clone() else { return None };
     if adt.index() != result_adt || args.len() != 2 || !cx.tys.is_unit(args[0]) {
         return None;
     }
@@ -349,10 +351,23 @@ fn main_result_wrapper(cx: &mut Cx, main: FnId) -> Option<FnId> {
         return None;
     }
     let report = cx.fns.iter().position(|f| f.path == "std::rt::report_main_result").map(|i| FnId(i as u32))?;
-    let (span, ret) = (f.span, f.ret);
+    let (span, ret, is_async) = (f.span, f.ret, f.async_output.is_some());
     let unit = cx.common.unit;
-    let call_main =
+    let mut call_main =
         hir::Expr { kind: hir::ExprKind::Call { callee: main, substs: Vec::new(), args: Vec::new() }, ty: ret, span };
+    let wrapper_id = FnId(cx.fns.len() as u32);
+    let mut wrapper_ret = unit;
+    if is_async {
+        // `async fn main() -> Result<..>`: the wrapper is async too and awaits main's future.
+        let future = cx.lang.future?;
+        let poll = cx.traits[future.index()].methods.iter().find(|(n, _)| n == "poll").map(|m| m.1)?;
+        call_main = hir::Expr {
+            kind: hir::ExprKind::Await { fut: Box::new(call_main), poll, substs: vec![ret] },
+            ty: output,
+            span,
+        };
+        wrapper_ret = cx.tys.intern(TyKind::Coroutine { def: wrapper_id.0, args: Vec::new(), output: unit });
+    }
     let value = hir::Expr {
         kind: hir::ExprKind::Call { callee: report, substs: vec![args[1]], args: vec![call_main] },
         ty: unit,
@@ -364,18 +379,19 @@ fn main_result_wrapper(cx: &mut Cx, main: FnId) -> Option<FnId> {
         span,
         generics: Default::default(),
         params: Vec::new(),
-        ret: unit,
+        ret: wrapper_ret,
         trait_id: None,
         impl_id: None,
         lib: false,
         linkage: hir::Linkage::Internal,
         inline: false,
         track_caller: false,
-        async_output: None,
-        body: Some(hir::Body { locals: Vec::new(), params: Vec::new(), value }),
+        async_output: is_async.then_some(unit),
+        body: Some(hir::Body { locals: Vec::new(), params: Vec::new(), value, captured_by_ref: Vec::new() }),
     };
     cx.fns.push(wrapper);
-    Some(FnId(cx.fns.len() as u32 - 1))
+    cx.fn_info.push(FnInfo { self_kind: None, self_ty: None, is_unsafe: false });
+    Some(wrapper_id)
 }
 
 /// A function whose body is checked after all signatures are known.

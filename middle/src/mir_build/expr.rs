@@ -51,7 +51,7 @@ impl Builder<'_> {
     pub(super) fn as_place(&mut self, e: &hir::Expr) -> Place {
         let span = e.span;
         match &e.kind {
-            ExprKind::Local(id) => Place::local(self.local(*id)),
+            ExprKind::Local(id) => self.local_place(*id),
             ExprKind::Static(id) => {
                 let def = &self.hir.statics[id.index()];
                 let m = if def.mutable { TyMut::Mut } else { TyMut::Not };
@@ -242,14 +242,14 @@ impl Builder<'_> {
                 };
                 let mut ops = Vec::new();
                 for (c, ut) in captures.iter().zip(upvars) {
-                    let l = self.local(c.local);
-                    let lt = self.body.locals[l.index()].ty;
+                    let place = self.local_place(c.local);
+                    let lt = self.hbody.local(c.local).ty;
                     let op = match c.by_ref {
-                        None => self.read(Place::local(l), lt),
+                        None => self.read(place, lt),
                         Some(m) => {
                             let t = self.new_temp(ut, span);
                             let bk = if m == TyMut::Mut { Mutability::Mut } else { Mutability::Not };
-                            self.assign(Place::local(t), Rvalue::Ref(bk, Place::local(l)), span);
+                            self.assign(Place::local(t), Rvalue::Ref(bk, place), span);
                             Operand::Move(Place::local(t))
                         }
                     };

@@ -280,6 +280,15 @@ impl<'a> Builder<'a> {
         self.local_map[id.index()].expect("HIR locals are declared before use")
     }
 
+    /// The place a HIR local names: itself, or in an async block's function the borrowed
+    /// local behind its reference parameter.
+    fn local_place(&self, id: hir::LocalId) -> Place {
+        match self.hbody.captured_by_ref.iter().find(|(l, _)| *l == id) {
+            Some((_, p)) => Place { local: self.local(*p), projection: vec![PlaceElem::Deref] },
+            None => Place::local(self.local(id)),
+        }
+    }
+
     /// Drops `place` (of type `ty`) here if its type has drop glue. Whether it still holds a
     /// value (it may have been moved out) is for drop elaboration to decide.
     fn drop_place(&mut self, place: Place, ty: Ty, span: Span) {
