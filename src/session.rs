@@ -185,6 +185,7 @@ impl Session {
         krate: &mut aether_frontend::hir::Crate,
         sources: &SourceMap,
     ) -> Result<aether_middle::mir::Program, ExitCode> {
+        aether_middle::async_recursion::box_recursive_awaits(krate);
         match aether_middle::monomorphize::monomorphize(krate) {
             Ok(()) => {}
             Err(aether_middle::monomorphize::MonoError(msg, Some(span))) => {
@@ -199,6 +200,9 @@ impl Session {
         let mir =
             aether_middle::mir_build::build_program(krate, aether_middle::mir_build::BuildOptions { overflow_checks });
         let mut sink = DiagnosticSink::new();
+        for d in aether_middle::frame_cycles::check(krate, &mir.frames) {
+            sink.push(d);
+        }
         for body in mir.bodies.iter().flatten() {
             if !krate.fn_def(body.fn_id).lib {
                 let init = aether_middle::move_check::check_init(body);

@@ -56,6 +56,12 @@ fn async_frame_layout() {
     insta::assert_snapshot!(frame_layout("async_frames.ae"));
 }
 
+/// Async blocks' frames, and recursive async fns whose recursive awaits are boxed.
+#[test]
+fn async_blocks_and_recursion_frame_layout() {
+    insta::assert_snapshot!(frame_layout("async_blocks_recursion.ae"));
+}
+
 /// The MIR of async fns after the coroutine transform (ctor, poll and drop functions), and as
 /// built before it.
 #[test]

@@ -3,8 +3,8 @@
 //! For every async fn future of the program (sorted by name): size and alignment, the states
 //! (unresumed, returned, poisoned, one per suspension point with its source line), every saved
 //! local with its offset and size, which locals share a slot, where the state word is, and the
-//! futures that were boxed (none: awaited futures are always inline; recursion is not
-//! supported yet).
+//! futures that were boxed (only the awaits that close a cycle of recursive async fns: every
+//! other awaited future is inline).
 
 use std::fmt::Write;
 
@@ -12,6 +12,7 @@ use inkwell::context::Context;
 
 use aether_frontend::hir;
 use aether_frontend::span::SourceMap;
+use aether_frontend::ty::TyKind;
 use aether_middle::coroutine::FIRST_SUSPENDED;
 use aether_middle::mir::Program;
 
@@ -87,7 +88,32 @@ pub fn frame_layout_report(
                 );
             }
         }
-        let _ = writeln!(out, "  boxed futures: none");
+        // A saved `Box<coroutine>` is a recursive await that `async_recursion` boxed.
+        let mut boxed = Vec::new();
+        for s in &f.saved {
+            let TyKind::Adt(adt, args) = tys.kind(s.ty) else { continue };
+            if krate.adts[adt.index()].path != "std::boxed::Box" {
+                continue;
+            }
+            if let Some(&inner) = args.first() {
+                if let TyKind::Coroutine { def, .. } = tys.kind(inner) {
+                    let callee = &krate.fn_def(hir::FnId(*def)).name;
+                    let name = s.name.clone().unwrap_or_else(|| format!("<temporary {}>", s.local.index()));
+                    boxed.push(format!(
+                        "{name}: `{callee}`'s future ({} bytes on the heap), a recursive call",
+                        layouts.size_of(inner)
+                    ));
+                }
+            }
+        }
+        if boxed.is_empty() {
+            let _ = writeln!(out, "  boxed futures: none");
+        } else {
+            let _ = writeln!(out, "  boxed futures:");
+            for b in boxed {
+                let _ = writeln!(out, "    {b}");
+            }
+        }
     }
     if out.is_empty() {
         out.push_str("no async functions\n");

@@ -1212,6 +1212,20 @@ Erroneous example:
 Make the function `async fn` (`async fn main` starts the runtime), or drive the future with `block_on`.",
     ),
     (
+        "E0733",
+        "An async fn's future would contain itself: a recursive call's future is kept inline in the caller's frame some way other than awaiting it directly (in a local, a struct, `join!`), so the frame would be infinitely large.
+
+Erroneous example:
+
+    async fn f(n: u32) -> u32 {
+        if n == 0 { return 0; }
+        let later = f(n - 1);
+        later.await + 1
+    }
+
+Await the recursive call directly (`f(n - 1).await + 1`): aetherc then keeps that one future on the heap and everything else inline. Or box it yourself: `Box::new(f(n - 1))`.",
+    ),
+    (
         "E0774",
         "`#[derive(..)]` is applied to an item that is not a `struct` or an `enum`.
 

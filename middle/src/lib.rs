@@ -1,9 +1,11 @@
 //! AetherLang mid-level IR: MIR data structures, MIR building from typed HIR, and MIR passes.
 
+pub mod async_recursion;
 pub mod bitset;
 pub mod coroutine;
 pub mod dataflow;
 pub mod drop_elab;
+pub mod frame_cycles;
 pub mod liveness;
 pub mod mir;
 pub mod mir_build;

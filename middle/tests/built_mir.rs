@@ -26,11 +26,14 @@ fn build(src: &str) -> Option<(hir::Crate, Program)> {
     let mut sink = DiagnosticSink::new();
     let mut sources = aether_frontend::span::SourceMap::new();
     sources.add("test.ae", "");
+    let mut ast = ast;
+    aether_frontend::derive::expand(&mut ast, &mut sources, &mut sink);
     let mut krate = aether_frontend::typeck::check_crate(&ast, &mut sources, &mut sink);
     if sink.has_errors() {
         eprintln!("type errors: {:?}", sink.diagnostics);
         return None;
     }
+    aether_middle::async_recursion::box_recursive_awaits(&mut krate);
     if let Err(e) = aether_middle::monomorphize::monomorphize(&mut krate) {
         // A construct the middle end reports as not supported yet (with a span) is fine here.
         assert!(e.1.is_some(), "internal monomorphization error: {}", e.0);
