@@ -82,6 +82,7 @@ pub(crate) fn collect_crate<'a>(
         }
     }
     super::coherence::check_overlap(cx);
+    super::coherence::check_supertraits(cx);
     for &(id, module, item) in &d.adts {
         if let ast::ItemKind::Enum(e) = &item.kind {
             enum_discriminants(cx, id, module, e);

@@ -424,81 +424,13 @@ impl BodyChecker<'_, '_> {
                 // A hand-written `impl Debug`.
                 self.debug_through_trait(em, e, spec)
             }
+            // A recursive type (`Box<Tree>` inside `Tree`) is expanded once; inner occurrences
+            // go through its derived impl, which expands it again at run time.
+            TyKind::Adt(..) if self.debug_stack.contains(&e.ty) => self.debug_through_trait(em, e, spec),
             TyKind::Adt(a, targs) => {
-                let adt = &self.cx.adts[a.index()];
-                let tys = &self.cx.tys;
-                if !adt.derives.iter().any(|d| d == "Debug") {
-                    let name = adt.name.clone();
-                    self.err(
-                        Diagnostic::error(
-                            "E0277",
-                            format!("`{name}` doesn't implement `Debug`"),
-                            span,
-                            format!("`{name}` cannot be formatted using `{{:?}}`"),
-                        )
-                        .with_help(format!("the trait `Debug` is not implemented for `{name}`"))
-                        .with_note(format!("add `#[derive(Debug)]` to `{name}` or manually `impl Debug for {name}`")),
-                    );
-                    return;
-                }
-                if !adt.is_enum {
-                    let var = &adt.variants[0];
-                    let (name, ctor) = (var.name.clone(), var.ctor);
-                    let fields: Vec<(String, Ty)> =
-                        var.fields.iter().map(|f| (f.name.clone(), tys.subst(f.ty, &targs))).collect();
-                    let items = fields
-                        .iter()
-                        .enumerate()
-                        .map(|(i, (n, t))| (Some(n.clone()), field_access(&e, i, *t)))
-                        .collect();
-                    self.debug_fields(em, &name, ctor, items, spec, depth);
-                    return;
-                }
-                // Enums: a `match` with one arm per variant, fields bound by reference.
-                let variants: Vec<(String, hir::CtorKind, Vec<(String, Ty)>)> = adt
-                    .variants
-                    .iter()
-                    .map(|v| {
-                        (
-                            v.name.clone(),
-                            v.ctor,
-                            v.fields.iter().map(|f| (f.name.clone(), tys.subst(f.ty, &targs))).collect(),
-                        )
-                    })
-                    .collect();
-                self.flush(em, span);
-                let unit = self.c().unit;
-                let mut arms = Vec::new();
-                for (vi, (vname, ctor, fields)) in variants.into_iter().enumerate() {
-                    let mut sub = Emit { stream: em.stream, stmts: Vec::new(), args: Vec::new(), pieces: Vec::new() };
-                    let mut pfields = Vec::new();
-                    let mut items = Vec::new();
-                    for (fi, (fname, fty)) in fields.iter().enumerate() {
-                        let rt = self.intern(TyKind::Ref(*fty, Mutability::Not));
-                        let l = self.new_local(&format!("<field{fi}>"), rt, false, span, true);
-                        pfields.push((
-                            fi as u32,
-                            hir::Pat {
-                                kind: hir::PatKind::Binding { local: l, by_ref: Some(false), sub: None },
-                                ty: *fty,
-                                span,
-                            },
-                        ));
-                        let le = self.mk(ExprKind::Local(l), rt, span);
-                        items.push((Some(fname.clone()), self.mk(ExprKind::Deref(Box::new(le)), *fty, span)));
-                    }
-                    self.debug_fields(&mut sub, &vname, ctor, items, spec, depth);
-                    self.flush(&mut sub, span);
-                    let body = self.mk(ExprKind::Block(hir::Block { stmts: sub.stmts, expr: None }), unit, span);
-                    let pat = hir::Pat {
-                        kind: hir::PatKind::Adt { adt: a, variant: hir::VariantIdx(vi as u32), fields: pfields },
-                        ty: e.ty,
-                        span,
-                    };
-                    arms.push(hir::Arm { pat, guard: None, body, span });
-                }
-                let m = self.mk(ExprKind::Match { scrutinee: Box::new(e), arms }, unit, span);
-                em.stmts.push(hir::Stmt::Expr(m));
+                self.debug_stack.push(e.ty);
+                self.debug_adt(em, e, a, targs, spec, depth);
+                self.debug_stack.pop();
             }
             _ => {
                 em.pieces.push(PrintPiece::Arg {
@@ -510,6 +442,93 @@ impl BodyChecker<'_, '_> {
                 em.args.push(e);
             }
         }
+    }
+
+    /// The derived-`Debug` output of a struct or enum place `e`.
+    fn debug_adt(
+        &mut self,
+        em: &mut Emit,
+        e: hir::Expr,
+        a: crate::ty::AdtId,
+        targs: Vec<Ty>,
+        spec: &ast::FormatSpec,
+        depth: usize,
+    ) {
+        let span = e.span;
+        let adt = &self.cx.adts[a.index()];
+        let tys = &self.cx.tys;
+        if !adt.derives.iter().any(|d| d == "Debug") {
+            let name = adt.name.clone();
+            self.err(
+                Diagnostic::error(
+                    "E0277",
+                    format!("`{name}` doesn't implement `Debug`"),
+                    span,
+                    format!("`{name}` cannot be formatted using `{{:?}}`"),
+                )
+                .with_help(format!("the trait `Debug` is not implemented for `{name}`"))
+                .with_note(format!("add `#[derive(Debug)]` to `{name}` or manually `impl Debug for {name}`")),
+            );
+            return;
+        }
+        if !adt.is_enum {
+            let var = &adt.variants[0];
+            let (name, ctor) = (var.name.clone(), var.ctor);
+            let fields: Vec<(String, Ty)> =
+                var.fields.iter().map(|f| (f.name.clone(), tys.subst(f.ty, &targs))).collect();
+            let items = fields
+                .iter()
+                .enumerate()
+                .map(|(i, (n, t))| (Some(n.clone()), field_access(&e, i, *t)))
+                .collect();
+            self.debug_fields(em, &name, ctor, items, spec, depth);
+            return;
+        }
+        // Enums: a `match` with one arm per variant, fields bound by reference.
+        let variants: Vec<(String, hir::CtorKind, Vec<(String, Ty)>)> = adt
+            .variants
+            .iter()
+            .map(|v| {
+                (
+                    v.name.clone(),
+                    v.ctor,
+                    v.fields.iter().map(|f| (f.name.clone(), tys.subst(f.ty, &targs))).collect(),
+                )
+            })
+            .collect();
+        self.flush(em, span);
+        let unit = self.c().unit;
+        let mut arms = Vec::new();
+        for (vi, (vname, ctor, fields)) in variants.into_iter().enumerate() {
+            let mut sub = Emit { stream: em.stream, stmts: Vec::new(), args: Vec::new(), pieces: Vec::new() };
+            let mut pfields = Vec::new();
+            let mut items = Vec::new();
+            for (fi, (fname, fty)) in fields.iter().enumerate() {
+                let rt = self.intern(TyKind::Ref(*fty, Mutability::Not));
+                let l = self.new_local(&format!("<field{fi}>"), rt, false, span, true);
+                pfields.push((
+                    fi as u32,
+                    hir::Pat {
+                        kind: hir::PatKind::Binding { local: l, by_ref: Some(false), sub: None },
+                        ty: *fty,
+                        span,
+                    },
+                ));
+                let le = self.mk(ExprKind::Local(l), rt, span);
+                items.push((Some(fname.clone()), self.mk(ExprKind::Deref(Box::new(le)), *fty, span)));
+            }
+            self.debug_fields(&mut sub, &vname, ctor, items, spec, depth);
+            self.flush(&mut sub, span);
+            let body = self.mk(ExprKind::Block(hir::Block { stmts: sub.stmts, expr: None }), unit, span);
+            let pat = hir::Pat {
+                kind: hir::PatKind::Adt { adt: a, variant: hir::VariantIdx(vi as u32), fields: pfields },
+                ty: e.ty,
+                span,
+            };
+            arms.push(hir::Arm { pat, guard: None, body, span });
+        }
+        let m = self.mk(ExprKind::Match { scrutinee: Box::new(e), arms }, unit, span);
+        em.stmts.push(hir::Stmt::Expr(m));
     }
 
     fn debug_fields(
