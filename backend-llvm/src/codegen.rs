@@ -125,6 +125,7 @@ impl<'ctx, 'a> CodegenCx<'ctx, 'a> {
                 }
             }
         }
+        let coroutine_polls: std::collections::HashSet<FnId> = self.krate.coroutines.values().map(|c| c.poll).collect();
         for (i, f) in self.krate.fns.iter().enumerate() {
             if f.lib && f.linkage == HirLinkage::ImportC && !called.contains(&FnId(i as u32)) {
                 self.fns.push(None);
@@ -175,6 +176,11 @@ impl<'ctx, 'a> CodegenCx<'ctx, 'a> {
                 // Panics unwind through every compiled frame: always emit unwind tables
                 // (value 2 is `uwtable(async)`).
                 self.add_fn_attr(fv, "uwtable", 2);
+            }
+            // `#[inline]`, and coroutine polls: an awaited frame's poll is best inlined into its
+            // parent's, where its state checks fold away.
+            if f.inline || coroutine_polls.contains(&FnId(i as u32)) {
+                self.add_fn_attr(fv, "inlinehint", 0);
             }
             self.fns.push(Some(fv));
         }
@@ -425,8 +431,42 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
         ty: Ty,
     ) -> Result<(), BackendError> {
         let v = self.to_mem(v, ty)?;
-        let st = self.b().build_store(ptr, v)?;
-        st.set_alignment(self.cg.layouts.align_of(ty)).map_err(|e| BackendError::Internal(format!("{e:?}")))?;
+        self.store_scalars(ptr, v, self.cg.layouts.align_of(ty))
+    }
+
+    /// Stores `v` at `ptr` (aligned to `align`), a small aggregate as one store per scalar:
+    /// LLVM forwards and eliminates those, not first-class aggregate stores (a frame built by
+    /// value and then read field by field, as every inlined await does, stays opaque otherwise).
+    fn store_scalars(&mut self, ptr: PointerValue<'ctx>, v: BasicValueEnum<'ctx>, align: u32) -> Result<(), BackendError> {
+        let internal = |e: &dyn std::fmt::Debug| BackendError::Internal(format!("{e:?}"));
+        let lt = v.get_type();
+        let fields = match lt {
+            BasicTypeEnum::StructType(st) if !st.is_packed() && st.count_fields() <= 16 => st.count_fields(),
+            BasicTypeEnum::ArrayType(at) if at.len() <= 16 => at.len(),
+            _ => {
+                let st = self.b().build_store(ptr, v)?;
+                st.set_alignment(align).map_err(|e| internal(&e))?;
+                return Ok(());
+            }
+        };
+        for i in 0..fields {
+            let offset = match lt {
+                BasicTypeEnum::StructType(st) => self.cg.layouts.td.offset_of_element(&st, i).unwrap_or(0),
+                _ => self.cg.layouts.td.get_abi_size(&lt.into_array_type().get_element_type()) * i as u64,
+            };
+            // The field is aligned to what both the aggregate and its offset guarantee.
+            let field_align = if offset == 0 { align } else { align.min(1u32 << offset.trailing_zeros().min(31)) };
+            let fv = match v {
+                BasicValueEnum::StructValue(sv) => self.b().build_extract_value(sv, i, "")?,
+                BasicValueEnum::ArrayValue(av) => self.b().build_extract_value(av, i, "")?,
+                _ => unreachable!("aggregate types have aggregate values"),
+            };
+            let i8t = self.cg.cx.i8_type();
+            let off = self.cg.cx.i64_type().const_int(offset, false);
+            // SAFETY: the offset is inside the aggregate stored at `ptr`.
+            let fp = unsafe { self.b().build_in_bounds_gep(i8t, ptr, &[off], "")? };
+            self.store_scalars(fp, fv, field_align)?;
+        }
         Ok(())
     }
 
