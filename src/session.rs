@@ -203,6 +203,15 @@ impl Session {
         for d in aether_middle::frame_cycles::check(krate, &mir.frames) {
             sink.push(d);
         }
+        // Async bodies are checked as built, before the coroutine transform moved their locals
+        // into the frame.
+        for body in mir.bodies.iter().flatten().chain(&mir.coroutine_sources) {
+            if !krate.fn_def(body.fn_id).lib {
+                for d in aether_middle::pinning::check(body, &krate.tys) {
+                    sink.push(d);
+                }
+            }
+        }
         for body in mir.bodies.iter().flatten() {
             if !krate.fn_def(body.fn_id).lib {
                 let init = aether_middle::move_check::check_init(body);

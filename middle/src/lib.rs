@@ -12,6 +12,7 @@ pub mod mir_build;
 pub mod monomorphize;
 pub mod move_check;
 pub mod needs_drop;
+pub mod pinning;
 pub mod pretty;
 pub mod storage;
 pub mod storage_conflicts;
