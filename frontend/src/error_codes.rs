@@ -829,6 +829,18 @@ Erroneous example:
 Declare the module (`mod missing;` or `mod missing { .. }`) or fix the path.",
     ),
     (
+        "E0505",
+        "A value is moved while it is borrowed. For futures: an async fn's or block's future that was borrowed mutably may have been polled, and once polled it may hold references into itself, so it must not move again.
+
+Erroneous example:
+
+    let mut fut = work();
+    poll_once(&mut fut).await;
+    let moved = fut;
+
+Move the future before borrowing it, or pin it (`let mut fut = pin!(fut);`) and poll it through the pin (`fut.as_mut().poll(cx)`).",
+    ),
+    (
         "E0527",
         "A slice pattern without `..` has a different number of elements than the array it matches.
 
