@@ -119,7 +119,26 @@ enum Action {
     Test,
 }
 
+/// Output piped into a reader that stops early (`aetherc --explain E0382 | head`) ends the
+/// process quietly, as for other Unix tools (and rustc), instead of panicking on EPIPE.
+#[cfg(unix)]
+fn restore_sigpipe() {
+    extern "C" {
+        fn signal(signum: i32, handler: usize) -> usize;
+    }
+    const SIGPIPE: i32 = 13;
+    const SIG_DFL: usize = 0;
+    // SAFETY: resetting a signal's disposition to its default before any thread starts.
+    unsafe {
+        signal(SIGPIPE, SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn restore_sigpipe() {}
+
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = Cli::parse();
     if let Some(code) = &cli.explain {
         return explain(code);
