@@ -178,10 +178,17 @@ impl Mono {
             {
                 // Intrinsics are expanded where they are called, for their type argument.
                 let cs: Vec<Ty> = call_substs.iter().map(|t| concrete(krate, *t, substs)).collect();
-                if krate.fn_def(*callee).linkage == hir::Linkage::Intrinsic(hir::MemIntrinsic::DropInPlace) {
-                    if let Some(&t) = cs.first() {
-                        self.register_drop(krate, t)?;
+                match krate.fn_def(*callee).linkage {
+                    hir::Linkage::Intrinsic(hir::MemIntrinsic::DropInPlace) => {
+                        if let Some(&t) = cs.first() {
+                            self.register_drop(krate, t)?;
+                        }
                     }
+                    hir::Linkage::Intrinsic(hir::MemIntrinsic::FutureVTable) => {
+                        let t = *cs.first().ok_or_else(|| MonoError::internal("`future_vtable` without a type"))?;
+                        self.register_future_vtable(krate, t)?;
+                    }
+                    _ => {}
                 }
                 *call_substs = cs;
             }
@@ -448,6 +455,31 @@ impl Mono {
         Ok(())
     }
 
+    /// Records what the runtime's vtable of the future type `f` needs (once per type): the
+    /// instance of `std::executor::poll_erased::<f>` and `f`'s output type, with their drops.
+    fn register_future_vtable(&mut self, krate: &mut hir::Crate, f: Ty) -> Result<(), MonoError> {
+        if krate.future_vtables.contains_key(&f) {
+            return Ok(());
+        }
+        let future = krate.lang.future.ok_or_else(|| MonoError::internal("no `Future` trait"))?;
+        let projection =
+            krate.tys.intern(TyKind::Projection { trait_id: future, args: vec![f], name: "Output".into() });
+        let output = normalize(krate, &krate.tys, projection);
+        if matches!(krate.tys.kind(output), TyKind::Projection { .. }) {
+            return Err(MonoError::internal(format!("`{}` is not a future", krate.tys.display(f))));
+        }
+        let erased = krate
+            .fns
+            .iter()
+            .position(|d| d.path == "std::executor::poll_erased")
+            .ok_or_else(|| MonoError::internal("no `std::executor::poll_erased`"))?;
+        let poll = self.instance(krate, FnId(erased as u32), vec![f]);
+        self.register_drop(krate, f)?;
+        self.register_drop(krate, output)?;
+        krate.future_vtables.insert(f, hir::FutureVTableInfo { poll, output });
+        Ok(())
+    }
+
     /// Makes sure every type with a `Drop` impl that a value of `t` contains has its `drop`
     /// instance in `krate.drop_impls` (drop glue calls them).
     fn register_drop(&mut self, krate: &mut hir::Crate, t: Ty) -> Result<(), MonoError> {
@@ -476,7 +508,9 @@ impl Mono {
                 let fields: Vec<Ty> =
                     krate.adt(id).variants.iter().flat_map(|v| v.fields.iter().map(|f| f.ty)).collect();
                 for f in fields {
-                    let ft = krate.tys.subst(f, &args);
+                    // Normalized (a field of type `<T as Trait>::Assoc`): later substitutions
+                    // of the field type then give the concrete type (`TyInterner::normalized`).
+                    let ft = concrete(krate, f, &args);
                     self.register_drop(krate, ft)?;
                 }
                 Ok(())
@@ -584,7 +618,15 @@ fn normalize(krate: &hir::Crate, tys: &TyInterner, t: Ty) -> Ty {
             let tr = TraitRef { trait_id: *trait_id, args };
             let tables = TraitTables { traits: &krate.traits, impls: &krate.impls, tys, lang: &krate.lang };
             match tables.normalize(&tr, name, &[]) {
-                Some(n) => normalize(krate, tys, n),
+                Some(n) => {
+                    let n = normalize(krate, tys, n);
+                    if !tr.args.iter().any(|a| tys.has_params(*a)) {
+                        let p =
+                            tys.intern(TyKind::Projection { trait_id: tr.trait_id, args: tr.args, name: name.clone() });
+                        tys.record_normalized(p, n);
+                    }
+                    n
+                }
                 None => tys.intern(TyKind::Projection { trait_id: tr.trait_id, args: tr.args, name: name.clone() }),
             }
         }
