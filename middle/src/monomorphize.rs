@@ -272,10 +272,33 @@ impl Mono {
                 }
             }
             ExprKind::Let { pat: p, .. } => pat(krate, p, substs),
-            ExprKind::Print { args, .. } | ExprKind::Panic { args, .. } => {
+            ExprKind::Print { args, pieces, .. } | ExprKind::Panic { args, pieces, .. } => {
                 // Formatting is built in for primitives and strings: a generic argument must be
-                // one of those once concrete (through references).
-                for a in args.iter_mut() {
+                // one of those once concrete (through references), or `()`, which prints as
+                // the text `()` (after evaluating the argument).
+                for (i, a) in args.iter_mut().enumerate() {
+                    if krate.tys.is_unit(concrete(krate, a.ty, substs)) {
+                        let span = a.span;
+                        let str_ref = krate.tys.intern(TyKind::Ref(krate.common.str, Mutability::Not));
+                        let text = hir::Expr { kind: ExprKind::Lit(hir::Literal::Str("()".into())), ty: str_ref, span };
+                        let value = std::mem::replace(a, text.clone());
+                        *a = hir::Expr {
+                            kind: ExprKind::Block(hir::Block {
+                                stmts: vec![hir::Stmt::Expr(value)],
+                                expr: Some(Box::new(text)),
+                            }),
+                            ty: str_ref,
+                            span,
+                        };
+                        for p in pieces.iter_mut() {
+                            if let hir::PrintPiece::Arg { index, spec, .. } = p {
+                                if *index == i {
+                                    spec.ty = aether_frontend::ast::FormatType::Display;
+                                }
+                            }
+                        }
+                        continue;
+                    }
                     let mut t = concrete(krate, a.ty, substs);
                     while let TyKind::Ref(inner, _) = krate.tys.kind(t).clone() {
                         if matches!(krate.tys.kind(inner), TyKind::Str) {
