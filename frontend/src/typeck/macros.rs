@@ -415,7 +415,7 @@ impl BodyChecker<'_, '_> {
                 let d = self.overloaded_deref(e, span);
                 self.debug(em, d, spec, depth)
             }
-            TyKind::Param { .. } | TyKind::Projection { .. } | TyKind::Closure { .. } => {
+            TyKind::Param { .. } | TyKind::Projection { .. } | TyKind::Closure { .. } | TyKind::Dynamic { .. } => {
                 self.debug_through_trait(em, e, spec)
             }
             TyKind::Adt(a, _)
@@ -772,10 +772,12 @@ impl BodyChecker<'_, '_> {
             } else {
                 format!("`join!` takes at most {max} futures, not {n}")
             };
-            self.err(
-                Diagnostic::error("E9010", msg, name_span, "")
-                    .with_help(format!("join more futures with `join_all(vec![..])` or nest `join!`s of up to {max}")),
-            );
+            let mut d = Diagnostic::error("E9010", msg, name_span, "");
+            if n > max {
+                d = d
+                    .with_help(format!("join more futures with `join_all(vec![..])`, or nest `join!`s of up to {max}"));
+            }
+            self.err(d);
             for e in futs {
                 self.check_expr(e, None);
             }
