@@ -178,12 +178,12 @@ impl Mono {
             {
                 // Intrinsics are expanded where they are called, for their type argument.
                 let cs: Vec<Ty> = call_substs.iter().map(|t| concrete(krate, *t, substs)).collect();
+                // The type argument's layout is needed (`size_of::<T>()`), so the projections
+                // in its fields must be normalized, and `drop_in_place` needs its drop impls.
+                for &t in &cs {
+                    self.register_drop(krate, t)?;
+                }
                 match krate.fn_def(*callee).linkage {
-                    hir::Linkage::Intrinsic(hir::MemIntrinsic::DropInPlace) => {
-                        if let Some(&t) = cs.first() {
-                            self.register_drop(krate, t)?;
-                        }
-                    }
                     hir::Linkage::Intrinsic(hir::MemIntrinsic::FutureVTable) => {
                         let t = *cs.first().ok_or_else(|| MonoError::internal("`future_vtable` without a type"))?;
                         self.register_future_vtable(krate, t)?;
