@@ -84,3 +84,30 @@ fn arc_atomics_keep_their_orderings() {
         }
     }
 }
+
+/// `spawn` hands the runtime one constant `AetherFutureVTable` per future type: poll is
+/// `poll_erased` returning a `zeroext i1` (C's `bool`, which the Rust runtime reads as a byte),
+/// drop_frame/drop_output are the drop glues or null, and the sizes and alignments are the
+/// layouts' (a `String` output: 24 bytes; a hand-written future of one `u64`: 8).
+#[test]
+fn future_vtables_have_the_runtime_layout() {
+    for level in ["-O0", "-O3"] {
+        let ir = emit("llvm-ir", level, "future_vtable.ae");
+        let line = |name: &str| {
+            ir.lines().find(|l| l.starts_with(&format!("@\"future_vtable<{name}>\""))).unwrap_or_else(|| {
+                panic!("{level}: no vtable of {name} in\n{ir}");
+            })
+        };
+        let ready = line("Ready");
+        assert!(
+            ready.contains("private unnamed_addr constant { ptr, ptr, ptr, i64, i64, i64, i64 }")
+                && ready.contains("poll_erased<Ready>\", ptr null, ptr null, i64 8, i64 8, i64 8, i64 8 }"),
+            "{level}: {ready}"
+        );
+        let text = line("impl Future<Output = String>");
+        assert!(text.contains("ptr @\"drop_glue<String>\", i64 16, i64 8, i64 24, i64 8 }"), "{level}: {text}");
+        if level == "-O0" {
+            assert!(ir.contains("define internal zeroext i1 @\"_AE3std8executor18poll_erased<Ready>\"(ptr"), "{ir}");
+        }
+    }
+}

@@ -348,6 +348,7 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
         f: FunctionValue<'ctx>,
         args: &[Operand],
         dest: &Place,
+        unwind: Option<crate::codegen::UnwindTarget>,
     ) -> Result<(), BackendError> {
         let mut vals: Vec<BasicValueEnum> = Vec::new();
         let sret = match (&abi.ret.mode, self.cg.layouts.llvm_type(abi.ret.ty)) {
@@ -378,8 +379,13 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
                 }
             }
         }
-        let args: Vec<_> = vals.iter().map(|v| (*v).into()).collect();
-        let call = self.b().build_call(f, &args, "")?;
+        let call = match unwind {
+            Some(u) => self.call(f, &vals, u)?,
+            None => {
+                let args: Vec<_> = vals.iter().map(|v| (*v).into()).collect();
+                self.b().build_call(f, &args, "")?
+            }
+        };
         abi.apply_call_attributes(self.cg, call);
         let dest_ptr = self.place(dest)?.ptr;
         match &abi.ret.mode {

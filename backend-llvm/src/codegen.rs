@@ -57,6 +57,8 @@ pub struct CodegenCx<'ctx, 'a> {
     pub(crate) glue: HashMap<Ty, FunctionValue<'ctx>>,
     /// Vtables made so far, by (sized type, object type) (see `vtable.rs`).
     pub(crate) vtables: HashMap<(Ty, Ty), PointerValue<'ctx>>,
+    /// The runtime's future vtables made so far, by future type (see `coroutine_abi.rs`).
+    pub(crate) future_vtables: HashMap<Ty, PointerValue<'ctx>>,
 }
 
 /// The LLVM symbol of an internal function: unique per crate path, and never clashing with C
@@ -64,7 +66,9 @@ pub struct CodegenCx<'ctx, 'a> {
 pub fn symbol_name(f: &hir::FnDef) -> String {
     match f.linkage {
         HirLinkage::Internal => mangle(&f.path),
-        HirLinkage::ExportC | HirLinkage::ImportC | HirLinkage::Intrinsic(_) => f.name.clone(),
+        HirLinkage::ExportC | HirLinkage::ImportC | HirLinkage::ImportCUnwind | HirLinkage::Intrinsic(_) => {
+            f.name.clone()
+        }
     }
 }
 
@@ -107,6 +111,7 @@ impl<'ctx, 'a> CodegenCx<'ctx, 'a> {
             needs_drop: aether_middle::needs_drop::NeedsDrop::new(krate),
             glue: HashMap::new(),
             vtables: HashMap::new(),
+            future_vtables: HashMap::new(),
         }
     }
 
@@ -127,13 +132,14 @@ impl<'ctx, 'a> CodegenCx<'ctx, 'a> {
         }
         let coroutine_polls: std::collections::HashSet<FnId> = self.krate.coroutines.values().map(|c| c.poll).collect();
         for (i, f) in self.krate.fns.iter().enumerate() {
-            if f.lib && f.linkage == HirLinkage::ImportC && !called.contains(&FnId(i as u32)) {
+            let import = matches!(f.linkage, HirLinkage::ImportC | HirLinkage::ImportCUnwind);
+            if f.lib && import && !called.contains(&FnId(i as u32)) {
                 self.fns.push(None);
                 continue;
             }
             // Generic functions, unused library functions and intrinsics have no code.
             if !f.generics.is_empty()
-                || (f.lib && f.body.is_none() && f.linkage != HirLinkage::ImportC)
+                || (f.lib && f.body.is_none() && !import)
                 || matches!(f.linkage, HirLinkage::Intrinsic(_))
             {
                 self.fns.push(None);
@@ -144,7 +150,7 @@ impl<'ctx, 'a> CodegenCx<'ctx, 'a> {
                     let ty = self.fn_type(&f.params, f.ret);
                     self.module.add_function(&symbol_name(f), ty, Some(Linkage::Internal))
                 }
-                HirLinkage::ExportC | HirLinkage::ImportC => {
+                HirLinkage::ExportC | HirLinkage::ImportC | HirLinkage::ImportCUnwind => {
                     let abi = self.c_abi(f)?;
                     let fv = match self.module.get_function(&f.name) {
                         // Declared by the runtime's table or twice in `extern` blocks: one
@@ -170,7 +176,7 @@ impl<'ctx, 'a> CodegenCx<'ctx, 'a> {
                 // A C function cannot unwind into us (Rust's `extern "C"` is `nounwind` too);
                 // exports catch unwinding at their boundary (see `terminator.rs`).
                 HirLinkage::ImportC | HirLinkage::ExportC => self.add_fn_attr(fv, "nounwind", 0),
-                HirLinkage::Internal | HirLinkage::Intrinsic(_) => {}
+                HirLinkage::ImportCUnwind | HirLinkage::Internal | HirLinkage::Intrinsic(_) => {}
             }
             if f.body.is_some() {
                 // Panics unwind through every compiled frame: always emit unwind tables

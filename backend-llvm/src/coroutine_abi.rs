@@ -5,6 +5,12 @@
 //! hands it to `aether_rt_main_async` with an `AetherFutureVTable` (layout in aether_rt.h): the
 //! vtable's `poll` is a wrapper with the runtime's signature, `bool (void *frame, AetherContext
 //! *cx, void *out)`, around the compiled `fn(&mut Frame, &mut Context) -> Poll<T>`.
+//!
+//! The standard library asks for the vtable of any future type `F` with the `future_vtable`
+//! intrinsic (`spawn`, `block_on`): its `poll` is the instance of `std::executor::poll_erased`
+//! that monomorphization recorded (`hir::Crate::future_vtables`), an AetherLang function with
+//! the C signature (its `bool` result gets `zeroext`, as a C compiler's would); the drops are
+//! the drop glue of `F` and of `F::Output`, or null when they have none.
 
 use inkwell::module::Linkage;
 use inkwell::types::BasicType;
@@ -43,24 +49,15 @@ impl<'ctx> CodegenCx<'ctx, '_> {
         let poll = self.poll_wrapper(fns.poll)?;
         let drop = self.function(fns.drop)?;
         let ptr = self.cx.ptr_type(AddressSpace::default());
-        let usize_t = self.layouts.usize_type();
-        let (size, align) = (self.layouts.size_of(frame_ty), self.layouts.align_of(frame_ty) as u64);
-        let vt_init = self.cx.const_struct(
-            &[
-                poll.as_global_value().as_pointer_value().into(),
-                drop.as_global_value().as_pointer_value().into(),
-                ptr.const_null().into(),
-                usize_t.const_int(size, false).into(),
-                usize_t.const_int(align, false).into(),
-                usize_t.const_int(0, false).into(),
-                usize_t.const_int(1, false).into(),
-            ],
-            false,
+        let align = self.layouts.align_of(frame_ty) as u64;
+        let vt = self.future_vtable_const(
+            "aether.main.vtable",
+            poll,
+            Some(drop),
+            None,
+            (self.layouts.size_of(frame_ty), align),
+            (0, 1),
         );
-        let vt = self.module.add_global(vt_init.get_type(), None, "aether.main.vtable");
-        vt.set_initializer(&vt_init);
-        vt.set_constant(true);
-        vt.set_linkage(Linkage::Private);
 
         let i32t = self.cx.i32_type();
         let main = self.module.add_function("main", i32t.fn_type(&[i32t.into(), ptr.into()], false), None);
@@ -81,14 +78,71 @@ impl<'ctx> CodegenCx<'ctx, '_> {
         let argc = main.get_nth_param(0).expect("argc");
         let argv = main.get_nth_param(1).expect("argv");
         let rt = self.runtime(RuntimeFunction::MainAsync);
-        let code = b.build_call(
-            rt,
-            &[argc.into(), argv.into(), vt.as_pointer_value().into(), slot.into(), out.into()],
-            "code",
-        )?;
+        let code = b.build_call(rt, &[argc.into(), argv.into(), vt.into(), slot.into(), out.into()], "code")?;
         let code = code.try_as_basic_value().basic().ok_or_else(|| BackendError::Internal("a status".into()))?;
         b.build_return(Some(&code))?;
         Ok(())
+    }
+
+    /// The runtime's vtable of the future type `f` (made on first use): see the module comment.
+    pub(crate) fn future_vtable(&mut self, f: Ty) -> Result<PointerValue<'ctx>, BackendError> {
+        if let Some(v) = self.future_vtables.get(&f) {
+            return Ok(*v);
+        }
+        let info = *self.krate.future_vtables.get(&f).ok_or_else(|| {
+            BackendError::Internal(format!("no future vtable recorded for `{}`", self.krate.tys.display(f)))
+        })?;
+        let poll = self.function(info.poll)?;
+        let zeroext = inkwell::attributes::Attribute::get_named_enum_kind_id("zeroext");
+        poll.add_attribute(inkwell::attributes::AttributeLoc::Return, self.cx.create_enum_attribute(zeroext, 0));
+        let drop_frame = if self.needs_drop.needs_drop(f) { Some(self.drop_glue(f)?) } else { None };
+        let drop_output =
+            if self.needs_drop.needs_drop(info.output) { Some(self.drop_glue(info.output)?) } else { None };
+        let frame = (self.layouts.size_of(f), self.layouts.align_of(f) as u64);
+        let output = (self.layouts.size_of(info.output), self.layouts.align_of(info.output) as u64);
+        let name = format!("future_vtable<{}>", self.krate.tys.display(f));
+        let vt = self.future_vtable_const(&name, poll, drop_frame, drop_output, frame, output);
+        self.future_vtables.insert(f, vt);
+        Ok(vt)
+    }
+
+    /// A private constant `AetherFutureVTable` (layout in aether_rt.h): poll, drop_frame,
+    /// drop_output (null when `None`), frame size and alignment, output size and alignment.
+    fn future_vtable_const(
+        &mut self,
+        name: &str,
+        poll: FunctionValue<'ctx>,
+        drop_frame: Option<FunctionValue<'ctx>>,
+        drop_output: Option<FunctionValue<'ctx>>,
+        frame: (u64, u64),
+        output: (u64, u64),
+    ) -> PointerValue<'ctx> {
+        let ptr = self.cx.ptr_type(AddressSpace::default());
+        let usize_t = self.layouts.usize_type();
+        let fn_ptr = |f: Option<FunctionValue<'ctx>>| -> BasicValueEnum<'ctx> {
+            match f {
+                Some(f) => f.as_global_value().as_pointer_value().into(),
+                None => ptr.const_null().into(),
+            }
+        };
+        let init = self.cx.const_struct(
+            &[
+                fn_ptr(Some(poll)),
+                fn_ptr(drop_frame),
+                fn_ptr(drop_output),
+                usize_t.const_int(frame.0, false).into(),
+                usize_t.const_int(frame.1.max(1), false).into(),
+                usize_t.const_int(output.0, false).into(),
+                usize_t.const_int(output.1.max(1), false).into(),
+            ],
+            false,
+        );
+        let g = self.module.add_global(init.get_type(), None, name);
+        g.set_initializer(&init);
+        g.set_constant(true);
+        g.set_linkage(Linkage::Private);
+        g.set_unnamed_addr(true);
+        g.as_pointer_value()
     }
 
     /// `bool wrapper(void *frame, AetherContext *cx, void *out)` around a compiled poll
@@ -102,6 +156,8 @@ impl<'ctx> CodegenCx<'ctx, '_> {
             Some(Linkage::Internal),
         );
         self.add_fn_attr(f, "uwtable", 2);
+        let zeroext = inkwell::attributes::Attribute::get_named_enum_kind_id("zeroext");
+        f.add_attribute(inkwell::attributes::AttributeLoc::Return, self.cx.create_enum_attribute(zeroext, 0));
         let b = self.cx.create_builder();
         b.position_at_end(self.cx.append_basic_block(f, "start"));
         let inner = self.function(poll)?;

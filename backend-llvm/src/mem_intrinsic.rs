@@ -8,6 +8,8 @@
 //! `drop_in_place` calls the type's drop glue; fat pointers (`&[T]`, `&str`) are `{ ptr, len }`.
 //! The atomic intrinsics are LLVM's atomic `load`/`store`, `atomicrmw`, `cmpxchg` and `fence` on
 //! integers aligned to their size; their orderings are `u8` constants (see `MemIntrinsic`).
+//! `uninit` writes nothing; `future_vtable` is the address of the future type's runtime vtable
+//! (`coroutine_abi.rs`).
 
 use aether_frontend::hir::MemIntrinsic;
 use aether_frontend::ty::{Ty, TyKind};
@@ -160,6 +162,10 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
                 let pair = self.b().build_cmpxchg(p, current, new, success, failure)?;
                 Some(self.b().build_extract_value(pair, 0, "")?)
             }
+            // The destination keeps whatever bytes it had: nothing reads them before they
+            // are written.
+            MemIntrinsic::Uninit => None,
+            MemIntrinsic::FutureVTable => Some(self.cg.future_vtable(t)?.into()),
             MemIntrinsic::AtomicFence => {
                 // A relaxed fence is not one (Rust panics; the library does first).
                 let ord = match ordering(&args[0]) {

@@ -17,6 +17,7 @@
 //! `Drop`: a call of the type's drop glue (`drop_glue.rs`) with the place's address, an `invoke`
 //! when the drop may unwind into a cleanup block; a branch for types without glue.
 
+use aether_frontend::hir::Linkage as HirLinkage;
 use aether_frontend::span::Span;
 use aether_middle::mir::*;
 use inkwell::basic_block::BasicBlock as LlvmBlock;
@@ -128,8 +129,10 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
                     Callee::Fn(id) => {
                         let f = self.cg.function(*id)?;
                         if let Some(abi) = self.cg.fn_abis.get(id).cloned() {
-                            // C functions never unwind into us (they are `nounwind`).
-                            self.call_c(&abi, f, args, destination)?;
+                            // `extern "C"` functions never unwind into us (they are
+                            // `nounwind`); `extern "C-unwind"` ones may.
+                            let may_unwind = self.cg.krate.fn_def(*id).linkage == HirLinkage::ImportCUnwind;
+                            self.call_c(&abi, f, args, destination, may_unwind.then_some(unwind))?;
                         } else {
                             let mut vals: Vec<BasicValueEnum> = Vec::new();
                             for a in args {

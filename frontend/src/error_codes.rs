@@ -1344,6 +1344,19 @@ Erroneous example:
 Remove the name from the list and implement the trait by hand.",
     ),
     (
+        "E9010",
+        "`join!` was given no future, or more than it takes (8). `join!(a, b, ..)` is a future of the \
+tuple of its operands' outputs, polling them all in the caller's task.
+
+Erroneous example:
+
+    let () = join!().await;
+
+Give `join!` between one and eight futures. To wait for more, put futures of one type in a \
+collection and use `join_all(futures).await` (a `Vec` of the outputs in order), or nest `join!`s: \
+`join!(join!(a, b, c, d, e, f, g, h), i)`.",
+    ),
+    (
         "W0001",
         "Warning: a `match` arm can never be reached because earlier arms match every value it would match (rustc's `unreachable_patterns` lint).
 

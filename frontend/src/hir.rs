@@ -69,6 +69,10 @@ pub struct Crate {
     pub vtables: std::collections::HashMap<(Ty, Ty), Vec<Option<FnId>>>,
     /// After monomorphization: the functions of each (concrete) async fn future type.
     pub coroutines: std::collections::HashMap<Ty, CoroutineFns>,
+    /// After monomorphization: for each future type `F` whose `future_vtable::<F>()` the code
+    /// asks for, the instance of `std::task::poll_erased::<F>` (the vtable's `poll`) and
+    /// `F::Output` (whose layout and drop glue the vtable describes).
+    pub future_vtables: std::collections::HashMap<Ty, FutureVTableInfo>,
     /// `fn main`, when the crate has one.
     pub entry: Option<FnId>,
     /// The `#[test]` functions, in source order.
@@ -198,6 +202,13 @@ pub struct CoroutineFns {
     pub drop: FnId,
 }
 
+/// What the runtime's vtable of one future type is made of (see `Crate::future_vtables`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FutureVTableInfo {
+    pub poll: FnId,
+    pub output: Ty,
+}
+
 /// Traits of the standard library the compiler names (operators, markers, formatting).
 #[derive(Clone, Debug, Default)]
 pub struct LangTraits {
@@ -220,6 +231,8 @@ pub struct LangTraits {
     pub index_mut: Option<TraitId>,
     /// `std::future::Future`: `.await` polls through it.
     pub future: Option<TraitId>,
+    /// `std::mem::MaybeUninit`: holds a `T` it never drops (no drop glue whatever `T` is).
+    pub maybe_uninit: Option<AdtId>,
     /// `Add`, `Sub`, .. by operator (`BinOp as usize` for the arithmetic and bit operators).
     pub ops: Vec<(BinOp, TraitId)>,
 }
@@ -338,6 +351,10 @@ pub enum Linkage {
     ExportC,
     /// Declared in an `extern "C"` block: defined elsewhere, C convention.
     ImportC,
+    /// Declared in an `extern "C-unwind"` block: as `ImportC`, but a call may unwind (a panic
+    /// raised by code the function calls back, such as the runtime's `block_on` polling a
+    /// future), so calls are `invoke`s reaching the caller's cleanups.
+    ImportCUnwind,
     /// Declared in the standard library's `extern "rust-intrinsic"` block: the compiler
     /// implements each call inline.
     Intrinsic(MemIntrinsic),
@@ -398,6 +415,11 @@ pub enum MemIntrinsic {
     AtomicCxchg,
     /// `atomic_fence(ord)`.
     AtomicFence,
+    /// `uninit<T>() -> T`: a value whose bytes are unspecified (`MaybeUninit::uninit`).
+    Uninit,
+    /// `future_vtable<F>() -> *const u8`: the runtime's `AetherFutureVTable` for the future
+    /// type `F` (a private constant per `F`; see `Crate::future_vtables`).
+    FutureVTable,
 }
 
 impl MemIntrinsic {
@@ -432,6 +454,8 @@ impl MemIntrinsic {
             "atomic_fetch_xor" => MemIntrinsic::AtomicFetchXor,
             "atomic_cxchg" => MemIntrinsic::AtomicCxchg,
             "atomic_fence" => MemIntrinsic::AtomicFence,
+            "uninit" => MemIntrinsic::Uninit,
+            "future_vtable" => MemIntrinsic::FutureVTable,
             _ => return None,
         })
     }

@@ -5,9 +5,11 @@
 //! comparisons, slice and string methods and the collections; `std/error.ae` the `Error` trait,
 //! `std/future.ae` `Future`, `Poll` and `Context`; `std/cell.ae` (`Cell`, `RefCell`),
 //! `std/rc.ae` (`Rc`), `std/fs.ae` (`std::io`, `std::fs`) and `std/sync.ae` (`Arc`, atomics) the
-//! shared-ownership, file and thread-safe types. The impls of the marker and comparison traits
-//! for the primitive types, and the atomic integer types, are the same text for each type, so
-//! they are generated here and appended.
+//! shared-ownership, file and thread-safe types; `std/time.ae` (`Duration`, `Instant`, `sleep`)
+//! and `std/task.ae` (`spawn`, `JoinHandle`, `block_on`, `join_all`) the async library. The
+//! impls of the marker and comparison traits for the primitive types, the atomic integer types
+//! and `join!`'s `Join1`..`Join8` are the same text for each type or count, so they are
+//! generated here and appended.
 //! [`load`] adds the whole source to the program's source map (as `<std>/lib.ae`, so that
 //! diagnostics can point into it) and parses it.
 
@@ -30,6 +32,11 @@ const CELL: &str = include_str!("../std/cell.ae");
 const RC: &str = include_str!("../std/rc.ae");
 const FS: &str = include_str!("../std/fs.ae");
 const SYNC: &str = include_str!("../std/sync.ae");
+const TIME: &str = include_str!("../std/time.ae");
+const TASK: &str = include_str!("../std/task.ae");
+
+/// The most futures one `join!` takes (`Join1`..`JoinN` are generated).
+pub const MAX_JOIN: usize = 8;
 
 const INTS: [&str; 12] = ["i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize"];
 
@@ -49,7 +56,10 @@ pub fn source() -> String {
     s.push_str(RC);
     s.push_str(FS);
     s.push_str(SYNC);
+    s.push_str(TIME);
+    s.push_str(TASK);
     s.push_str(&atomic_ints());
+    s.push_str(&join_tuples());
     s.push_str("\n// Generated impls for the primitive types.\n");
     s.push_str("mod primitive_impls {\n    use super::prelude::*;\n    use super::fmt::{Display, Debug};\n");
     let scalars = INTS.iter().copied().chain(["f32", "f64", "bool", "char"]);
@@ -169,6 +179,40 @@ pub fn source() -> String {
         "    impl super::hash::Hash for bool { fn hash<H: super::hash::Hasher>(&self, state: &mut H) { state.write_u8(*self as u8) } }\n    \
          impl super::hash::Hash for char { fn hash<H: super::hash::Hasher>(&self, state: &mut H) { state.write_u32(*self as u32) } }\n",
     );
+    s.push_str("}\n");
+    s
+}
+
+/// `join!(a, b, ..)`'s futures, the same text for each count: `joinN(a, b, ..)` makes a
+/// `JoinN` holding each future in place as a `MaybeDone` (std/task.ae); each poll polls the
+/// unfinished ones, and when all are done the output is the tuple of their outputs in order.
+fn join_tuples() -> String {
+    let mut s = String::from(
+        "\n// Generated: the futures of `join!`.\npub mod join_n {\n    use super::future::Future;\n    \
+         use super::join::MaybeDone;\n    use super::task::{Context, Poll};\n",
+    );
+    for n in 1..=MAX_JOIN {
+        let names: Vec<String> = (0..n).map(|i| format!("F{i}")).collect();
+        let fields: Vec<String> = (0..n).map(|i| format!("f{i}")).collect();
+        let params = names.iter().map(|t| format!("{t}: Future")).collect::<Vec<_>>().join(", ");
+        let args = names.join(", ");
+        let comma = if n == 1 { "," } else { "" };
+        let out = format!("({}{comma})", names.iter().map(|t| format!("{t}::Output")).collect::<Vec<_>>().join(", "));
+        let decl =
+            names.iter().zip(&fields).map(|(t, f)| format!("{f}: MaybeDone<{t}>")).collect::<Vec<_>>().join(", ");
+        let fn_params = names.iter().zip(&fields).map(|(t, f)| format!("{f}: {t}")).collect::<Vec<_>>().join(", ");
+        let init = fields.iter().map(|f| format!("{f}: MaybeDone::Future({f})")).collect::<Vec<_>>().join(", ");
+        let polls: String =
+            fields.iter().map(|f| format!("            if !self.{f}.poll_done(cx) {{ done = false; }}\n")).collect();
+        let takes = fields.iter().map(|f| format!("self.{f}.take()")).collect::<Vec<_>>().join(", ");
+        s.push_str(&format!(
+            "    /// The future of `join!` with {n} operand(s).\n    pub struct Join{n}<{params}> {{ {decl} }}\n    \
+             pub fn join{n}<{params}>({fn_params}) -> Join{n}<{args}> {{ Join{n} {{ {init} }} }}\n    \
+             impl<{params}> Future for Join{n}<{args}> {{\n        type Output = {out};\n        \
+             fn poll(&mut self, cx: &mut Context) -> Poll<{out}> {{\n            let mut done = true;\n{polls}            \
+             if !done {{ return Poll::Pending; }}\n            Poll::Ready(({takes}{comma}))\n        }}\n    }}\n"
+        ));
+    }
     s.push_str("}\n");
     s
 }

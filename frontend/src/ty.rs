@@ -199,6 +199,11 @@ pub enum TyKind {
 pub struct TyInterner {
     kinds: elsa::FrozenVec<Box<TyKind>>,
     map: RefCell<HashMap<TyKind, Ty>>,
+    /// Projections on concrete types and what they normalize to, recorded by
+    /// monomorphization: interning such a projection again gives the normalized type, so a
+    /// field type substituted later (`<I as Iterator>::Item` in `Peekable<I>`, for layouts
+    /// and drop glue) is the concrete type too.
+    normalized: RefCell<HashMap<TyKind, Ty>>,
     /// The name of each ADT and trait, for displaying types.
     adt_names: Vec<String>,
     trait_names: Vec<String>,
@@ -241,6 +246,7 @@ impl TyInterner {
         let t = TyInterner {
             kinds: elsa::FrozenVec::new(),
             map: RefCell::new(HashMap::new()),
+            normalized: RefCell::new(HashMap::new()),
             adt_names: Vec::new(),
             trait_names: Vec::new(),
         };
@@ -311,6 +317,11 @@ impl TyInterner {
     }
 
     pub fn intern(&self, kind: TyKind) -> Ty {
+        if let TyKind::Projection { .. } = kind {
+            if let Some(&t) = self.normalized.borrow().get(&kind) {
+                return t;
+            }
+        }
         let mut map = self.map.borrow_mut();
         if let Some(&t) = map.get(&kind) {
             return t;
@@ -319,6 +330,14 @@ impl TyInterner {
         self.kinds.push(Box::new(kind.clone()));
         map.insert(kind, t);
         t
+    }
+
+    /// Records that the projection `p` (on concrete types) normalizes to `to` (see
+    /// `normalized`).
+    pub fn record_normalized(&self, p: Ty, to: Ty) {
+        if let TyKind::Projection { .. } = self.kind(p) {
+            self.normalized.borrow_mut().insert(self.kind(p).clone(), to);
+        }
     }
 
     pub fn kind(&self, t: Ty) -> &TyKind {

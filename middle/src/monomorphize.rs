@@ -178,10 +178,17 @@ impl Mono {
             {
                 // Intrinsics are expanded where they are called, for their type argument.
                 let cs: Vec<Ty> = call_substs.iter().map(|t| concrete(krate, *t, substs)).collect();
-                if krate.fn_def(*callee).linkage == hir::Linkage::Intrinsic(hir::MemIntrinsic::DropInPlace) {
-                    if let Some(&t) = cs.first() {
-                        self.register_drop(krate, t)?;
+                // The type argument's layout is needed (`size_of::<T>()`), so the projections
+                // in its fields must be normalized, and `drop_in_place` needs its drop impls.
+                for &t in &cs {
+                    self.register_drop(krate, t)?;
+                }
+                match krate.fn_def(*callee).linkage {
+                    hir::Linkage::Intrinsic(hir::MemIntrinsic::FutureVTable) => {
+                        let t = *cs.first().ok_or_else(|| MonoError::internal("`future_vtable` without a type"))?;
+                        self.register_future_vtable(krate, t)?;
                     }
+                    _ => {}
                 }
                 *call_substs = cs;
             }
@@ -265,10 +272,33 @@ impl Mono {
                 }
             }
             ExprKind::Let { pat: p, .. } => pat(krate, p, substs),
-            ExprKind::Print { args, .. } | ExprKind::Panic { args, .. } => {
+            ExprKind::Print { args, pieces, .. } | ExprKind::Panic { args, pieces, .. } => {
                 // Formatting is built in for primitives and strings: a generic argument must be
-                // one of those once concrete (through references).
-                for a in args.iter_mut() {
+                // one of those once concrete (through references), or `()`, which prints as
+                // the text `()` (after evaluating the argument).
+                for (i, a) in args.iter_mut().enumerate() {
+                    if krate.tys.is_unit(concrete(krate, a.ty, substs)) {
+                        let span = a.span;
+                        let str_ref = krate.tys.intern(TyKind::Ref(krate.common.str, Mutability::Not));
+                        let text = hir::Expr { kind: ExprKind::Lit(hir::Literal::Str("()".into())), ty: str_ref, span };
+                        let value = std::mem::replace(a, text.clone());
+                        *a = hir::Expr {
+                            kind: ExprKind::Block(hir::Block {
+                                stmts: vec![hir::Stmt::Expr(value)],
+                                expr: Some(Box::new(text)),
+                            }),
+                            ty: str_ref,
+                            span,
+                        };
+                        for p in pieces.iter_mut() {
+                            if let hir::PrintPiece::Arg { index, spec, .. } = p {
+                                if *index == i {
+                                    spec.ty = aether_frontend::ast::FormatType::Display;
+                                }
+                            }
+                        }
+                        continue;
+                    }
                     let mut t = concrete(krate, a.ty, substs);
                     while let TyKind::Ref(inner, _) = krate.tys.kind(t).clone() {
                         if matches!(krate.tys.kind(inner), TyKind::Str) {
@@ -448,6 +478,31 @@ impl Mono {
         Ok(())
     }
 
+    /// Records what the runtime's vtable of the future type `f` needs (once per type): the
+    /// instance of `std::executor::poll_erased::<f>` and `f`'s output type, with their drops.
+    fn register_future_vtable(&mut self, krate: &mut hir::Crate, f: Ty) -> Result<(), MonoError> {
+        if krate.future_vtables.contains_key(&f) {
+            return Ok(());
+        }
+        let future = krate.lang.future.ok_or_else(|| MonoError::internal("no `Future` trait"))?;
+        let projection =
+            krate.tys.intern(TyKind::Projection { trait_id: future, args: vec![f], name: "Output".into() });
+        let output = normalize(krate, &krate.tys, projection);
+        if matches!(krate.tys.kind(output), TyKind::Projection { .. }) {
+            return Err(MonoError::internal(format!("`{}` is not a future", krate.tys.display(f))));
+        }
+        let erased = krate
+            .fns
+            .iter()
+            .position(|d| d.path == "std::executor::poll_erased")
+            .ok_or_else(|| MonoError::internal("no `std::executor::poll_erased`"))?;
+        let poll = self.instance(krate, FnId(erased as u32), vec![f]);
+        self.register_drop(krate, f)?;
+        self.register_drop(krate, output)?;
+        krate.future_vtables.insert(f, hir::FutureVTableInfo { poll, output });
+        Ok(())
+    }
+
     /// Makes sure every type with a `Drop` impl that a value of `t` contains has its `drop`
     /// instance in `krate.drop_impls` (drop glue calls them).
     fn register_drop(&mut self, krate: &mut hir::Crate, t: Ty) -> Result<(), MonoError> {
@@ -476,7 +531,9 @@ impl Mono {
                 let fields: Vec<Ty> =
                     krate.adt(id).variants.iter().flat_map(|v| v.fields.iter().map(|f| f.ty)).collect();
                 for f in fields {
-                    let ft = krate.tys.subst(f, &args);
+                    // Normalized (a field of type `<T as Trait>::Assoc`): later substitutions
+                    // of the field type then give the concrete type (`TyInterner::normalized`).
+                    let ft = concrete(krate, f, &args);
                     self.register_drop(krate, ft)?;
                 }
                 Ok(())
@@ -584,7 +641,15 @@ fn normalize(krate: &hir::Crate, tys: &TyInterner, t: Ty) -> Ty {
             let tr = TraitRef { trait_id: *trait_id, args };
             let tables = TraitTables { traits: &krate.traits, impls: &krate.impls, tys, lang: &krate.lang };
             match tables.normalize(&tr, name, &[]) {
-                Some(n) => normalize(krate, tys, n),
+                Some(n) => {
+                    let n = normalize(krate, tys, n);
+                    if !tr.args.iter().any(|a| tys.has_params(*a)) {
+                        let p =
+                            tys.intern(TyKind::Projection { trait_id: tr.trait_id, args: tr.args, name: name.clone() });
+                        tys.record_normalized(p, n);
+                    }
+                    n
+                }
                 None => tys.intern(TyKind::Projection { trait_id: tr.trait_id, args: tr.args, name: name.clone() }),
             }
         }

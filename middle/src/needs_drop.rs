@@ -3,7 +3,8 @@
 //! Takes the monomorphized crate (concrete types only; `hir::Crate::drop_impls` filled by
 //! monomorphization) and answers whether dropping a value of a type does anything: it does when
 //! the type has a `Drop` impl or contains (by value, not behind a pointer) a type that does.
-//! Tuples and arrays contain their elements; references and raw pointers own nothing. Used by
+//! Tuples and arrays contain their elements; references and raw pointers own nothing, and
+//! neither does `std::mem::MaybeUninit` (its user decides when its value is dropped). Used by
 //! MIR building (which places to drop), drop elaboration and the backend's drop glue.
 
 use std::cell::RefCell;
@@ -35,6 +36,8 @@ impl<'a> NeedsDrop<'a> {
             TyKind::Dynamic { .. } => true,
             // A suspended frame may hold values; its drop function knows which.
             TyKind::Coroutine { .. } => true,
+            // `MaybeUninit<T>` never drops what it may hold.
+            TyKind::Adt(id, _) if Some(*id) == self.krate.lang.maybe_uninit => false,
             TyKind::Adt(id, args) => {
                 self.krate.drop_impls.contains_key(&t)
                     || self

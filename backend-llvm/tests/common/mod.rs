@@ -46,6 +46,7 @@ impl TestCrate {
                 drop_impls: Default::default(),
                 vtables: Default::default(),
                 coroutines: Default::default(),
+                future_vtables: Default::default(),
                 entry: None,
                 tests: Vec::new(),
                 tys,

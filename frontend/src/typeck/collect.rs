@@ -252,15 +252,19 @@ fn declare_items<'a>(cx: &mut Cx<'a>, items: &'a [ast::Item], module: ModuleId, 
                 }
             }
             ast::ItemKind::ExternBlock(block) => {
-                if block.abi.value != "C" {
-                    cx.sink.push(unsupported(&format!("`extern \"{}\"` blocks", block.abi.value), block.abi.span));
-                    continue;
-                }
+                let linkage = match block.abi.value.as_str() {
+                    "C" => Linkage::ImportC,
+                    "C-unwind" => Linkage::ImportCUnwind,
+                    other => {
+                        cx.sink.push(unsupported(&format!("`extern \"{other}\"` blocks"), block.abi.span));
+                        continue;
+                    }
+                };
                 for fi in &block.items {
                     let fvis = vis_of(&fi.vis, module, cx);
                     match &fi.kind {
                         ast::ForeignItemKind::Fn(sig) => {
-                            let id = new_fn(cx, &sig.name, sig.name.name.clone(), Linkage::ImportC, false);
+                            let id = new_fn(cx, &sig.name, sig.name.name.clone(), linkage, false);
                             cx.fn_info[id.index()].is_unsafe = true;
                             cx.fns[id.index()].lib = cx.in_std(module);
                             let b = Binding { res: Res::Fn(id), vis: fvis, span: sig.name.span };

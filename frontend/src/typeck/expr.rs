@@ -852,6 +852,13 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
                 return e;
             }
         }
+        // A number on the left of a type with an impl for it (`3 * duration`, `2.0 * v`).
+        let rt = self.resolved(rhs.ty);
+        if operand_ok(&lk) && !hop.is_comparison() && matches!(self.cx.tys.kind(rt), TyKind::Adt(..)) {
+            if let Some(e) = self.overloaded_binop(hop, lt, &lhs, &rhs, span) {
+                return e;
+            }
+        }
         if !operand_ok(&lk) && !str_cmp {
             let tn = self.display(lt);
             let mut d = Diagnostic::error(

@@ -66,6 +66,11 @@ pub(crate) fn find_lang_traits(cx: &mut Cx) {
         index: by_path(cx, "std::ops::Index"),
         index_mut: by_path(cx, "std::ops::IndexMut"),
         future: by_path(cx, "std::future::Future"),
+        maybe_uninit: cx
+            .adts
+            .iter()
+            .position(|a| a.path == "std::mem::MaybeUninit")
+            .map(|i| crate::ty::AdtId(i as u32)),
         ops: [
             (BinOp::Add, "Add"),
             (BinOp::Sub, "Sub"),

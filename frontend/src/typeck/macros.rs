@@ -146,6 +146,7 @@ impl BodyChecker<'_, '_> {
                 args,
             } => self.check_write(*kind == FormatMacro::Writeln, dest, args.as_ref(), m.name_span, span),
             ast::MacroKind::VecList(elems) => self.check_vec_list(elems, expected, m.name_span, span),
+            ast::MacroKind::Join(futs) => self.check_join(futs, m.name_span, span),
             ast::MacroKind::VecRepeat(value, count) => {
                 let Some(vec_adt) = self.std_adt("std::vec::Vec") else {
                     self.err(unsupported("`vec!` without the standard library's `Vec`", m.name_span));
@@ -414,7 +415,7 @@ impl BodyChecker<'_, '_> {
                 let d = self.overloaded_deref(e, span);
                 self.debug(em, d, spec, depth)
             }
-            TyKind::Param { .. } | TyKind::Projection { .. } | TyKind::Closure { .. } => {
+            TyKind::Param { .. } | TyKind::Projection { .. } | TyKind::Closure { .. } | TyKind::Dynamic { .. } => {
                 self.debug_through_trait(em, e, spec)
             }
             TyKind::Adt(a, _)
@@ -436,8 +437,8 @@ impl BodyChecker<'_, '_> {
                 em.pieces.push(PrintPiece::Arg {
                     index: em.args.len(),
                     spec: spec.clone(),
-                    width: None,
-                    precision: None,
+                    width: literal_count(&spec.width),
+                    precision: literal_count(&spec.precision),
                 });
                 em.args.push(e);
             }
@@ -779,6 +780,39 @@ impl BodyChecker<'_, '_> {
         self.mk(ExprKind::Block(hir::Block { stmts, expr: Some(Box::new(result)) }), vt, span)
     }
 
+    /// `join!(a, b, ..)`: `std::join_n::joinN(a, b, ..)`, a future of the tuple of outputs
+    /// (awaited by the caller: `join!(a, b).await`).
+    fn check_join(&mut self, futs: &[ast::Expr], name_span: Span, span: Span) -> hir::Expr {
+        let n = futs.len();
+        let max = crate::std_lib::MAX_JOIN;
+        if n == 0 || n > max {
+            let msg = if n == 0 {
+                "`join!` needs at least one future".to_string()
+            } else {
+                format!("`join!` takes at most {max} futures, not {n}")
+            };
+            let mut d = Diagnostic::error("E9010", msg, name_span, "");
+            if n > max {
+                d = d
+                    .with_help(format!("join more futures with `join_all(vec![..])`, or nest `join!`s of up to {max}"));
+            }
+            self.err(d);
+            for e in futs {
+                self.check_expr(e, None);
+            }
+            return self.error_expr(span);
+        }
+        let path = format!("std::join_n::join{n}");
+        let Some(fid) = self.cx.fns.iter().position(|f| f.path == path).map(|i| hir::FnId(i as u32)) else {
+            self.err(unsupported("`join!` without the standard library", name_span));
+            return self.error_expr(span);
+        };
+        let g = self.cx.fns[fid.index()].generics.clone();
+        let substs = self.fresh_substs(&g);
+        let args: Vec<hir::Expr> = futs.iter().map(|e| self.check_expr(e, None)).collect();
+        self.call_hir(fid, substs, args, span)
+    }
+
     /// Whether `{}` of a value of type `t` calls a `Display` impl (an ADT that has one and is
     /// not printed through `Deref`).
     fn user_display(&self, t: Ty) -> bool {
@@ -823,6 +857,18 @@ impl BodyChecker<'_, '_> {
         let finit = self.call_hir(new_fmt, Vec::new(), vec![pe, alt], span);
         let f = self.new_local("<formatter>", ft, true, span, true);
         em.stmts.push(self.hidden_let(f, finit));
+        if let (Some(ast::FormatCount::Literal(n)), Some(set)) =
+            (&spec.precision, self.inherent_fn(fmt_adt, "set_precision"))
+        {
+            // `f.set_precision(n)`: the impl decides what a precision means.
+            let usize_ty = self.c().usize;
+            let fr = self.intern(TyKind::Ref(ft, Mutability::Mut));
+            let fplace = self.mk(ExprKind::Local(f), ft, span);
+            let fref = self.mk(ExprKind::Ref { mutable: true, place: Box::new(fplace) }, fr, span);
+            let n = self.mk(ExprKind::Lit(Literal::Int(*n as u128)), usize_ty, span);
+            let call = self.call_hir(set, Vec::new(), vec![fref, n], span);
+            em.stmts.push(hir::Stmt::Expr(call));
+        }
         let et = e.ty;
         let er = self.intern(TyKind::Ref(et, Mutability::Not));
         let fr = self.intern(TyKind::Ref(ft, Mutability::Mut));
@@ -843,7 +889,14 @@ impl BodyChecker<'_, '_> {
             let mut shown = spec.clone();
             shown.ty = ast::FormatType::Display;
             shown.alternate = false;
-            em.pieces.push(PrintPiece::Arg { index: em.args.len(), spec: shown, width: None, precision: None });
+            // The width pads the whole text; a precision is the impl's to use (ours ignore it).
+            shown.precision = None;
+            em.pieces.push(PrintPiece::Arg {
+                index: em.args.len(),
+                spec: shown,
+                width: literal_count(&spec.width),
+                precision: None,
+            });
             em.args.push(s);
         }
     }
@@ -1166,6 +1219,16 @@ impl BodyChecker<'_, '_> {
 
 /// A copy of an argument access path (a local, or a dereference of one, with projections).
 /// Field `i` (of type `ty`) of the struct or tuple place `e` (variant 0), re-reading `e`.
+/// A width or precision written as a number (`{:8?}`), which applies to each leaf of a
+/// composite `{:?}` as Rust's formatter passes it on; one taken from an argument (`{:1$?}`)
+/// is not applied there.
+fn literal_count(c: &Option<ast::FormatCount>) -> Option<FmtCount> {
+    match c {
+        Some(ast::FormatCount::Literal(n)) => Some(FmtCount::Literal(*n)),
+        _ => None,
+    }
+}
+
 fn field_access(e: &hir::Expr, i: usize, ty: Ty) -> hir::Expr {
     let kind = ExprKind::Field { base: Box::new(copy_access(e)), variant: hir::VariantIdx(0), field: i as u32 };
     hir::Expr { kind, ty, span: e.span }

@@ -325,6 +325,7 @@ pub fn check_crate(
         drop_impls: Default::default(),
         vtables: Default::default(),
         coroutines: Default::default(),
+        future_vtables: Default::default(),
         entry,
         tests: cx.tests,
         tys: cx.tys,
