@@ -166,6 +166,14 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
             // are written.
             MemIntrinsic::Uninit => None,
             MemIntrinsic::FutureVTable => Some(self.cg.future_vtable(t)?.into()),
+            MemIntrinsic::DropGlueFn => {
+                let ptr = self.cg.cx.ptr_type(inkwell::AddressSpace::default());
+                Some(if self.cg.needs_drop.needs_drop(t) {
+                    self.cg.drop_glue(t)?.as_global_value().as_pointer_value().into()
+                } else {
+                    ptr.const_null().into()
+                })
+            }
             MemIntrinsic::AtomicFence => {
                 // A relaxed fence is not one (Rust panics; the library does first).
                 let ord = match ordering(&args[0]) {

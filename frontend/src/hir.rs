@@ -420,6 +420,10 @@ pub enum MemIntrinsic {
     /// `future_vtable<F>() -> *const u8`: the runtime's `AetherFutureVTable` for the future
     /// type `F` (a private constant per `F`; see `Crate::future_vtables`).
     FutureVTable,
+    /// `drop_glue_fn<T>() -> *const u8`: the address of `T`'s drop glue (`void (void *)`, for
+    /// the runtime to drop values it holds, such as a channel's elements), null when `T` needs
+    /// no drop.
+    DropGlueFn,
 }
 
 impl MemIntrinsic {
@@ -456,6 +460,7 @@ impl MemIntrinsic {
             "atomic_fence" => MemIntrinsic::AtomicFence,
             "uninit" => MemIntrinsic::Uninit,
             "future_vtable" => MemIntrinsic::FutureVTable,
+            "drop_glue_fn" => MemIntrinsic::DropGlueFn,
             _ => return None,
         })
     }

@@ -34,6 +34,7 @@ const FS: &str = include_str!("../std/fs.ae");
 const SYNC: &str = include_str!("../std/sync.ae");
 const TIME: &str = include_str!("../std/time.ae");
 const TASK: &str = include_str!("../std/task.ae");
+const CHANNEL: &str = include_str!("../std/channel.ae");
 
 /// The most futures one `join!` takes (`Join1`..`JoinN` are generated).
 pub const MAX_JOIN: usize = 8;
@@ -58,6 +59,7 @@ pub fn source() -> String {
     s.push_str(SYNC);
     s.push_str(TIME);
     s.push_str(TASK);
+    s.push_str(CHANNEL);
     s.push_str(&atomic_ints());
     s.push_str(&join_tuples());
     s.push_str("\n// Generated impls for the primitive types.\n");
