@@ -821,6 +821,8 @@ pub enum MacroKind {
     VecRepeat(Expr, Expr),
     /// `join!(a, b, ..)`: a future of the tuple of outputs.
     Join(Vec<Expr>),
+    /// `pin!(e)`: `e` kept in a hidden local of the enclosing block, pinned there.
+    Pin(Box<Expr>),
     /// `select! { pat = fut => body, .. }`
     Select(Vec<SelectArm>),
     /// `defer! { .. }`

@@ -814,6 +814,10 @@ impl Printer<'_> {
                 self.line("Macro", "join!", sp);
                 self.nest(|p| p.exprs(es));
             }
+            MacroKind::Pin(e) => {
+                self.line("Macro", "pin!", sp);
+                self.nest(|p| p.expr(e));
+            }
             MacroKind::Select(arms) => {
                 self.line("Macro", "select!", sp);
                 self.nest(|p| {

@@ -593,6 +593,7 @@ fn macro_token(name: String) -> Tok {
         "assert_ne" => Tok::MacAssertNe,
         "vec" => Tok::MacVec,
         "join" => Tok::MacJoin,
+        "pin" => Tok::MacPin,
         "select" => Tok::MacSelect,
         "defer" => Tok::MacDefer,
         "matches" => Tok::MacMatches,

@@ -64,6 +64,7 @@ impl BodyChecker<'_, '_> {
         let saved_loops = std::mem::take(&mut self.loops);
         let saved_async = std::mem::replace(&mut self.in_async, true);
         let saved_closure_in_async = std::mem::replace(&mut self.closure_in_async, false);
+        let saved_depth = std::mem::replace(&mut self.block_depth, 0);
         self.scopes.push(Default::default());
         let value = check(self, output);
         self.scopes.pop();
@@ -71,6 +72,7 @@ impl BodyChecker<'_, '_> {
         self.loops = saved_loops;
         self.in_async = saved_async;
         self.closure_in_async = saved_closure_in_async;
+        self.block_depth = saved_depth;
 
         let (captures, _) = self.analyze_captures(&value, outer_locals, move_from);
         // The synthetic function: the enclosing function's generics, signature filled in when

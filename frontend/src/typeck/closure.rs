@@ -55,6 +55,7 @@ impl BodyChecker<'_, '_> {
         let saved_loops = std::mem::take(&mut self.loops);
         // A closure's body is not async even inside an async body.
         let saved_async = std::mem::replace(&mut self.in_async, false);
+        let saved_depth = std::mem::replace(&mut self.block_depth, 0);
         let saved_closure_in_async = std::mem::replace(&mut self.closure_in_async, saved_async);
         let body = if c.is_async {
             // `async |x| body`: a closure returning an async block that owns the parameters.
@@ -74,6 +75,7 @@ impl BodyChecker<'_, '_> {
         self.ret_ty = saved_ret;
         self.loops = saved_loops;
         self.in_async = saved_async;
+        self.block_depth = saved_depth;
         self.closure_in_async = saved_closure_in_async;
         self.scopes.pop();
 

@@ -51,6 +51,8 @@ impl BodyChecker<'_, '_> {
 
     pub(super) fn check_block(&mut self, block: &ast::Block, expected: Option<Ty>) -> (hir::Block, Ty) {
         self.scopes.push(Default::default());
+        self.block_depth += 1;
+        let pinned_outside = self.pinned.len();
         let mut stmts = Vec::new();
         let mut diverges = false;
         for stmt in &block.stmts {
@@ -60,6 +62,7 @@ impl BodyChecker<'_, '_> {
                     if let hir::Stmt::Let { init: Some(i), .. } = &s {
                         diverges |= self.is_never(i.ty);
                     }
+                    stmts.extend(self.pinned.drain(pinned_outside..));
                     stmts.push(s);
                 }
                 ast::StmtKind::Expr { expr, semi } => {
@@ -70,6 +73,7 @@ impl BodyChecker<'_, '_> {
                         self.demand(unit, e.ty, e.span);
                     }
                     diverges |= self.is_never(e.ty);
+                    stmts.extend(self.pinned.drain(pinned_outside..));
                     stmts.push(hir::Stmt::Expr(e));
                 }
                 ast::StmtKind::Item(item) => self.err(unsupported("items inside function bodies", item.span)),
@@ -80,6 +84,7 @@ impl BodyChecker<'_, '_> {
             Some(e) => {
                 let e = self.check_expr(e, expected);
                 let ty = if diverges && !self.is_never(e.ty) { e.ty } else { e.ty };
+                stmts.extend(self.pinned.drain(pinned_outside..));
                 (Some(Box::new(e)), ty)
             }
             None if diverges => (None, self.c().never),
@@ -106,6 +111,7 @@ impl BodyChecker<'_, '_> {
             }
         };
         self.scopes.pop();
+        self.block_depth -= 1;
         (hir::Block { stmts, expr: tail }, ty)
     }
 

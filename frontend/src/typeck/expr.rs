@@ -63,6 +63,11 @@ pub(crate) struct BodyChecker<'c, 'a> {
     pub(super) async_blocks: Vec<super::async_block::PendingAsyncBlock>,
     /// The types whose derived `{:?}` is being expanded (recursive types stop there).
     pub(super) debug_stack: Vec<Ty>,
+    /// `let`s of values `pin!` pinned, placed before the statement being checked.
+    pub(super) pinned: Vec<hir::Stmt>,
+    /// How many blocks' statements are being checked around the current expression (closure
+    /// and async bodies start again at 0).
+    pub(super) block_depth: u32,
 }
 
 impl<'c, 'a> BodyChecker<'c, 'a> {
@@ -90,6 +95,8 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
             owner: None,
             async_blocks: Vec::new(),
             debug_stack: Vec::new(),
+            pinned: Vec::new(),
+            block_depth: 0,
         }
     }
 

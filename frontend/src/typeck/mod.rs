@@ -35,6 +35,7 @@ mod objects;
 mod obligations;
 mod overload;
 mod pat;
+mod pin;
 mod resolve;
 
 use std::cell::RefCell;
