@@ -26,6 +26,8 @@ use aether_frontend::hir::{self, AdtId, CoroutineFns, VariantIdx};
 use aether_frontend::span::Span;
 use aether_frontend::ty::{CommonTypes, Ty, TyInterner};
 
+use crate::dataflow;
+use crate::drop_elab::MaybeInit;
 use crate::bitset::BitSet;
 use crate::mir::*;
 use crate::needs_drop::NeedsDrop;
@@ -124,6 +126,9 @@ pub fn transform(
     }
     let conflicts = storage_conflicts::conflicts(&req, saved.clone());
     drop(req);
+    // Whether each held local still holds its value at each point: a value moved out on some
+    // path is dropped only if its drop flag says it is there.
+    let init_at = initialization_at(&body, &points, needs_drop);
 
     let saved_list: Vec<SavedLocal> = saved
         .iter()
@@ -145,12 +150,35 @@ pub fn transform(
         .iter()
         .map(|set| saved_list.iter().enumerate().filter(|(_, s)| set.contains(s.local)).map(|(k, _)| k).collect())
         .collect();
+    // How the frame's drop treats each held local in each state.
+    let drops: Vec<Vec<(usize, HeldDrop)>> = holds
+        .iter()
+        .enumerate()
+        .map(|(state, held)| {
+            held.iter()
+                .map(|&k| {
+                    let l = saved_list[k].local;
+                    let how = match state.checked_sub(1).map(|p| &init_at[p]) {
+                        None => HeldDrop::Always,
+                        Some((mi, _)) if !mi.contains(l) => HeldDrop::Never,
+                        Some((_, mu)) if !mu.contains(l) => HeldDrop::Always,
+                        Some(_) => match body.drop_flags.iter().find(|(x, _)| *x == l).and_then(|(_, f)| field_of[f.index()]) {
+                            Some(field) => HeldDrop::IfFlag(field),
+                            // No flag kept across the point: leaking beats a double drop.
+                            None => HeldDrop::Never,
+                        },
+                    };
+                    (k, how)
+                })
+                .collect()
+        })
+        .collect();
     let point_spans: Vec<Span> = points.iter().map(|p| body.block(p.block).terminator.span).collect();
 
     let rw = Rewriter { field_of: &field_of, cx_local, types, offset: 3 };
     let poll = rw.poll_body(&body, &points, fns.poll, tys);
     let ctor = ctor_body(&body, &field_of, types, fns.ctor, needs_drop);
-    let drop = drop_body(&saved_list, &holds, types, fns.drop, needs_drop, body.span);
+    let drop = drop_body(&saved_list, &drops, types, fns.drop, needs_drop, body.span);
     let layout = FrameLayout {
         frame_ty: types.frame,
         state_ty: types.state,
@@ -450,7 +478,7 @@ impl Rewriter<'_> {
             span,
         };
         let _ = (n_old, tys);
-        Body { fn_id, locals, arg_count: 2, blocks, span }
+        Body { fn_id, locals, arg_count: 2, blocks, span, drop_flags: Vec::new() }
     }
 }
 
@@ -489,7 +517,7 @@ fn ctor_body(
         is_cleanup: false,
     }];
     chain_drops(&mut blocks, unread.into_iter().rev().map(Place::local).collect(), span);
-    Body { fn_id, locals, arg_count: body.arg_count, blocks, span }
+    Body { fn_id, locals, arg_count: body.arg_count, blocks, span, drop_flags: Vec::new() }
 }
 
 /// Replaces block 0's `Return` by drops of `places` in order, then the return.
@@ -508,10 +536,34 @@ fn chain_drops(blocks: &mut Vec<BasicBlockData>, places: Vec<Place>, span: Span)
     }
 }
 
-/// The frame's drop: by state, what it holds, last saved first.
+/// How the frame's drop treats a held local in one state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum HeldDrop {
+    /// Initialized on every path to the point.
+    Always,
+    /// Moved out on every path (its storage is still held).
+    Never,
+    /// Initialized on some paths: dropped if its drop flag, saved as this frame field, is set.
+    IfFlag(u32),
+}
+
+/// Per suspension point: the tracked locals maybe initialized and maybe uninitialized there.
+fn initialization_at(body: &Body, points: &[Location], needs_drop: &NeedsDrop<'_>) -> Vec<(BitSet<Local>, BitSet<Local>)> {
+    let n = body.locals.len();
+    let tracked = BitSet::from_elems(
+        n,
+        (1..n).map(|i| Local(i as u32)).filter(|l| needs_drop.needs_drop(body.locals[l.index()].ty)),
+    );
+    let mi = dataflow::solve(body, MaybeInit { tracked: tracked.clone(), init: true });
+    let mu = dataflow::solve(body, MaybeInit { tracked, init: false });
+    points.iter().map(|p| (mi.state_before(*p).clone(), mu.state_before(*p).clone())).collect()
+}
+
+/// The frame's drop: by state, what it holds, last saved first (a local moved out on some
+/// paths only if its saved drop flag is set).
 fn drop_body(
     saved: &[SavedLocal],
-    holds: &[Vec<usize>],
+    drops: &[Vec<(usize, HeldDrop)>],
     types: &CoroutineTypes,
     fn_id: hir::FnId,
     needs_drop: &NeedsDrop<'_>,
@@ -522,36 +574,54 @@ fn drop_body(
         LocalDecl { ty: types.frame_ref, name: Some("frame".into()), mutable: false, span },
         LocalDecl { ty: types.state, name: None, mutable: true, span },
     ];
-    let ret = |_: ()| BasicBlockData {
+    let ret = || BasicBlockData {
         statements: Vec::new(),
         terminator: Terminator { kind: TerminatorKind::Return, span },
         is_cleanup: false,
     };
-    let mut blocks = vec![ret(()), ret(())];
+    let mut blocks = vec![ret(), ret()];
     let done = BasicBlock(1);
     let mut targets = Vec::new();
-    for (state, held) in holds.iter().enumerate() {
-        let places: Vec<Place> = held
+    for (state, held) in drops.iter().enumerate() {
+        let places: Vec<(Place, HeldDrop)> = held
             .iter()
             .rev()
-            .filter(|&&k| needs_drop.needs_drop(saved[k].ty))
-            .map(|&k| frame_field(k as u32 + 1, saved[k].ty))
+            .filter(|(k, how)| *how != HeldDrop::Never && needs_drop.needs_drop(saved[*k].ty))
+            .map(|&(k, how)| (frame_field(k as u32 + 1, saved[k].ty), how))
             .collect();
         if places.is_empty() {
             continue;
         }
         let code = if state == 0 { UNRESUMED } else { FIRST_SUSPENDED + state as u32 - 1 };
         let start = BasicBlock(blocks.len() as u32);
-        let mut chain = vec![ret(())];
-        chain_drops(&mut chain, places, span);
-        // Re-base the chain's block numbers onto the body's.
-        for mut b in chain {
-            if let TerminatorKind::Drop { target, .. } = &mut b.terminator.kind {
-                *target = BasicBlock(target.0 + start.0);
-            }
-            blocks.push(b);
-        }
         targets.push((code as u128, start));
+        // One block per place (a flag test first where needed), each going on to the next;
+        // the last returns.
+        for (place, how) in places {
+            let here = BasicBlock(blocks.len() as u32);
+            let next = BasicBlock(here.0 + if matches!(how, HeldDrop::IfFlag(_)) { 2 } else { 1 });
+            if let HeldDrop::IfFlag(field) = how {
+                let flag = Operand::Copy(frame_field(field, types.common.bool));
+                let drop_block = BasicBlock(here.0 + 1);
+                blocks.push(BasicBlockData {
+                    statements: Vec::new(),
+                    terminator: Terminator {
+                        kind: TerminatorKind::SwitchInt { discr: flag, targets: vec![(0, next)], otherwise: drop_block },
+                        span,
+                    },
+                    is_cleanup: false,
+                });
+            }
+            blocks.push(BasicBlockData {
+                statements: Vec::new(),
+                terminator: Terminator {
+                    kind: TerminatorKind::Drop { place, target: next, unwind: UnwindAction::Continue },
+                    span,
+                },
+                is_cleanup: false,
+            });
+        }
+        blocks.push(ret());
     }
     blocks[0].statements.push(Statement {
         kind: StatementKind::Assign(Place::local(Local(2)), Rvalue::Use(Operand::Copy(frame_field(0, types.state)))),
@@ -561,5 +631,5 @@ fn drop_body(
         kind: TerminatorKind::SwitchInt { discr: Operand::Move(Place::local(Local(2))), targets, otherwise: done },
         span,
     };
-    Body { fn_id, locals, arg_count: 1, blocks, span }
+    Body { fn_id, locals, arg_count: 1, blocks, span, drop_flags: Vec::new() }
 }

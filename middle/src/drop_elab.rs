@@ -100,6 +100,8 @@ pub fn elaborate_drops(body: &mut Body, nd: &NeedsDrop, bool_ty: Ty) {
     if !flags.is_empty() {
         insert_flag_updates(body, &flags, &tracked, bool_ty);
     }
+    body.drop_flags = flags.iter().map(|(l, f)| (*l, *f)).collect();
+    body.drop_flags.sort();
 
     // Rewrite the drops. A flagged drop moves to a block of its own (`relocated`).
     let mut relocated: HashMap<BasicBlock, BasicBlock> = HashMap::new();
@@ -286,9 +288,9 @@ fn term_successors(t: &TerminatorKind) -> Vec<BasicBlock> {
 
 /// "Maybe initialized" (`init: true`) or "maybe uninitialized" (`init: false`) per tracked
 /// local.
-struct MaybeInit {
-    tracked: BitSet<Local>,
-    init: bool,
+pub(crate) struct MaybeInit {
+    pub(crate) tracked: BitSet<Local>,
+    pub(crate) init: bool,
 }
 
 impl MaybeInit {

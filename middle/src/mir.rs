@@ -84,6 +84,9 @@ pub struct Body {
     pub arg_count: usize,
     pub blocks: Vec<BasicBlockData>,
     pub span: Span,
+    /// `(local, flag)`: the boolean drop flag drop elaboration keeps for a local whose
+    /// initialization depends on the path (the coroutine transform's frame drop reads them).
+    pub drop_flags: Vec<(Local, Local)>,
 }
 
 impl Body {
