@@ -3,6 +3,8 @@
 # Tokio twin in tokio/src/bin (`cargo build --release`), same worker count (AETHER_WORKERS and
 # TOKIO_WORKER_THREADS, default: the CPU count). Outputs must agree; prints the best wall time of 3
 # runs, the peak RSS, and the ratio Tokio / aetherc (above 1: we are faster or smaller).
+# Then frame_sizes.ae, which is valid Rust too, is compiled by both aetherc and rustc and the
+# futures' sizes (size_of_val of an un-polled future: its whole frame) are printed side by side.
 # Usage: bench/async/run.sh [AETHERC] [NAME ...]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -41,3 +43,10 @@ for name in "${names[@]}"; do
   printf '%-12s %9.3fs %9.3fs %7.2fx %9d KiB %9d KiB %7.2fx\n' "$name" "$ta" "$tt" "$(echo "$tt / $ta" | bc -l)" \
     "$ma" "$mt" "$(echo "$mt / $ma" | bc -l)"
 done
+
+echo
+echo "frame sizes in bytes (aetherc / rustc), from frame_sizes.ae:"
+"$aetherc" -O3 "$here/frame_sizes.ae" -o "$work/frame_sizes"
+cp "$here/frame_sizes.ae" "$work/frame_sizes.rs"
+rustc -O --edition 2021 -A warnings "$work/frame_sizes.rs" -o "$work/frame_sizes_rs"
+paste -d'|' <("$work/frame_sizes") <("$work/frame_sizes_rs") | sed 's/|/   |   rustc: /'

@@ -171,6 +171,24 @@ impl<'a> RequiresStorage<'a> {
                 touched.intersect(&storage);
                 touched.union(&points[i]);
                 touched.union(&points[i + 1]);
+                // `dest = move src` of whole locals: src's bytes are read before dest's are
+                // written, so the two may be the same bytes (as for a call's argument and
+                // destination): awaiting a future created earlier moves it into the awaited
+                // temporary in place. Unless either is still needed across the move; and not
+                // for a block's first statement, whose "before" no earlier item covers.
+                if let Some(Statement { kind: StatementKind::Assign(dest, Rvalue::Use(Operand::Move(src))), .. }) =
+                    data.statements.get(i)
+                {
+                    if i > 0
+                        && dest.projection.is_empty()
+                        && src.projection.is_empty()
+                        && dest.local != src.local
+                        && !points[i + 1].contains(src.local)
+                        && !points[i].contains(dest.local)
+                    {
+                        touched.remove(src.local);
+                    }
+                }
                 touched.clone()
             })
             .collect();

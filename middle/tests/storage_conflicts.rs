@@ -65,9 +65,10 @@ fn overlapping_locals_get_separate_slots() {
 }
 
 #[test]
-fn a_move_conflicts_its_source_with_its_destination() {
-    // _2 survives A; `_3 = move _2` right after; _3 survives B. Never both live before or after
-    // a statement, but both in use during the move: they must not share bytes.
+fn a_whole_move_lets_source_and_destination_share_bytes() {
+    // _2 survives A; `_3 = move _2` right after; _3 survives B. Never both needed before or
+    // after a statement, and the move reads _2 before it writes _3: they may share bytes (a
+    // future created earlier and moved into an await's temporary stays in place).
     let mut m = Mir::new(6, 0);
     m.block(vec![live(2), m.set_const(2, 1), live(4)], call(vec![], 4, 1, None));
     m.block(vec![live(3), assign(p(3), Rvalue::Use(mv(2))), dead(2)], call(vec![copy(4)], 5, 2, None));
@@ -78,6 +79,23 @@ fn a_move_conflicts_its_source_with_its_destination() {
     assert_eq!(ls(&req.after(loc(1, 1))), vec![3, 4]);
     let c = storage_conflicts::conflicts(&req, storage_conflicts::saved_locals(&req, &pts));
     assert_eq!(ls(c.saved()), vec![2, 3]);
+    assert!(!c.conflicts(Local(2), Local(3)));
+}
+
+#[test]
+fn a_move_into_a_borrowed_destination_conflicts() {
+    // `_3` is borrowed before `_3 = move _2` (its bytes are in use there): no sharing.
+    let mut m = Mir::new(6, 0);
+    m.block(
+        vec![live(2), m.set_const(2, 1), live(3), live(4), assign(p(4), Rvalue::Ref(Mutability::Mut, p(3)))],
+        call(vec![], 5, 1, None),
+    );
+    m.block(vec![assign(p(3), Rvalue::Use(mv(2))), dead(2)], call(vec![copy(5)], 5, 2, None));
+    m.block(vec![m.add(0, 3, 5), dead(4), dead(3)], ret());
+    let c = storage_conflicts::conflicts(
+        &storage::requires_storage(&m.body),
+        storage_conflicts::saved_locals(&storage::requires_storage(&m.body), &points(&m)),
+    );
     assert!(c.conflicts(Local(2), Local(3)));
 }
 
