@@ -218,6 +218,7 @@ impl CloneBody for Option<Body> {
             arg_count: b.arg_count,
             blocks: b.blocks.clone(),
             span: b.span,
+            drop_flags: b.drop_flags.clone(),
         })
     }
 }

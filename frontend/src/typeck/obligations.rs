@@ -157,7 +157,24 @@ impl BodyChecker<'_, '_> {
                         self.unify(p.var, t);
                         progress = true;
                     }
-                    None => self.projections.push(PendingProjection { trait_ref: tr, ..p }),
+                    None => {
+                        // A parameter's associated type (the self type became one after the
+                        // projection was made) stays abstract, as `project` makes it.
+                        let self_ty = self.infer.shallow_resolve(&self.cx.tys, tr.self_ty());
+                        if matches!(self.kind(self_ty), TyKind::Param { .. } | TyKind::Projection { .. })
+                            && !tr.args.iter().any(|t| self.cx.tys.has_infer(*t))
+                        {
+                            let abstract_ty = self.cx.tys.intern(TyKind::Projection {
+                                trait_id: tr.trait_id,
+                                args: tr.args.clone(),
+                                name: p.name.clone(),
+                            });
+                            self.unify(p.var, abstract_ty);
+                            progress = true;
+                        } else {
+                            self.projections.push(PendingProjection { trait_ref: tr, ..p });
+                        }
+                    }
                 }
             }
             let obligations = std::mem::take(&mut self.obligations);

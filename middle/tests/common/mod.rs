@@ -25,6 +25,7 @@ impl Mir {
             arg_count: args,
             blocks: Vec::new(),
             span: Span::default(),
+            drop_flags: Vec::new(),
         };
         Mir { body, i64: common.i64 }
     }
