@@ -36,6 +36,7 @@ const TIME: &str = include_str!("../std/time.ae");
 const TASK: &str = include_str!("../std/task.ae");
 const CHANNEL: &str = include_str!("../std/channel.ae");
 const PIN: &str = include_str!("../std/pin.ae");
+const DEFER: &str = include_str!("../std/defer.ae");
 
 /// The most futures one `join!` takes (`Join1`..`JoinN` are generated).
 pub const MAX_JOIN: usize = 8;
@@ -62,6 +63,7 @@ pub fn source() -> String {
     s.push_str(TASK);
     s.push_str(CHANNEL);
     s.push_str(PIN);
+    s.push_str(DEFER);
     s.push_str(&atomic_ints());
     s.push_str(&join_tuples());
     s.push_str("\n// Generated impls for the primitive types.\n");

@@ -68,6 +68,8 @@ pub(crate) struct BodyChecker<'c, 'a> {
     /// How many blocks' statements are being checked around the current expression (closure
     /// and async bodies start again at 0).
     pub(super) block_depth: u32,
+    /// Checking a `defer!` body (`.await` there is not supported yet).
+    pub(super) in_defer: bool,
 }
 
 impl<'c, 'a> BodyChecker<'c, 'a> {
@@ -97,6 +99,7 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
             debug_stack: Vec::new(),
             pinned: Vec::new(),
             block_depth: 0,
+            in_defer: false,
         }
     }
 

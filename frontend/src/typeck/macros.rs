@@ -148,6 +148,7 @@ impl BodyChecker<'_, '_> {
             ast::MacroKind::VecList(elems) => self.check_vec_list(elems, expected, m.name_span, span),
             ast::MacroKind::Join(futs) => self.check_join(futs, m.name_span, span),
             ast::MacroKind::Pin(e) => self.check_pin(e, span),
+            ast::MacroKind::Defer(body) => self.check_defer(body, span),
             ast::MacroKind::VecRepeat(value, count) => {
                 let Some(vec_adt) = self.std_adt("std::vec::Vec") else {
                     self.err(unsupported("`vec!` without the standard library's `Vec`", m.name_span));

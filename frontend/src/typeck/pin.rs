@@ -1,11 +1,12 @@
-//! `pin!(e)`: a value pinned in the enclosing block.
+//! `pin!(e)` and `defer! { .. }`: values kept in hidden locals of the enclosing block.
 //!
 //! Takes the macro's operand and produces `Pin { pointer: &mut hidden }`, where `hidden` is a new
 //! local initialized with the operand by a `let` that `check_block` places just before the
 //! statement holding the macro: the value lives, unmoved, until the end of that block (Rust's
 //! temporary lifetime extension for `let p = pin!(e);`). The operand is therefore evaluated
-//! before the rest of its statement. Outside a block's statements (a closure's expression body)
-//! there is no such place, and the macro is reported.
+//! before the rest of its statement. `defer! { body }` keeps a guard the same way,
+//! `Defer::new(|| body)` (`std/defer.ae`), whose drop runs the body. Outside a block's statements
+//! (a closure's expression body) there is no such place, and either macro is reported.
 
 use super::expr::BodyChecker;
 use super::unsupported;
@@ -36,5 +37,44 @@ impl BodyChecker<'_, '_> {
         let r = self.mk(ExprKind::Ref { mutable: true, place: Box::new(place) }, rt, span);
         let pt = self.intern(TyKind::Adt(pin, vec![rt]));
         self.mk(ExprKind::Adt { adt: pin, variant: hir::VariantIdx(0), fields: vec![(0, r)], base: None }, pt, span)
+    }
+}
+
+impl BodyChecker<'_, '_> {
+    /// `defer! { body }`: a hidden guard local, declared where the macro stands, whose drop
+    /// runs `|| body` (so it runs where a local declared there is dropped, on every exit,
+    /// unwinding and cancellation included). The statement itself is `()`.
+    pub(super) fn check_defer(&mut self, body: &ast::Block, span: Span) -> hir::Expr {
+        let unit = self.c().unit;
+        let Some(defer) = self.std_adt("std::defer::Defer") else {
+            self.err(unsupported("`defer!` without the standard library's `Defer`", span));
+            return self.error_expr(span);
+        };
+        let Some(new) = self.inherent_fn(defer, "new") else { return self.error_expr(span) };
+        if self.block_depth == 0 {
+            self.err(unsupported("`defer!` outside a block's statements", span));
+            return self.error_expr(span);
+        }
+        let closure = ast::Expr {
+            kind: ast::ExprKind::Closure(Box::new(ast::Closure {
+                is_async: false,
+                is_move: false,
+                params: Vec::new(),
+                ret: None,
+                body: ast::Expr { kind: ast::ExprKind::Block(body.clone(), None), span: body.span },
+                head_span: span,
+            })),
+            span: body.span,
+        };
+        let saved = std::mem::replace(&mut self.in_defer, true);
+        let c = self.check_expr(&closure, None);
+        self.in_defer = saved;
+        let ct = c.ty;
+        let guard = self.call_hir(new, vec![ct], vec![c], span);
+        let gt = guard.ty;
+        let hidden = self.new_local("<defer>", gt, false, span, true);
+        let init = self.hidden_let(hidden, guard);
+        self.pinned.push(init);
+        self.mk(ExprKind::Lit(hir::Literal::Unit), unit, span)
     }
 }
