@@ -625,6 +625,12 @@ void aether_rt_timer_cancel(AetherTimerEntry *e);
  * from a blocking-pool thread it is allowed. */
 void aether_rt_block_on(const AetherFutureVTable *vt, void *frame, void *out);
 
+/* UNWINDS. block_on that is allowed on a worker thread: what an async `defer!` body runs through when
+ * its scope is left by unwinding or cancellation. Polls once; if pending, moves the tasks queued on
+ * this worker to the injection queue, and parks between polls until ready, wake-ups made meanwhile
+ * going to the injection queue. A future waiting on another task deadlocks with one worker. */
+void aether_rt_block_in_place(const AetherFutureVTable *vt, void *frame, void *out);
+
 /*
  * What the generated C `main` returns for `async fn main`:
  *     struct MainFrame f = { ...state 0... };

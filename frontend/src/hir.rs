@@ -475,6 +475,9 @@ pub struct Body {
     /// In an async block's function: `(local, param)` pairs saying that the enclosing body's
     /// `local`, which the block borrowed, is `*param` here.
     pub captured_by_ref: Vec<(LocalId, LocalId)>,
+    /// The guards of async `defer!`s (`std::defer::AsyncDefer`), with `Future::poll`: MIR
+    /// building awaits each where its scope is left normally instead of dropping it.
+    pub exit_awaits: Vec<(LocalId, FnId)>,
 }
 
 impl Body {

@@ -163,10 +163,30 @@ impl Mono {
             l.ty = concrete(krate, l.ty, substs);
             self.register_drop(krate, l.ty)?;
         }
+        // Async `defer!` guards are awaited by MIR building: through their concrete poll.
+        for (guard, poll) in &mut body.exit_awaits {
+            *poll = self.poll_of(krate, *poll, body.locals[guard.index()].ty)?;
+        }
         let saved = std::mem::replace(&mut self.cur_locals, body.locals.clone());
         self.expr(krate, &mut body.value, substs)?;
         self.cur_locals = saved;
         Ok(body)
+    }
+
+    /// The function `.await` polls a future of the concrete type `fut` with (`poll` is
+    /// `Future::poll`).
+    fn poll_of(&mut self, krate: &mut hir::Crate, poll: FnId, fut: Ty) -> Result<FnId, MonoError> {
+        Ok(match krate.tys.kind(fut).clone() {
+            // An async fn's future: its coroutine's poll function.
+            TyKind::Coroutine { def, args, .. } => {
+                let inst = self.instance(krate, FnId(def), args);
+                register_coroutine(krate, inst).poll
+            }
+            _ => match resolve_callee(krate, poll, vec![fut])? {
+                Some((f, s)) => self.instance(krate, f, s),
+                None => return Err(MonoError::internal("a built-in `Future::poll`")),
+            },
+        })
     }
 
     fn expr(&mut self, krate: &mut hir::Crate, e: &mut hir::Expr, substs: &[Ty]) -> Result<(), MonoError> {
@@ -247,17 +267,7 @@ impl Mono {
             ExprKind::Await { poll, substs: await_substs, .. } => {
                 let cs: Vec<Ty> = await_substs.iter().map(|t| concrete(krate, *t, substs)).collect();
                 let fut = *cs.first().ok_or_else(|| MonoError::internal("`.await` without a future type"))?;
-                *poll = match krate.tys.kind(fut).clone() {
-                    // An async fn's future: its coroutine's poll function.
-                    TyKind::Coroutine { def, args, .. } => {
-                        let inst = self.instance(krate, FnId(def), args);
-                        register_coroutine(krate, inst).poll
-                    }
-                    _ => match resolve_callee(krate, *poll, cs)? {
-                        Some((f, s)) => self.instance(krate, f, s),
-                        None => return Err(MonoError::internal("a built-in `Future::poll`")),
-                    },
-                };
+                *poll = self.poll_of(krate, *poll, fut)?;
                 await_substs.clear();
             }
             ExprKind::PtrCast(inner) => {
@@ -443,7 +453,7 @@ impl Mono {
         for l in &locals {
             self.register_drop(krate, l.ty)?;
         }
-        Ok(hir::Body { locals, params: vec![env, args], value, captured_by_ref: Vec::new() })
+        Ok(hir::Body { locals, params: vec![env, args], value, captured_by_ref: Vec::new(), exit_awaits: Vec::new() })
     }
 
     /// Fills the vtable of `src` as the object type `obj` (once per pair): each method's instance

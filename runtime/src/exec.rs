@@ -1,5 +1,5 @@
 //! Entry points that run futures from synchronous code: `aether_rt_block_on` (a future on the calling
-//! thread) and `aether_rt_main_async` (the whole program for `async fn main`).
+//! thread), `aether_rt_block_in_place` (the same on a worker, for async `defer!` bodies) and `aether_rt_main_async` (the whole program for `async fn main`).
 //!
 //! `async fn main` runs as a task on the workers, not on the calling thread: when main's future and the
 //! tasks it talks to share the workers, a wake-up is a push to a worker's LIFO slot rather than a
@@ -32,6 +32,32 @@ pub unsafe extern "C-unwind" fn aether_rt_block_on(vt: *const AetherFutureVTable
     let mut cx = AetherContext { waker };
     // SAFETY: guaranteed by the caller.
     let poll = unsafe { (*vt).poll };
+    // SAFETY: guaranteed by the caller.
+    while !unsafe { poll(frame, &mut cx, out) } {
+        parker.park();
+    }
+}
+
+/// Like `aether_rt_block_on`, but allowed on a worker thread: what an async `defer!` body runs
+/// through when its scope is left by unwinding or by cancellation, where nothing can suspend. The first
+/// poll runs as is; if the future is pending, the worker hands the tasks queued on it to the others
+/// (`sched::BlockInPlace`) and parks until the future is done. Timers, I/O and other workers keep
+/// running; a future that needs another task to make progress deadlocks with `AETHER_WORKERS=1`.
+/// UNWINDS.
+///
+/// # Safety
+/// As aether_rt_block_on.
+#[no_mangle]
+pub unsafe extern "C-unwind" fn aether_rt_block_in_place(vt: *const AetherFutureVTable, frame: *mut u8, out: *mut u8) {
+    let (parker, waker) = thread_parker();
+    let mut cx = AetherContext { waker };
+    // SAFETY: guaranteed by the caller.
+    let poll = unsafe { (*vt).poll };
+    // SAFETY: guaranteed by the caller.
+    if unsafe { poll(frame, &mut cx, out) } {
+        return;
+    }
+    let _released = crate::sched::BlockInPlace::enter();
     // SAFETY: guaranteed by the caller.
     while !unsafe { poll(frame, &mut cx, out) } {
         parker.park();

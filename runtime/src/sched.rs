@@ -182,6 +182,45 @@ pub(crate) fn on_worker() -> bool {
     CURRENT.with(|c| !c.get().is_null())
 }
 
+/// A worker blocked in place (`aether_rt_block_in_place`): while it lives, the calling thread is not
+/// a worker. Entering moves the tasks queued on this worker (its LIFO slot and local queue, which
+/// only this thread would run) to the injection queue and wakes a parked worker for them; wake-ups
+/// made on this thread meanwhile go to the injection queue too. Dropping it (also while unwinding)
+/// makes the thread a worker again.
+pub(crate) struct BlockInPlace {
+    local: *const Local,
+}
+
+impl BlockInPlace {
+    pub(crate) fn enter() -> BlockInPlace {
+        let local = CURRENT.with(|c| c.replace(std::ptr::null()));
+        if !local.is_null() {
+            // SAFETY: CURRENT pointed to this thread's live worker, which outlives this guard (the
+            // guard is dropped inside one of its polls).
+            let local = unsafe { &*local };
+            let mut moved = false;
+            if let Some(t) = local.lifo.take() {
+                local.rt.injector.push(t);
+                moved = true;
+            }
+            while let Some(t) = local.deque.pop() {
+                local.rt.injector.push(t);
+                moved = true;
+            }
+            if moved {
+                local.rt.notify_parked();
+            }
+        }
+        BlockInPlace { local }
+    }
+}
+
+impl Drop for BlockInPlace {
+    fn drop(&mut self) {
+        CURRENT.with(|c| c.set(self.local));
+    }
+}
+
 /// The number of worker threads of the (started) runtime.
 pub(crate) fn worker_count() -> usize {
     runtime().workers.len()

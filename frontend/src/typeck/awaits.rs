@@ -14,12 +14,6 @@ use crate::ty::{InferTy, TyKind};
 impl BodyChecker<'_, '_> {
     pub(super) fn check_await(&mut self, inner: &ast::Expr, span: Span) -> hir::Expr {
         let fut = self.check_expr(inner, None);
-        if self.in_defer {
-            self.err(super::unsupported("`.await` inside `defer!`", span).with_help(
-                "a `defer!` body runs when its scope ends, including during unwinding and cancellation, where it cannot suspend",
-            ));
-            return self.error_expr(span);
-        }
         if !self.in_async {
             self.err(
                 Diagnostic::error(

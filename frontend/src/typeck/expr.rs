@@ -61,6 +61,8 @@ pub(crate) struct BodyChecker<'c, 'a> {
     pub(super) owner: Option<FnId>,
     /// Async blocks of this body, made functions once it is finalized.
     pub(super) async_blocks: Vec<super::async_block::PendingAsyncBlock>,
+    /// Async `defer!` guards of this body and its async blocks (see `hir::Body::exit_awaits`).
+    pub(super) exit_awaits: Vec<(LocalId, hir::FnId)>,
     /// The types whose derived `{:?}` is being expanded (recursive types stop there).
     pub(super) debug_stack: Vec<Ty>,
     /// `let`s of values `pin!` pinned, placed before the statement being checked.
@@ -68,8 +70,6 @@ pub(crate) struct BodyChecker<'c, 'a> {
     /// How many blocks' statements are being checked around the current expression (closure
     /// and async bodies start again at 0).
     pub(super) block_depth: u32,
-    /// Checking a `defer!` body (`.await` there is not supported yet).
-    pub(super) in_defer: bool,
 }
 
 impl<'c, 'a> BodyChecker<'c, 'a> {
@@ -96,10 +96,10 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
             closure_in_async: false,
             owner: None,
             async_blocks: Vec::new(),
+            exit_awaits: Vec::new(),
             debug_stack: Vec::new(),
             pinned: Vec::new(),
             block_depth: 0,
-            in_defer: false,
         }
     }
 
@@ -183,7 +183,7 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
         }
         self.report_obligations();
         let mut body =
-            hir::Body { locals: std::mem::take(&mut self.locals), params: param_ids, value, captured_by_ref: Vec::new() };
+            hir::Body { locals: std::mem::take(&mut self.locals), params: param_ids, value, captured_by_ref: Vec::new(), exit_awaits: self.exit_awaits.clone() };
         self.finalize(&mut body);
         self.define_async_blocks(&body.locals);
         if opaque.is_some() {
@@ -200,7 +200,7 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
         let x = self.check_expr(e, Some(ty));
         let x = self.coerce(x, ty);
         let mut body =
-            hir::Body { locals: std::mem::take(&mut self.locals), params: Vec::new(), value: x, captured_by_ref: Vec::new() };
+            hir::Body { locals: std::mem::take(&mut self.locals), params: Vec::new(), value: x, captured_by_ref: Vec::new(), exit_awaits: Vec::new() };
         self.finalize(&mut body);
         body.value
     }

@@ -5,8 +5,11 @@
 //! statement holding the macro: the value lives, unmoved, until the end of that block (Rust's
 //! temporary lifetime extension for `let p = pin!(e);`). The operand is therefore evaluated
 //! before the rest of its statement. `defer! { body }` keeps a guard the same way,
-//! `Defer::new(|| body)` (`std/defer.ae`), whose drop runs the body. Outside a block's statements
-//! (a closure's expression body) there is no such place, and either macro is reported.
+//! `Defer::new(|| body)` (`std/defer.ae`), whose drop runs the body. In an async body the guard
+//! is `AsyncDefer::new(async { body })`, so the body may `.await`, and `Body::exit_awaits` asks
+//! MIR building to await it wherever the scope is left normally (its drop, on unwinding and
+//! cancellation, runs the body without suspending). Outside a block's statements (a closure's
+//! expression body) there is no such place, and either macro is reported.
 
 use super::expr::BodyChecker;
 use super::unsupported;
@@ -45,6 +48,9 @@ impl BodyChecker<'_, '_> {
     /// runs `|| body` (so it runs where a local declared there is dropped, on every exit,
     /// unwinding and cancellation included). The statement itself is `()`.
     pub(super) fn check_defer(&mut self, body: &ast::Block, span: Span) -> hir::Expr {
+        if self.in_async {
+            return self.check_async_defer(body, span);
+        }
         let unit = self.c().unit;
         let Some(defer) = self.std_adt("std::defer::Defer") else {
             self.err(unsupported("`defer!` without the standard library's `Defer`", span));
@@ -66,15 +72,50 @@ impl BodyChecker<'_, '_> {
             })),
             span: body.span,
         };
-        let saved = std::mem::replace(&mut self.in_defer, true);
         let c = self.check_expr(&closure, None);
-        self.in_defer = saved;
         let ct = c.ty;
         let guard = self.call_hir(new, vec![ct], vec![c], span);
         let gt = guard.ty;
         let hidden = self.new_local("<defer>", gt, false, span, true);
         let init = self.hidden_let(hidden, guard);
         self.pinned.push(init);
+        self.mk(ExprKind::Lit(hir::Literal::Unit), unit, span)
+    }
+
+    /// `defer! { body }` in an async body: the guard `AsyncDefer::new(async { body })`, awaited
+    /// on the scope's normal exits (`exit_awaits`).
+    fn check_async_defer(&mut self, body: &ast::Block, span: Span) -> hir::Expr {
+        let unit = self.c().unit;
+        let Some(defer) = self.std_adt("std::defer::AsyncDefer") else {
+            self.err(unsupported("`defer!` in async code without the standard library's `AsyncDefer`", span));
+            return self.error_expr(span);
+        };
+        let Some(new) = self.inherent_fn(defer, "new") else { return self.error_expr(span) };
+        let Some(poll) = self
+            .cx
+            .lang
+            .future
+            .and_then(|f| self.cx.traits[f.index()].methods.iter().find(|(n, _)| n == "poll").map(|m| m.1))
+        else {
+            return self.error_expr(span);
+        };
+        if self.block_depth == 0 {
+            self.err(unsupported("`defer!` outside a block's statements", span));
+            return self.error_expr(span);
+        }
+        let fut = self.check_async_body(usize::MAX, None, body.span, |this, output| {
+            let value = this.check_block_expr(body, Some(unit), None);
+            let value = this.coerce(value, unit);
+            this.unify(output, unit);
+            value
+        });
+        let ft = fut.ty;
+        let guard = self.call_hir(new, vec![ft], vec![fut], span);
+        let gt = guard.ty;
+        let hidden = self.new_local("<defer>", gt, true, span, true);
+        let init = self.hidden_let(hidden, guard);
+        self.pinned.push(init);
+        self.exit_awaits.push((hidden, poll));
         self.mk(ExprKind::Lit(hir::Literal::Unit), unit, span)
     }
 }

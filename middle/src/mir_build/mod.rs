@@ -300,8 +300,11 @@ impl<'a> Builder<'a> {
         self.cur = Some(next);
     }
 
-    /// Drops local `l` and ends its storage.
+    /// Drops local `l` and ends its storage; an async `defer!` guard is awaited first.
     fn kill_local(&mut self, l: Local, span: Span) {
+        if !self.hbody.exit_awaits.is_empty() {
+            self.await_defer_guard(l, span);
+        }
         let ty = self.body.locals[l.index()].ty;
         self.drop_place(Place::local(l), ty, span);
         self.push(StatementKind::StorageDead(l), span);
