@@ -443,7 +443,12 @@ impl<'c, 'ctx, 'a> FnCx<'c, 'ctx, 'a> {
     /// Stores `v` at `ptr` (aligned to `align`), a small aggregate as one store per scalar:
     /// LLVM forwards and eliminates those, not first-class aggregate stores (a frame built by
     /// value and then read field by field, as every inlined await does, stays opaque otherwise).
-    fn store_scalars(&mut self, ptr: PointerValue<'ctx>, v: BasicValueEnum<'ctx>, align: u32) -> Result<(), BackendError> {
+    fn store_scalars(
+        &mut self,
+        ptr: PointerValue<'ctx>,
+        v: BasicValueEnum<'ctx>,
+        align: u32,
+    ) -> Result<(), BackendError> {
         let internal = |e: &dyn std::fmt::Debug| BackendError::Internal(format!("{e:?}"));
         let lt = v.get_type();
         let fields = match lt {

@@ -10,7 +10,6 @@
 //! recursive future stored some other way (in a local, then awaited) is left alone: the frame
 //! cycle check after the coroutine transform reports it.
 
-
 use aether_frontend::hir::{self, ExprKind, FnId};
 use aether_frontend::ty::TyKind;
 
@@ -78,10 +77,8 @@ fn box_awaits(
     }
     let (fut_ty, span) = (fut.ty, fut.span);
     let boxed_ty = krate.tys.intern(TyKind::Adt(box_adt, vec![fut_ty]));
-    let call = std::mem::replace(
-        fut.as_mut(),
-        hir::Expr { kind: ExprKind::Tuple(Vec::new()), ty: krate.common.unit, span },
-    );
+    let call =
+        std::mem::replace(fut.as_mut(), hir::Expr { kind: ExprKind::Tuple(Vec::new()), ty: krate.common.unit, span });
     **fut = hir::Expr {
         kind: ExprKind::Call { callee: box_new, substs: vec![fut_ty], args: vec![call] },
         ty: boxed_ty,

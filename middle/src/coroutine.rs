@@ -26,9 +26,9 @@ use aether_frontend::hir::{self, AdtId, CoroutineFns, VariantIdx};
 use aether_frontend::span::Span;
 use aether_frontend::ty::{CommonTypes, Ty, TyInterner};
 
+use crate::bitset::BitSet;
 use crate::dataflow;
 use crate::drop_elab::MaybeInit;
-use crate::bitset::BitSet;
 use crate::mir::*;
 use crate::needs_drop::NeedsDrop;
 use crate::storage;
@@ -162,11 +162,13 @@ pub fn transform(
                         None => HeldDrop::Always,
                         Some((mi, _)) if !mi.contains(l) => HeldDrop::Never,
                         Some((_, mu)) if !mu.contains(l) => HeldDrop::Always,
-                        Some(_) => match body.drop_flags.iter().find(|(x, _)| *x == l).and_then(|(_, f)| field_of[f.index()]) {
-                            Some(field) => HeldDrop::IfFlag(field),
-                            // No flag kept across the point: leaking beats a double drop.
-                            None => HeldDrop::Never,
-                        },
+                        Some(_) => {
+                            match body.drop_flags.iter().find(|(x, _)| *x == l).and_then(|(_, f)| field_of[f.index()]) {
+                                Some(field) => HeldDrop::IfFlag(field),
+                                // No flag kept across the point: leaking beats a double drop.
+                                None => HeldDrop::Never,
+                            }
+                        }
                     };
                     (k, how)
                 })
@@ -548,7 +550,11 @@ enum HeldDrop {
 }
 
 /// Per suspension point: the tracked locals maybe initialized and maybe uninitialized there.
-fn initialization_at(body: &Body, points: &[Location], needs_drop: &NeedsDrop<'_>) -> Vec<(BitSet<Local>, BitSet<Local>)> {
+fn initialization_at(
+    body: &Body,
+    points: &[Location],
+    needs_drop: &NeedsDrop<'_>,
+) -> Vec<(BitSet<Local>, BitSet<Local>)> {
     let n = body.locals.len();
     let tracked = BitSet::from_elems(
         n,
@@ -606,7 +612,11 @@ fn drop_body(
                 blocks.push(BasicBlockData {
                     statements: Vec::new(),
                     terminator: Terminator {
-                        kind: TerminatorKind::SwitchInt { discr: flag, targets: vec![(0, next)], otherwise: drop_block },
+                        kind: TerminatorKind::SwitchInt {
+                            discr: flag,
+                            targets: vec![(0, next)],
+                            otherwise: drop_block,
+                        },
                         span,
                     },
                     is_cleanup: false,

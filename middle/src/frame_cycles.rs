@@ -25,12 +25,17 @@ pub fn check(krate: &hir::Crate, frames: &HashMap<Ty, FrameLayout>) -> Vec<Diagn
         if cyclic {
             let def = krate.fn_def(f.fns.ctor);
             out.push(
-                Diagnostic::error("E0733", "recursion in an async fn requires boxing", def.span, "recursive `async fn`")
-                    .with_note(
-                        "a recursive `async fn` call must introduce indirection such as `Box::new` to avoid an \
+                Diagnostic::error(
+                    "E0733",
+                    "recursion in an async fn requires boxing",
+                    def.span,
+                    "recursive `async fn`",
+                )
+                .with_note(
+                    "a recursive `async fn` call must introduce indirection such as `Box::new` to avoid an \
                          infinitely sized future",
-                    )
-                    .with_help("await the recursive call directly (`f(..).await`): aetherc then boxes that call"),
+                )
+                .with_help("await the recursive call directly (`f(..).await`): aetherc then boxes that call"),
             );
         }
     }

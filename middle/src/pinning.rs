@@ -39,13 +39,23 @@ pub fn check(body: &Body, tys: &TyInterner) -> Vec<Diagnostic> {
                 reported.insert(l);
                 let name = decl.name.clone().unwrap_or_default();
                 out.push(
-                    Diagnostic::error("E0505", format!("cannot move `{name}` after it may have been polled"), at, "moved here")
-                        .with_label(s.span, format!("`{name}` is borrowed mutably here, so it may be polled: from then on it must not move"))
-                        .with_note("once polled, an async fn's or block's future may hold references into itself")
-                        .with_help(format!(
-                            "move it before borrowing it, or poll it through a pin: `let mut {name} = pin!({name});` and \
+                    Diagnostic::error(
+                        "E0505",
+                        format!("cannot move `{name}` after it may have been polled"),
+                        at,
+                        "moved here",
+                    )
+                    .with_label(
+                        s.span,
+                        format!(
+                            "`{name}` is borrowed mutably here, so it may be polled: from then on it must not move"
+                        ),
+                    )
+                    .with_note("once polled, an async fn's or block's future may hold references into itself")
+                    .with_help(format!(
+                        "move it before borrowing it, or poll it through a pin: `let mut {name} = pin!({name});` and \
                              `{name}.as_mut().poll(cx)`"
-                        )),
+                    )),
                 );
             }
         }
@@ -56,7 +66,8 @@ pub fn check(body: &Body, tys: &TyInterner) -> Vec<Diagnostic> {
 /// The span of a move of the whole of `l` (or of a part of it not behind a pointer) reachable
 /// from the start of `from`.
 fn first_move_after(body: &Body, block: BasicBlock, statement: usize, l: Local) -> Option<Span> {
-    let moves = |o: &Operand| matches!(o, Operand::Move(p) if p.local == l && !p.projection.contains(&PlaceElem::Deref));
+    let moves =
+        |o: &Operand| matches!(o, Operand::Move(p) if p.local == l && !p.projection.contains(&PlaceElem::Deref));
     let mut seen = HashSet::new();
     let mut work = vec![(block, statement)];
     while let Some((b, first)) = work.pop() {

@@ -235,7 +235,16 @@ impl BodyBuilder {
         for (i, p) in params.iter().enumerate() {
             locals.push(LocalDecl { ty: *p, name: Some(format!("p{i}")), mutable: false, span: span() });
         }
-        BodyBuilder { body: Body { fn_id: f, locals, arg_count: params.len(), blocks: Vec::new(), span: line(1), drop_flags: Vec::new() } }
+        BodyBuilder {
+            body: Body {
+                fn_id: f,
+                locals,
+                arg_count: params.len(),
+                blocks: Vec::new(),
+                span: line(1),
+                drop_flags: Vec::new(),
+            },
+        }
     }
 
     pub fn local(&mut self, ty: Ty, name: Option<&str>) -> Local {

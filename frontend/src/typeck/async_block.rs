@@ -156,7 +156,13 @@ impl BodyChecker<'_, '_> {
             let args = super::generics::param_tys(self.cx, &self.cx.fns[b.def.index()].generics);
             let ret = self.cx.tys.intern(TyKind::Coroutine { def: b.def.0, args, output });
             self.cx.fns[b.def.index()].ret = ret;
-            let body = hir::Body { locals: locals.to_vec(), params, value: b.value, captured_by_ref, exit_awaits: self.exit_awaits.clone() };
+            let body = hir::Body {
+                locals: locals.to_vec(),
+                params,
+                value: b.value,
+                captured_by_ref,
+                exit_awaits: self.exit_awaits.clone(),
+            };
             self.cx.bodies.borrow_mut().insert(b.def, body);
         }
     }

@@ -182,8 +182,13 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
             value = self.mk(ExprKind::Block(hir::Block { stmts: pre, expr: Some(Box::new(value)) }), ty, span);
         }
         self.report_obligations();
-        let mut body =
-            hir::Body { locals: std::mem::take(&mut self.locals), params: param_ids, value, captured_by_ref: Vec::new(), exit_awaits: self.exit_awaits.clone() };
+        let mut body = hir::Body {
+            locals: std::mem::take(&mut self.locals),
+            params: param_ids,
+            value,
+            captured_by_ref: Vec::new(),
+            exit_awaits: self.exit_awaits.clone(),
+        };
         self.finalize(&mut body);
         self.define_async_blocks(&body.locals);
         if opaque.is_some() {
@@ -199,8 +204,13 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
         self.in_const = true;
         let x = self.check_expr(e, Some(ty));
         let x = self.coerce(x, ty);
-        let mut body =
-            hir::Body { locals: std::mem::take(&mut self.locals), params: Vec::new(), value: x, captured_by_ref: Vec::new(), exit_awaits: Vec::new() };
+        let mut body = hir::Body {
+            locals: std::mem::take(&mut self.locals),
+            params: Vec::new(),
+            value: x,
+            captured_by_ref: Vec::new(),
+            exit_awaits: Vec::new(),
+        };
         self.finalize(&mut body);
         body.value
     }

@@ -479,11 +479,8 @@ impl BodyChecker<'_, '_> {
             let (name, ctor) = (var.name.clone(), var.ctor);
             let fields: Vec<(String, Ty)> =
                 var.fields.iter().map(|f| (f.name.clone(), tys.subst(f.ty, &targs))).collect();
-            let items = fields
-                .iter()
-                .enumerate()
-                .map(|(i, (n, t))| (Some(n.clone()), field_access(&e, i, *t)))
-                .collect();
+            let items =
+                fields.iter().enumerate().map(|(i, (n, t))| (Some(n.clone()), field_access(&e, i, *t))).collect();
             self.debug_fields(em, &name, ctor, items, spec, depth);
             return;
         }
@@ -492,11 +489,7 @@ impl BodyChecker<'_, '_> {
             .variants
             .iter()
             .map(|v| {
-                (
-                    v.name.clone(),
-                    v.ctor,
-                    v.fields.iter().map(|f| (f.name.clone(), tys.subst(f.ty, &targs))).collect(),
-                )
+                (v.name.clone(), v.ctor, v.fields.iter().map(|f| (f.name.clone(), tys.subst(f.ty, &targs))).collect())
             })
             .collect();
         self.flush(em, span);

@@ -389,7 +389,13 @@ fn main_result_wrapper(cx: &mut Cx, main: FnId) -> Option<FnId> {
         inline: false,
         track_caller: false,
         async_output: is_async.then_some(unit),
-        body: Some(hir::Body { locals: Vec::new(), params: Vec::new(), value, captured_by_ref: Vec::new(), exit_awaits: Vec::new() }),
+        body: Some(hir::Body {
+            locals: Vec::new(),
+            params: Vec::new(),
+            value,
+            captured_by_ref: Vec::new(),
+            exit_awaits: Vec::new(),
+        }),
     };
     cx.fns.push(wrapper);
     cx.fn_info.push(FnInfo { self_kind: None, self_ty: None, is_unsafe: false });

@@ -26,9 +26,10 @@ impl BodyChecker<'_, '_> {
             return self.error_expr(span);
         };
         if self.block_depth == 0 {
-            self.err(unsupported("`pin!` outside a block's statements", span).with_help(
-                "write it in a statement, as in `let mut fut = pin!(fut);`",
-            ));
+            self.err(
+                unsupported("`pin!` outside a block's statements", span)
+                    .with_help("write it in a statement, as in `let mut fut = pin!(fut);`"),
+            );
             return self.error_expr(span);
         }
         let t = value.ty;

@@ -172,7 +172,8 @@ impl<'a> Builder<'a> {
             locals.push(LocalDecl { ty: hir.context_ref, name: Some("cx".into()), mutable: false, span: f.span });
             Local(locals.len() as u32 - 1)
         });
-        let body = Body { fn_id, locals, arg_count: b.params.len(), blocks: Vec::new(), span: f.span, drop_flags: Vec::new() };
+        let body =
+            Body { fn_id, locals, arg_count: b.params.len(), blocks: Vec::new(), span: f.span, drop_flags: Vec::new() };
         let mut local_map = vec![None; b.locals.len()];
         for (i, &p) in b.params.iter().enumerate() {
             local_map[p.index()] = Some(Local(i as u32 + 1));
