@@ -203,6 +203,7 @@ impl Session {
         for d in aether_middle::frame_cycles::check(krate, &mir.frames) {
             sink.push(d);
         }
+        sink.extend(aether_middle::send_check::check(krate, &mir));
         // Async bodies are checked as built, before the coroutine transform moved their locals
         // into the frame.
         for body in mir.bodies.iter().flatten().chain(&mir.coroutine_sources) {

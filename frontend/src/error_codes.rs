@@ -457,6 +457,17 @@ Erroneous example:
 Write the binding: `Box<dyn Iterator<Item = i32>>`.",
     ),
     (
+        "E0200",
+        "An impl of `Send` or `Sync` is not marked `unsafe`: asserting that a type may cross or be shared between threads is a promise the compiler cannot check.
+
+Erroneous example:
+
+    struct Handle { p: *mut u8 }
+    impl Send for Handle {}
+
+Write `unsafe impl Send for Handle {}` once you have made sure the type is safe to send.",
+    ),
+    (
         "E0214",
         "Parenthesized generic arguments (`Trait(A) -> B`) are written on something other than a `Fn` trait.
 
@@ -550,7 +561,12 @@ Erroneous example:
         println!(\"{:x}\", \"text\");
     }
 
-Use a placeholder the type supports (`{}` or `{:?}` for strings), or convert the value first.",
+Use a placeholder the type supports (`{}` or `{:?}` for strings), or convert the value first.
+
+`spawn` needs a future (and `spawn_blocking` a closure) that is `Send`: one that holds an `Rc`, a
+`RefCell` reference or a raw pointer across an `.await` cannot move between the runtime's worker
+threads. The note names the value and the `.await` that holds it: drop the value before that
+`.await`, or use `Arc` and atomics instead.",
     ),
     (
         "E0282",

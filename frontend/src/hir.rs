@@ -73,6 +73,10 @@ pub struct Crate {
     /// asks for, the instance of `std::task::poll_erased::<F>` (the vtable's `poll`) and
     /// `F::Output` (whose layout and drop glue the vtable describes).
     pub future_vtables: std::collections::HashMap<Ty, FutureVTableInfo>,
+    /// After monomorphization: `Send`/`Sync` goals on types holding futures, with the use that
+    /// needs each; they hold only if what the futures keep across `.await`s does, which
+    /// `middle::send_check` decides once the frames are laid out.
+    pub auto_obligations: Vec<(TraitRef, Span)>,
     /// `fn main`, when the crate has one.
     pub entry: Option<FnId>,
     /// The `#[test]` functions, in source order.
@@ -179,6 +183,8 @@ pub struct ImplDef {
     /// `type Item = T;`
     pub assoc_types: Vec<(String, Ty)>,
     pub span: Span,
+    /// `impl !Sync for Cell<T> {}`: the type does not implement the (auto) trait.
+    pub negative: bool,
 }
 
 impl ImplDef {
@@ -231,6 +237,10 @@ pub struct LangTraits {
     pub index_mut: Option<TraitId>,
     /// `std::future::Future`: `.await` polls through it.
     pub future: Option<TraitId>,
+    /// `std::marker::Send` and `Sync`: auto traits, decided from a type's parts unless an impl
+    /// (positive or negative) of the type's ADT says otherwise (`traits.rs`).
+    pub send: Option<TraitId>,
+    pub sync: Option<TraitId>,
     /// `std::mem::MaybeUninit`: holds a `T` it never drops (no drop glue whatever `T` is).
     pub maybe_uninit: Option<AdtId>,
     /// `Add`, `Sub`, .. by operator (`BinOp as usize` for the arithmetic and bit operators).
@@ -478,6 +488,9 @@ pub struct Body {
     /// The guards of async `defer!`s (`std::defer::AsyncDefer`), with `Future::poll`: MIR
     /// building awaits each where its scope is left normally instead of dropping it.
     pub exit_awaits: Vec<(LocalId, FnId)>,
+    /// `Send`/`Sync` goals on types holding futures that type checking assumed (see
+    /// `Crate::auto_obligations`), in the body's generic terms.
+    pub auto_obligations: Vec<(TraitRef, Span)>,
 }
 
 impl Body {

@@ -9,8 +9,10 @@
 //! goals about its parameters. Relies on impls having been checked for overlap, so that a goal
 //! without inference variables has at most one matching impl.
 
-use crate::hir::{Crate, ImplDef, ImplId, LangTraits, Predicate, TraitDef, TraitRef};
-use crate::ty::{ClosureKind, InferTy, Ty, TyInterner, TyKind};
+use std::cell::RefCell;
+
+use crate::hir::{AdtDef, Crate, ImplDef, ImplId, LangTraits, Predicate, TraitDef, TraitRef};
+use crate::ty::{ClosureKind, InferTy, Mutability, TraitId, Ty, TyInterner, TyKind};
 
 /// The tables selection reads.
 #[derive(Clone, Copy)]
@@ -20,7 +22,23 @@ pub struct TraitTables<'a> {
     pub tys: &'a TyInterner,
     /// For the impls the language provides itself (`Copy`/`Clone` of tuples and arrays).
     pub lang: &'a LangTraits,
+    /// The fields of ADTs, which decide the auto traits `Send` and `Sync`.
+    pub adts: &'a [AdtDef],
+    /// The types a coroutine (an async fn's future) holds across its `.await`s, which decide its
+    /// auto traits. Known only once its frame is laid out (after MIR building); until then, as
+    /// during type checking, a coroutine is assumed `Send` and `Sync` and the goal is checked
+    /// again later (`middle::send_check`).
+    pub coroutine_witness: Option<&'a dyn Fn(Ty) -> Vec<Ty>>,
 }
+
+thread_local! {
+    /// The auto-trait goals being proved, outermost first: meeting one again (a recursive type)
+    /// proves it (coinduction, as rustc does for auto traits).
+    static AUTO_GOALS: RefCell<Vec<(TraitId, Ty)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Nesting deeper than this in an auto-trait proof (a type that grows as it recurses) fails it.
+const MAX_AUTO_GOALS: usize = 512;
 
 /// The answer to a trait goal.
 #[derive(Clone, Debug, PartialEq)]
@@ -63,7 +81,14 @@ const MAX_DEPTH: u32 = 32;
 impl<'a> TraitTables<'a> {
     /// The tables of a checked crate.
     pub fn of(krate: &'a Crate) -> TraitTables<'a> {
-        TraitTables { traits: &krate.traits, impls: &krate.impls, tys: &krate.tys, lang: &krate.lang }
+        TraitTables {
+            traits: &krate.traits,
+            impls: &krate.impls,
+            tys: &krate.tys,
+            lang: &krate.lang,
+            adts: &krate.adts,
+            coroutine_witness: None,
+        }
     }
 
     /// Which impl (or environment bound) proves `goal`.
@@ -98,6 +123,10 @@ impl<'a> TraitTables<'a> {
             }
             if m == Match::No {
                 continue;
+            }
+            if imp.negative {
+                // `impl !Send for X`: X is not, whatever else could apply.
+                return if m == Match::Yes { Selection::None } else { Selection::Ambiguous };
             }
             // Parameters the header leaves open are decided by the impl's associated-type
             // bounds (`impl<B, I, F: FnMut(I::Item) -> B> Iterator for Map<I, F>`: `B` is
@@ -182,6 +211,148 @@ impl<'a> TraitTables<'a> {
         }
     }
 
+    /// Whether `t` is `Send` or `Sync`, which a type implements when all its parts do.
+    pub fn is_auto_trait(&self, t: TraitId) -> bool {
+        self.lang.send == Some(t) || self.lang.sync == Some(t)
+    }
+
+    /// `Send`/`Sync` of `goal`'s self type from its parts: the fields of a struct or enum, the
+    /// captures of a closure, what a coroutine holds across `.await`s. `&T` is `Send` when `T`
+    /// is `Sync`; raw pointers are neither. `None` when impls of the type's ADT decide instead.
+    /// Trait objects are taken to be both (`dyn Trait + Send` is not tracked).
+    fn auto_trait(&self, goal: &TraitRef, env: &[Predicate], depth: u32) -> Option<Selection> {
+        let (tr, t) = (goal.trait_id, goal.self_ty());
+        let sync = self.lang.sync?;
+        let parts: Vec<(TraitId, Ty)> = match self.tys.kind(t) {
+            TyKind::Bool
+            | TyKind::Char
+            | TyKind::Int(_)
+            | TyKind::Uint(_)
+            | TyKind::Float(_)
+            | TyKind::Str
+            | TyKind::Never
+            | TyKind::FnPtr(..)
+            | TyKind::Dynamic { .. }
+            | TyKind::Error => return Some(Selection::Builtin),
+            TyKind::Infer(InferTy::Var(_)) => return Some(Selection::Ambiguous),
+            TyKind::Infer(_) => return Some(Selection::Builtin),
+            // The environment's bounds were tried first.
+            TyKind::RawPtr(..) | TyKind::Param { .. } => return Some(Selection::None),
+            TyKind::Projection { trait_id, args, name } => {
+                match self.normalize(&TraitRef { trait_id: *trait_id, args: args.clone() }, name, env) {
+                    Some(n) if n != t => vec![(tr, n)],
+                    _ => return Some(Selection::None),
+                }
+            }
+            TyKind::Ref(inner, Mutability::Not) => vec![(sync, *inner)],
+            TyKind::Ref(inner, Mutability::Mut) => vec![(tr, *inner)],
+            TyKind::Tuple(ts) => ts.iter().map(|x| (tr, *x)).collect(),
+            TyKind::Array(e, _) | TyKind::Slice(e) => vec![(tr, *e)],
+            TyKind::Closure { upvars, .. } => upvars.iter().map(|x| (tr, *x)).collect(),
+            TyKind::Coroutine { .. } => match self.coroutine_witness {
+                Some(witness) => witness(t).into_iter().map(|x| (tr, x)).collect(),
+                None => return Some(Selection::Builtin),
+            },
+            TyKind::Adt(id, args) => {
+                let explicit = self.impls.iter().any(|imp| {
+                    imp.trait_ref.as_ref().is_some_and(|r| r.trait_id == tr)
+                        && matches!(self.tys.kind(imp.self_ty), TyKind::Adt(a, _) if a == id)
+                });
+                if explicit {
+                    return None;
+                }
+                self.adts[id.index()]
+                    .variants
+                    .iter()
+                    .flat_map(|v| v.fields.iter())
+                    .map(|f| (tr, self.tys.subst(f.ty, args)))
+                    .collect()
+            }
+        };
+        let seen = AUTO_GOALS.with(|g| {
+            let g = g.borrow();
+            if g.len() > MAX_AUTO_GOALS {
+                Some(Selection::None)
+            } else if g.contains(&(tr, t)) {
+                Some(Selection::Builtin)
+            } else {
+                None
+            }
+        });
+        if let Some(s) = seen {
+            return Some(s);
+        }
+        AUTO_GOALS.with(|g| g.borrow_mut().push((tr, t)));
+        let mut result = Selection::Builtin;
+        for (part_trait, part) in parts {
+            // Structural steps do not count towards `MAX_DEPTH` (the goal stack bounds them).
+            match self.select_at(&TraitRef { trait_id: part_trait, args: vec![part] }, env, depth) {
+                Selection::None => {
+                    result = Selection::None;
+                    break;
+                }
+                Selection::Ambiguous => result = Selection::Ambiguous,
+                _ => {}
+            }
+        }
+        AUTO_GOALS.with(|g| g.borrow_mut().pop());
+        Some(result)
+    }
+
+    /// The parts of `t` that keep it from implementing the auto trait `tr`, from `t` to the
+    /// innermost (`Rc<u32>` inside a struct), each with the trait it lacks; for diagnostics.
+    pub fn auto_trait_culprit(&self, tr: TraitId, t: Ty, env: &[Predicate]) -> Vec<(TraitId, Ty)> {
+        let mut cur = (tr, t);
+        let mut path = vec![cur];
+        for _ in 0..64 {
+            let (tr, t) = cur;
+            let Some(sync) = self.lang.sync else { break };
+            let parts: Vec<(TraitId, Ty)> = match self.tys.kind(t) {
+                TyKind::Ref(inner, Mutability::Not) => vec![(sync, *inner)],
+                TyKind::Ref(inner, Mutability::Mut) => vec![(tr, *inner)],
+                TyKind::Tuple(ts) => ts.iter().map(|x| (tr, *x)).collect(),
+                TyKind::Array(e, _) | TyKind::Slice(e) => vec![(tr, *e)],
+                TyKind::Closure { upvars, .. } => upvars.iter().map(|x| (tr, *x)).collect(),
+                TyKind::Coroutine { .. } => match self.coroutine_witness {
+                    Some(witness) => witness(t).into_iter().map(|x| (tr, x)).collect(),
+                    None => Vec::new(),
+                },
+                TyKind::Adt(id, args) => {
+                    let explicit = self.impls.iter().any(|imp| {
+                        imp.trait_ref.as_ref().is_some_and(|r| r.trait_id == tr)
+                            && matches!(self.tys.kind(imp.self_ty), TyKind::Adt(a, _) if a == id)
+                    });
+                    if explicit {
+                        // The impl's bounds: `Vec<Rc<u32>>` is not `Send` because `Rc<u32>` is
+                        // not; `Arc<T>` needs `T` to be both.
+                        let other = if tr == sync { self.lang.send.unwrap_or(tr) } else { sync };
+                        args.iter().flat_map(|a| [(tr, *a), (other, *a)]).collect()
+                    } else {
+                        self.adts[id.index()]
+                            .variants
+                            .iter()
+                            .flat_map(|v| v.fields.iter())
+                            .map(|f| (tr, self.tys.subst(f.ty, args)))
+                            .collect()
+                    }
+                }
+                _ => Vec::new(),
+            };
+            match parts
+                .into_iter()
+                .find(|(pt, p)| self.select(&TraitRef { trait_id: *pt, args: vec![*p] }, env) == Selection::None)
+            {
+                // A coroutine held in its own frame (a boxed recursive call) explains nothing.
+                Some(next) if !path.contains(&next) => {
+                    cur = next;
+                    path.push(next);
+                }
+                _ => break,
+            }
+        }
+        path
+    }
+
     /// `Copy`/`Clone` of a tuple or array: when every element is `Copy`; the call traits of a
     /// closure: those its kind allows, for its parameter tuple.
     fn builtin(&self, goal: &TraitRef, env: &[Predicate], depth: u32) -> Option<Selection> {
@@ -193,6 +364,11 @@ impl<'a> TraitTables<'a> {
                 TyKind::Infer(InferTy::Var(_)) => Selection::Ambiguous,
                 _ => Selection::Builtin,
             });
+        }
+        if self.is_auto_trait(goal.trait_id) {
+            if let Some(s) = self.auto_trait(goal, env, depth) {
+                return Some(s);
+            }
         }
         // The future of an `async fn` implements `Future` (its poll is the coroutine's).
         if Some(goal.trait_id) == self.lang.future {

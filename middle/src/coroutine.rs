@@ -65,6 +65,9 @@ pub struct FrameLayout {
     /// Per state, unresumed first then each suspension point: the saved fields (indices into
     /// `saved`) that hold values there.
     pub holds: Vec<Vec<usize>>,
+    /// Per state, like `holds`: the saved fields that may hold a value there (not those moved
+    /// out on every path to the point). Their types decide whether the future is `Send`.
+    pub values: Vec<Vec<usize>>,
     /// Where each suspension point is (the `.await`).
     pub points: Vec<Span>,
 }
@@ -175,6 +178,20 @@ pub fn transform(
                 .collect()
         })
         .collect();
+    let values: Vec<Vec<usize>> = holds
+        .iter()
+        .enumerate()
+        .map(|(state, held)| {
+            held.iter()
+                .copied()
+                .filter(|&k| match state.checked_sub(1) {
+                    None => true,
+                    // Only types with drop glue are tracked (and only they can be moved out of).
+                    Some(p) => !needs_drop.needs_drop(saved_list[k].ty) || init_at[p].0.contains(saved_list[k].local),
+                })
+                .collect()
+        })
+        .collect();
     let point_spans: Vec<Span> = points.iter().map(|p| body.block(p.block).terminator.span).collect();
 
     let rw = Rewriter { field_of: &field_of, cx_local, types, offset: 3 };
@@ -189,6 +206,7 @@ pub fn transform(
         saved: saved_list,
         conflicts,
         holds,
+        values,
         points: point_spans,
     };
     Transformed { ctor, poll, drop, layout }

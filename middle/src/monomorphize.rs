@@ -163,6 +163,13 @@ impl Mono {
             l.ty = concrete(krate, l.ty, substs);
             self.register_drop(krate, l.ty)?;
         }
+        for (tr, span) in &body.auto_obligations {
+            let args = tr.args.iter().map(|t| concrete(krate, *t, substs)).collect();
+            let goal = (hir::TraitRef { trait_id: tr.trait_id, args }, *span);
+            if !krate.auto_obligations.contains(&goal) {
+                krate.auto_obligations.push(goal);
+            }
+        }
         // Async `defer!` guards are awaited by MIR building: through their concrete poll.
         for (guard, poll) in &mut body.exit_awaits {
             *poll = self.poll_of(krate, *poll, body.locals[guard.index()].ty)?;
@@ -453,7 +460,14 @@ impl Mono {
         for l in &locals {
             self.register_drop(krate, l.ty)?;
         }
-        Ok(hir::Body { locals, params: vec![env, args], value, captured_by_ref: Vec::new(), exit_awaits: Vec::new() })
+        Ok(hir::Body {
+            locals,
+            params: vec![env, args],
+            value,
+            captured_by_ref: Vec::new(),
+            exit_awaits: Vec::new(),
+            auto_obligations: Vec::new(),
+        })
     }
 
     /// Fills the vtable of `src` as the object type `obj` (once per pair): each method's instance
@@ -649,7 +663,14 @@ fn normalize(krate: &hir::Crate, tys: &TyInterner, t: Ty) -> Ty {
         TyKind::Projection { trait_id, args, name } => {
             let args: Vec<Ty> = args.iter().map(|a| normalize(krate, tys, *a)).collect();
             let tr = TraitRef { trait_id: *trait_id, args };
-            let tables = TraitTables { traits: &krate.traits, impls: &krate.impls, tys, lang: &krate.lang };
+            let tables = TraitTables {
+                traits: &krate.traits,
+                impls: &krate.impls,
+                tys,
+                lang: &krate.lang,
+                adts: &krate.adts,
+                coroutine_witness: None,
+            };
             match tables.normalize(&tr, name, &[]) {
                 Some(n) => {
                     let n = normalize(krate, tys, n);

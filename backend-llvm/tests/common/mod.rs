@@ -47,6 +47,7 @@ impl TestCrate {
                 vtables: Default::default(),
                 coroutines: Default::default(),
                 future_vtables: Default::default(),
+                auto_obligations: Vec::new(),
                 entry: None,
                 tests: Vec::new(),
                 tys,
@@ -122,6 +123,8 @@ impl TestCrate {
                 params: Vec::new(),
                 value: hir::Expr { kind: hir::ExprKind::Lit(hir::Literal::Unit), ty: unit, span: span() },
                 captured_by_ref: Vec::new(),
+                exit_awaits: Vec::new(),
+                auto_obligations: Vec::new(),
             }),
         });
         self.bodies.push(None);

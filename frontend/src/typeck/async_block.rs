@@ -162,6 +162,7 @@ impl BodyChecker<'_, '_> {
                 value: b.value,
                 captured_by_ref,
                 exit_awaits: self.exit_awaits.clone(),
+                auto_obligations: Vec::new(),
             };
             self.cx.bodies.borrow_mut().insert(b.def, body);
         }

@@ -63,6 +63,8 @@ pub(crate) struct BodyChecker<'c, 'a> {
     pub(super) async_blocks: Vec<super::async_block::PendingAsyncBlock>,
     /// Async `defer!` guards of this body and its async blocks (see `hir::Body::exit_awaits`).
     pub(super) exit_awaits: Vec<(LocalId, hir::FnId)>,
+    /// `Send`/`Sync` goals proved assuming the futures in them are (`hir::Body::auto_obligations`).
+    pub(super) auto_obligations: Vec<(hir::TraitRef, Span)>,
     /// The types whose derived `{:?}` is being expanded (recursive types stop there).
     pub(super) debug_stack: Vec<Ty>,
     /// `let`s of values `pin!` pinned, placed before the statement being checked.
@@ -97,6 +99,7 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
             owner: None,
             async_blocks: Vec::new(),
             exit_awaits: Vec::new(),
+            auto_obligations: Vec::new(),
             debug_stack: Vec::new(),
             pinned: Vec::new(),
             block_depth: 0,
@@ -188,6 +191,7 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
             value,
             captured_by_ref: Vec::new(),
             exit_awaits: self.exit_awaits.clone(),
+            auto_obligations: self.take_auto_obligations(),
         };
         self.finalize(&mut body);
         self.define_async_blocks(&body.locals);
@@ -210,6 +214,7 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
             value: x,
             captured_by_ref: Vec::new(),
             exit_awaits: Vec::new(),
+            auto_obligations: Vec::new(),
         };
         self.finalize(&mut body);
         body.value

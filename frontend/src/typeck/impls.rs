@@ -66,6 +66,8 @@ pub(crate) fn find_lang_traits(cx: &mut Cx) {
         index: by_path(cx, "std::ops::Index"),
         index_mut: by_path(cx, "std::ops::IndexMut"),
         future: by_path(cx, "std::future::Future"),
+        send: by_path(cx, "std::marker::Send"),
+        sync: by_path(cx, "std::marker::Sync"),
         maybe_uninit: cx
             .adts
             .iter()
@@ -204,10 +206,6 @@ pub(crate) fn collect_trait_items<'a>(
 /// An impl's parameters, self type and trait reference; `None` after an error that makes its
 /// items meaningless.
 pub(crate) fn lower_impl_header(cx: &mut Cx, module: ModuleId, imp: &ast::ImplDef, item: &ast::Item) -> Option<ImplId> {
-    if imp.negative {
-        cx.sink.push(unsupported("negative impls", item.span));
-        return None;
-    }
     let mut g = generics::declare_params(cx, None, &imp.generics);
     let saved = generics::enter(cx, &g);
     let self_ty = resolve::lower_ty(cx, &imp.self_ty, module, None);
@@ -226,6 +224,33 @@ pub(crate) fn lower_impl_header(cx: &mut Cx, module: ModuleId, imp: &ast::ImplDe
     generics::leave(cx, saved);
     if *cx.tys.kind(self_ty) == TyKind::Error {
         return None;
+    }
+    // Asserting `Send`/`Sync` is a promise the compiler cannot check: Rust's `unsafe impl`.
+    if let Some(tr) = &trait_ref {
+        if [cx.lang.send, cx.lang.sync].contains(&Some(tr.trait_id)) && !imp.negative && !imp.is_unsafe {
+            let name = cx.traits[tr.trait_id.index()].name.clone();
+            cx.sink.push(
+                Diagnostic::error(
+                    "E0200",
+                    format!("the trait `{name}` requires an `unsafe impl` declaration"),
+                    item.span,
+                    "",
+                )
+                .with_note(format!("the trait `{name}` enforces invariants that the compiler can't check"))
+                .with_help("add `unsafe` to this trait implementation"),
+            );
+        }
+    }
+    // Negative impls say a type is not `Send`/`Sync`; other traits have nothing to negate.
+    if imp.negative {
+        let auto = [cx.lang.send, cx.lang.sync];
+        match &trait_ref {
+            Some(tr) if auto.contains(&Some(tr.trait_id)) && imp.items.is_empty() => {}
+            _ => {
+                cx.sink.push(unsupported("negative impls of traits other than `Send` and `Sync`", item.span));
+                return None;
+            }
+        }
     }
     if trait_ref.is_none() && !matches!(cx.tys.kind(self_ty), TyKind::Adt(..)) && !cx.in_std(module) {
         let tn = cx.tys.display(self_ty).to_string();
@@ -248,6 +273,7 @@ pub(crate) fn lower_impl_header(cx: &mut Cx, module: ModuleId, imp: &ast::ImplDe
         methods: Vec::new(),
         assoc_types: Vec::new(),
         span: item.span,
+        negative: imp.negative,
     });
     // Associated types now, so that other impls' signatures can normalize through this one.
     let g = cx.impls[id.index()].generics.clone();

@@ -327,6 +327,7 @@ pub fn check_crate(
         vtables: Default::default(),
         coroutines: Default::default(),
         future_vtables: Default::default(),
+        auto_obligations: Vec::new(),
         entry,
         tests: cx.tests,
         tys: cx.tys,
@@ -395,6 +396,7 @@ fn main_result_wrapper(cx: &mut Cx, main: FnId) -> Option<FnId> {
             value,
             captured_by_ref: Vec::new(),
             exit_awaits: Vec::new(),
+            auto_obligations: Vec::new(),
         }),
     };
     cx.fns.push(wrapper);
@@ -435,7 +437,14 @@ pub(crate) fn primitive_ty(name: &str, c: &CommonTypes) -> Option<Ty> {
 
 impl Cx<'_> {
     pub(crate) fn tables(&self) -> TraitTables<'_> {
-        TraitTables { traits: &self.traits, impls: &self.impls, tys: &self.tys, lang: &self.lang }
+        TraitTables {
+            traits: &self.traits,
+            impls: &self.impls,
+            tys: &self.tys,
+            lang: &self.lang,
+            adts: &self.adts,
+            coroutine_witness: None,
+        }
     }
 
     /// `tr` and its supertraits.

@@ -197,7 +197,12 @@ impl BodyChecker<'_, '_> {
                         self.register_impl_bounds(id, &substs, o.span);
                         progress = true;
                     }
-                    Selection::Impl(..) | Selection::Param | Selection::Builtin => progress = true,
+                    Selection::Impl(..) | Selection::Param | Selection::Builtin => {
+                        if self.cx.tables().is_auto_trait(tr.trait_id) && self.mentions_coroutine(tr.self_ty()) {
+                            self.auto_obligations.push((tr, o.span));
+                        }
+                        progress = true;
+                    }
                     Selection::Ambiguous | Selection::None => self.obligations.push(Obligation { trait_ref: tr, ..o }),
                 }
             }
@@ -301,6 +306,9 @@ impl BodyChecker<'_, '_> {
 
     /// E0277 for `tr`, with a note naming the missing impl.
     pub(super) fn unsatisfied(&self, tr: &TraitRef, span: Span) -> Diagnostic {
+        if self.cx.tables().is_auto_trait(tr.trait_id) {
+            return self.not_thread_safe(tr, span);
+        }
         let self_ty = self.display(tr.self_ty());
         let tname = self.cx.traits[tr.trait_id.index()].name.clone();
         let mut d = Diagnostic::error(
@@ -316,6 +324,58 @@ impl BodyChecker<'_, '_> {
                 "add `impl {} for {self_ty}` or use a type that implements `{tname}`",
                 self.show_trait_path(tr)
             ));
+        }
+        d
+    }
+
+    /// Whether `t` has an async fn's future in it, whose `Send`/`Sync` type checking cannot
+    /// decide (it depends on what the future holds across `.await`s).
+    fn mentions_coroutine(&self, t: Ty) -> bool {
+        let t = self.infer.resolve_known(&self.cx.tys, t);
+        if let TyKind::Coroutine { .. } = self.kind(t) {
+            return true;
+        }
+        let mut parts = Vec::new();
+        self.cx.tys.map_components(t, &mut |x| {
+            parts.push(x);
+            x
+        });
+        parts.into_iter().any(|x| self.mentions_coroutine(x))
+    }
+
+    /// The body's recorded `Send`/`Sync` goals on futures, with inference variables resolved.
+    pub(super) fn take_auto_obligations(&mut self) -> Vec<(TraitRef, Span)> {
+        let (i32_ty, f64_ty) = (self.c().i32, self.c().f64);
+        let mut out: Vec<(TraitRef, Span)> = Vec::new();
+        for (tr, span) in std::mem::take(&mut self.auto_obligations) {
+            let args = tr.args.iter().map(|t| self.infer.resolve(&self.cx.tys, *t, i32_ty, f64_ty)).collect();
+            let tr = TraitRef { trait_id: tr.trait_id, args };
+            if !out.contains(&(tr.clone(), span)) {
+                out.push((tr, span));
+            }
+        }
+        out
+    }
+
+    /// E0277 for `Send`/`Sync`, naming the part of the type that is not (as rustc words it).
+    fn not_thread_safe(&self, tr: &TraitRef, span: Span) -> Diagnostic {
+        let tables = self.cx.tables();
+        let path = tables.auto_trait_culprit(tr.trait_id, tr.self_ty(), &self.cx.env);
+        let (culprit_trait, culprit) = *path.last().expect("the goal itself");
+        let what = |t| if Some(t) == self.cx.lang.sync { "shared" } else { "sent" };
+        let (cn, tn) = (self.display(culprit), self.cx.traits[culprit_trait.index()].name.clone());
+        let msg = format!("`{cn}` cannot be {} between threads safely", what(culprit_trait));
+        let mut d = Diagnostic::error("E0277", msg.clone(), span, msg);
+        if culprit != tr.self_ty() {
+            d = d.with_note(format!(
+                "within `{}`, the trait `{tn}` is not implemented for `{cn}`",
+                self.display(tr.self_ty())
+            ));
+        }
+        if matches!(self.kind(culprit), TyKind::Param { .. }) {
+            d = d.with_help(format!("consider restricting type parameter `{cn}` with `{tn}`"));
+        } else if tr.trait_id == culprit_trait && Some(tr.trait_id) == self.cx.lang.send {
+            d = d.with_help("it is required because the value may run on another worker thread (`spawn`, `spawn_blocking`): use `Arc` rather than `Rc`, and atomics or locks rather than `Cell`/`RefCell`");
         }
         d
     }
