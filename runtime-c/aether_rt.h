@@ -362,9 +362,10 @@ bool aether_rt_utf8_valid(const uint8_t *p, size_t len);
  * dropped) and returns true; otherwise it returns false after making sure something holds a clone of
  * cx->waker that will wake it (a join handle, a timer entry, a channel, a user future's stored waker).
  * drop_frame(frame) drops what a frame holds in its current suspended or unresumed state (the
- * cancellation path); the runtime never calls it on a finished frame, nor after poll unwound (an
- * unwinding poll runs the frame's cleanups in its landing pads). A frame never moves after its first
- * poll. Polling a finished frame again is a compiler bug the runtime does not check.
+ * cancellation path); the runtime never calls it on a finished frame. After a poll unwound it calls it
+ * once on the poisoned frame: the landing pads already dropped the locals, so a compiled frame only
+ * frees its heap blocks (recursive futures), and a hand-written future is dropped as Rust drops a
+ * panicked task's future. A frame never moves after its first poll. Polling a finished frame again is a compiler bug the runtime does not check.
  *
  * Wakers. The waker in *cx is borrowed from the poller: to keep it, clone it (aether_rt_waker_clone);
  * never wake or drop cx->waker itself. Cloning a task's waker takes a reference on the task (one atomic

@@ -62,6 +62,19 @@ fn async_blocks_and_recursion_frame_layout() {
     insta::assert_snapshot!(frame_layout("async_blocks_recursion.ae"));
 }
 
+/// Recursive futures held in locals or joined: saved on the heap (a pointer in the frame).
+#[test]
+fn recursive_futures_on_the_heap_frame_layout() {
+    insta::assert_snapshot!(frame_layout("async_recursion_heap.ae"));
+}
+
+/// The poll and drop functions of a frame with a heap-saved local: allocated at its
+/// `StorageLive`, freed at its `StorageDead` and by the frame's drop.
+#[test]
+fn recursive_futures_on_the_heap_mir() {
+    insta::assert_snapshot!(emit("mir", "-O3", "async_recursion_heap.ae"));
+}
+
 /// The MIR of async fns after the coroutine transform (ctor, poll and drop functions), and as
 /// built before it.
 #[test]

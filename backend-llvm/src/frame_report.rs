@@ -3,8 +3,8 @@
 //! For every async fn future of the program (sorted by name): size and alignment, the states
 //! (unresumed, returned, poisoned, one per suspension point with its source line), every saved
 //! local with its offset and size, which locals share a slot, where the state word is, and the
-//! futures that were boxed (only the awaits that close a cycle of recursive async fns: every
-//! other awaited future is inline).
+//! futures that were boxed (only recursive ones: the awaits that close a cycle of async fns,
+//! and the locals holding a future of their own recursion; every other future is inline).
 
 use std::fmt::Write;
 
@@ -58,13 +58,23 @@ pub fn frame_layout_report(
                 .filter(|(_, h)| h.contains(&k))
                 .map(|(st, _)| if st == 0 { "0".to_string() } else { (FIRST_SUSPENDED as usize + st - 1).to_string() })
                 .collect();
-            let _ = writeln!(
-                out,
-                "  {name}: {}, offset {offset}, size {}, slot {slot}, held in states [{}]",
-                tys.display(s.ty),
-                layouts.size_of(s.ty),
-                held.join(", ")
-            );
+            if s.on_heap {
+                let _ = writeln!(
+                    out,
+                    "  {name}: {} on the heap (pointer at offset {offset}, size {}), slot {slot}, held in states [{}]",
+                    tys.display(s.ty),
+                    layouts.size_of(s.ty),
+                    held.join(", ")
+                );
+            } else {
+                let _ = writeln!(
+                    out,
+                    "  {name}: {}, offset {offset}, size {}, slot {slot}, held in states [{}]",
+                    tys.display(s.ty),
+                    layouts.size_of(s.ty),
+                    held.join(", ")
+                );
+            }
         }
         for (i, slot) in l.slots.slots.iter().enumerate() {
             if slot.locals.len() > 1 {
@@ -105,6 +115,14 @@ pub fn frame_layout_report(
                     ));
                 }
             }
+        }
+        for s in f.saved.iter().filter(|s| s.on_heap) {
+            let name = s.name.clone().unwrap_or_else(|| format!("<temporary {}>", s.local.index()));
+            boxed.push(format!(
+                "{name}: `{}` ({} bytes on the heap), holds a future of its own recursion",
+                tys.display(s.ty),
+                layouts.size_of(s.ty)
+            ));
         }
         if boxed.is_empty() {
             let _ = writeln!(out, "  boxed futures: none");

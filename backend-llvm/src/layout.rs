@@ -36,7 +36,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use aether_frontend::hir::{self, AdtDef, VariantIdx};
-use aether_frontend::ty::{FloatTy, IntTy, Ty, TyInterner, TyKind, UintTy};
+use aether_frontend::ty::{FloatTy, IntTy, Mutability, Ty, TyInterner, TyKind, UintTy};
 use inkwell::context::Context;
 use inkwell::targets::TargetData;
 use inkwell::types::{BasicType, BasicTypeEnum, IntType, StructType};
@@ -317,8 +317,10 @@ impl<'ctx, 'a> Layouts<'ctx, 'a> {
         self.frames_in_progress.borrow_mut().push(t);
         let mut sizes: HashMap<aether_middle::mir::Local, (u64, u64)> = HashMap::new();
         for s in &frame.saved {
-            let size = self.size_of(s.ty);
-            let align = self.align_of(s.ty) as u64;
+            // A heap-saved local's field is a pointer to it.
+            let ty = if s.on_heap { self.tys.intern(TyKind::RawPtr(s.ty, Mutability::Mut)) } else { s.ty };
+            let size = self.size_of(ty);
+            let align = self.align_of(ty) as u64;
             sizes.insert(s.local, (size, align));
         }
         self.frames_in_progress.borrow_mut().retain(|x| *x != t);

@@ -1241,17 +1241,14 @@ Make the function `async fn` (`async fn main` starts the runtime), or drive the 
     ),
     (
         "E0733",
-        "An async fn's future would contain itself: a recursive call's future is kept inline in the caller's frame some way other than awaiting it directly (in a local, a struct, `join!`), so the frame would be infinitely large.
+        "An async fn's future would contain itself, so its frame would be infinitely large.
 
-Erroneous example:
+Rust reports this for every recursive `async fn`. aetherc accepts recursion: a recursive call awaited directly is boxed, and a local holding a future of the fn's own recursion (kept in a variable, joined with `join!`) is stored on the heap, one allocation per recursive call. What remains is a future of the recursion that reaches the frame by value from outside, as an argument:
 
-    async fn f(n: u32) -> u32 {
-        if n == 0 { return 0; }
-        let later = f(n - 1);
-        later.await + 1
-    }
+    async fn run<F: Future<Output = u32>>(f: F) -> u32 { f.await }
+    // a call `run(fut)` where `fut`'s own frame holds a `run<..>` future by value
 
-Await the recursive call directly (`f(n - 1).await + 1`): aetherc then keeps that one future on the heap and everything else inline. Or box it yourself: `Box::new(f(n - 1))`.",
+Create the recursive future inside the async fn that awaits it, or pass it boxed (`Box::new(fut)`).",
     ),
     (
         "E0774",

@@ -7,8 +7,8 @@
 //! boxed; every other await keeps its callee inline. The graph is over definitions (generic
 //! arguments ignored), which also boxes polymorphic recursion, whose frames would be infinite
 //! too. It relies on the standard library's `impl<F: Future + ?Sized> Future for Box<F>`. A
-//! recursive future stored some other way (in a local, then awaited) is left alone: the frame
-//! cycle check after the coroutine transform reports it.
+//! recursive future held some other way (in a local, then awaited; joined) is left to the
+//! coroutine transform, which keeps it on the heap (`recursive_frames.rs`).
 
 use aether_frontend::hir::{self, ExprKind, FnId};
 use aether_frontend::ty::TyKind;
@@ -32,10 +32,11 @@ pub fn box_recursive_awaits(krate: &mut hir::Crate) {
             });
         }
     }
-    let scc = strongly_connected(&edges);
+    let edges: Vec<Vec<usize>> = edges.iter().map(|e| e.iter().map(|g| g.index()).collect()).collect();
+    let scc = strongly_connected_indices(&edges);
     for i in 0..n {
         let cyclic = |g: FnId| scc[g.index()] == scc[i];
-        if !edges[i].iter().any(|&g| cyclic(g)) {
+        if !edges[i].iter().any(|&g| scc[g] == scc[i]) {
             continue;
         }
         let mut body = krate.fns[i].body.take().expect("functions with edges have bodies");
@@ -88,9 +89,9 @@ fn box_awaits(
 }
 
 /// Tarjan's algorithm: the component number of each node.
-fn strongly_connected(edges: &[Vec<FnId>]) -> Vec<usize> {
+pub(crate) fn strongly_connected_indices(edges: &[Vec<usize>]) -> Vec<usize> {
     struct State<'a> {
-        edges: &'a [Vec<FnId>],
+        edges: &'a [Vec<usize>],
         index: Vec<Option<usize>>,
         low: Vec<usize>,
         on_stack: Vec<bool>,
@@ -108,7 +109,7 @@ fn strongly_connected(edges: &[Vec<FnId>]) -> Vec<usize> {
         s.stack.push(root);
         s.on_stack[root] = true;
         while let Some(&mut (v, ref mut i)) = work.last_mut() {
-            if let Some(w) = s.edges[v].get(*i).map(|w| w.index()) {
+            if let Some(&w) = s.edges[v].get(*i) {
                 *i += 1;
                 match s.index[w] {
                     None => {

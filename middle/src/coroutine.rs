@@ -9,7 +9,10 @@
 //!   stored twice: rust-lang/rust#62958), with their storage conflicts (two saved locals that
 //!   never need their bytes at the same time may share them: the backend packs them into slots
 //!   with `assign_slots`, since it knows the sizes). An awaited future is a saved temporary, so
-//!   a callee's frame sits inline in its caller's;
+//!   a callee's frame sits inline in its caller's. A saved local holding a future of its own
+//!   recursion (`recursive_frames.rs`) is kept on the heap instead: its field is a pointer,
+//!   allocated at its `StorageLive` and freed at its `StorageDead` (`expand_heap_storage`),
+//!   null otherwise, with a slot of its own;
 //! - **poll** `fn(&mut Frame, &mut Context) -> Poll<T>`: the body with every saved local
 //!   replaced by its frame field, a dispatch on the state at entry (0 unresumed, 1 returned, 2
 //!   poisoned, 3 + i suspended at point i), each `Yield` storing its state and returning
@@ -17,14 +20,15 @@
 //!   frame (state 2). Polling a returned or poisoned frame panics with Rust's messages;
 //! - **ctor** (the async fn itself): stores the arguments in the frame, state 0;
 //! - **drop** `fn(&mut Frame)`: drops what the frame holds in its state (cancellation): the
-//!   arguments when unresumed, the locals required across the point when suspended.
+//!   arguments when unresumed, the locals required across the point when suspended; then, in
+//!   every state (a poisoned frame too), frees the heap-saved locals' blocks that are not null.
 //!
 //! Frame fields in MIR places: `Field(0, u8)` is the state (`u32` past 253 points), `Field(k + 1, T)` the `k`-th saved
 //! local (the backend turns them into byte offsets).
 
 use aether_frontend::hir::{self, AdtId, CoroutineFns, VariantIdx};
 use aether_frontend::span::Span;
-use aether_frontend::ty::{CommonTypes, Ty, TyInterner};
+use aether_frontend::ty::{CommonTypes, Mutability as TyMut, Ty, TyInterner, TyKind};
 
 use crate::bitset::BitSet;
 use crate::dataflow;
@@ -47,6 +51,10 @@ pub struct SavedLocal {
     pub ty: Ty,
     pub name: Option<String>,
     pub is_arg: bool,
+    /// Stored behind a pointer in the frame (a recursive future, `recursive_frames.rs`): the
+    /// field is a `*mut ty`, allocated at the local's `StorageLive` and freed at its
+    /// `StorageDead` (or by the frame's drop), null in between.
+    pub on_heap: bool,
 }
 
 /// What a coroutine frame holds, independent of the target (the backend lays it out).
@@ -101,6 +109,7 @@ pub fn transform(
     types: &mut CoroutineTypes,
     needs_drop: &NeedsDrop<'_>,
     tys: &TyInterner,
+    heap: Option<&BitSet<Local>>,
 ) -> Transformed {
     let points: Vec<Location> = body
         .block_ids()
@@ -127,7 +136,12 @@ pub fn transform(
         across.intersect(&saved);
         held.push(across);
     }
-    let conflicts = storage_conflicts::conflicts(&req, saved.clone());
+    let mut conflicts = storage_conflicts::conflicts(&req, saved.clone());
+    let on_heap = |l: Local| heap.is_some_and(|h| h.contains(l)) && saved.contains(l);
+    // A heap pointer must stay valid (null or allocated) in every state: its own slot.
+    for l in saved.iter().filter(|l| on_heap(*l)) {
+        conflicts.conflict_with_all(l);
+    }
     drop(req);
     // Whether each held local still holds its value at each point: a value moved out on some
     // path is dropped only if its drop flag says it is there.
@@ -142,6 +156,7 @@ pub fn transform(
                 ty: d.ty,
                 name: d.name.clone(),
                 is_arg: l.index() >= 1 && l.index() <= body.arg_count,
+                on_heap: on_heap(l),
             }
         })
         .collect();
@@ -194,10 +209,20 @@ pub fn transform(
         .collect();
     let point_spans: Vec<Span> = points.iter().map(|p| body.block(p.block).terminator.span).collect();
 
-    let rw = Rewriter { field_of: &field_of, cx_local, types, offset: 3 };
+    // The field type of each saved local on the heap: a pointer to it.
+    let heap_ptr: Vec<Option<Ty>> = body
+        .locals
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let heap = field_of[i].is_some() && saved_list.iter().any(|s| s.local.index() == i && s.on_heap);
+            heap.then(|| tys.intern(TyKind::RawPtr(d.ty, TyMut::Mut)))
+        })
+        .collect();
+    let rw = Rewriter { field_of: &field_of, heap_ptr: &heap_ptr, cx_local, types, offset: 3 };
     let poll = rw.poll_body(&body, &points, fns.poll, tys);
-    let ctor = ctor_body(&body, &field_of, types, fns.ctor, needs_drop);
-    let drop = drop_body(&saved_list, &drops, types, fns.drop, needs_drop, body.span);
+    let ctor = ctor_body(&body, &field_of, &heap_ptr, types, fns.ctor, needs_drop);
+    let drop = drop_body(&saved_list, &field_of, &heap_ptr, &drops, types, fns.drop, needs_drop, body.span, tys);
     let layout = FrameLayout {
         frame_ty: types.frame,
         state_ty: types.state,
@@ -227,6 +252,8 @@ fn set_state(types: &CoroutineTypes, state: u32, span: Span) -> Statement {
 
 struct Rewriter<'a> {
     field_of: &'a [Option<u32>],
+    /// Per local of the body: `Some(*mut T)` if it is saved on the heap.
+    heap_ptr: &'a [Option<Ty>],
     cx_local: Local,
     types: &'a CoroutineTypes,
     /// Old local `l` is new local `l + offset` (unless saved or the context).
@@ -234,6 +261,18 @@ struct Rewriter<'a> {
 }
 
 impl Rewriter<'_> {
+    /// Where saved local `l` (field `f`) lives in the poll function: its field, or what the
+    /// field points to.
+    fn saved_place(&self, l: Local, f: u32, old: &[LocalDecl]) -> Place {
+        match self.heap_ptr[l.index()] {
+            Some(ptr) => Place {
+                local: Local(1),
+                projection: vec![PlaceElem::Deref, PlaceElem::Field(f, ptr), PlaceElem::Deref],
+            },
+            None => frame_field(f, old[l.index()].ty),
+        }
+    }
+
     fn local(&self, l: Local) -> Local {
         if l == self.cx_local {
             Local(2)
@@ -263,7 +302,7 @@ impl Rewriter<'_> {
                         pre.push(Statement {
                             kind: StatementKind::Assign(
                                 Place::local(t),
-                                Rvalue::Use(Operand::Copy(frame_field(f, ty))),
+                                Rvalue::Use(Operand::Copy(self.saved_place(*l, f, old))),
                             ),
                             span,
                         });
@@ -276,9 +315,9 @@ impl Rewriter<'_> {
         }
         match self.field_of[p.local.index()] {
             Some(f) => {
-                let mut full = vec![PlaceElem::Deref, PlaceElem::Field(f, old[p.local.index()].ty)];
-                full.extend(projection);
-                Place { local: Local(1), projection: full }
+                let mut full = self.saved_place(p.local, f, old);
+                full.projection.extend(projection);
+                full
             }
             None => Place { local: self.local(p.local), projection },
         }
@@ -339,6 +378,14 @@ impl Rewriter<'_> {
             LocalDecl { ty: types.context_ref, name: Some("cx".into()), mutable: false, span },
         ];
         locals.extend(body.locals.iter().cloned());
+        let mut heap = Vec::new();
+        for (i, p) in self.heap_ptr.iter().enumerate() {
+            if let (Some(ptr), Some(field)) = (p, self.field_of[i]) {
+                let marker = self.local(Local(i as u32));
+                locals[marker.index()].ty = *ptr;
+                heap.push(HeapSlot { marker, field, ty: body.locals[i].ty, ptr: *ptr });
+            }
+        }
         let old = &body.locals;
         // Block `b` of the body is block `b + 1`; block 0 dispatches on the state.
         let shift = |b: BasicBlock| BasicBlock(b.0 + 1);
@@ -354,6 +401,14 @@ impl Rewriter<'_> {
             for s in &data.statements {
                 let mut pre = Vec::new();
                 let kind = match &s.kind {
+                    // A heap-saved local's storage is its allocation: the markers become the
+                    // allocation and the free (`expand_heap_storage`).
+                    StatementKind::StorageLive(l) if self.heap_ptr[l.index()].is_some() => {
+                        StatementKind::StorageLive(self.local(*l))
+                    }
+                    StatementKind::StorageDead(l) if self.heap_ptr[l.index()].is_some() => {
+                        StatementKind::StorageDead(self.local(*l))
+                    }
                     StatementKind::StorageLive(l) | StatementKind::StorageDead(l)
                         if self.field_of[l.index()].is_some() || *l == self.cx_local =>
                     {
@@ -497,8 +552,10 @@ impl Rewriter<'_> {
             kind: TerminatorKind::SwitchInt { discr: Operand::Move(Place::local(state)), targets, otherwise: poisoned },
             span,
         };
-        let _ = (n_old, tys);
-        Body { fn_id, locals, arg_count: 2, blocks, span, drop_flags: Vec::new() }
+        let _ = n_old;
+        let mut poll = Body { fn_id, locals, arg_count: 2, blocks, span, drop_flags: Vec::new() };
+        expand_heap_storage(&mut poll, &heap, types, tys);
+        poll
     }
 }
 
@@ -507,6 +564,7 @@ impl Rewriter<'_> {
 fn ctor_body(
     body: &Body,
     field_of: &[Option<u32>],
+    heap_ptr: &[Option<Ty>],
     types: &CoroutineTypes,
     fn_id: hir::FnId,
     needs_drop: &NeedsDrop<'_>,
@@ -519,6 +577,16 @@ fn ctor_body(
         kind: StatementKind::Assign(field(0, types.state), Rvalue::Use(const_state(types, UNRESUMED))),
         span,
     }];
+    // Heap-saved locals start unallocated.
+    for (i, p) in heap_ptr.iter().enumerate() {
+        if let (Some(ptr), Some(f)) = (p, field_of[i]) {
+            let zero = Operand::Constant(Constant { ty: types.common.usize, value: ConstValue::Scalar(0) });
+            statements.push(Statement {
+                kind: StatementKind::Assign(field(f, *ptr), Rvalue::Cast(CastKind::IntToPtr, zero, *ptr)),
+                span,
+            });
+        }
+    }
     let mut unread = Vec::new();
     for a in 1..=body.arg_count {
         let ty = body.locals[a].ty;
@@ -585,19 +653,45 @@ fn initialization_at(
 
 /// The frame's drop: by state, what it holds, last saved first (a local moved out on some
 /// paths only if its saved drop flag is set).
+#[allow(clippy::too_many_arguments)]
 fn drop_body(
     saved: &[SavedLocal],
+    field_of: &[Option<u32>],
+    heap_ptr: &[Option<Ty>],
     drops: &[Vec<(usize, HeldDrop)>],
     types: &CoroutineTypes,
     fn_id: hir::FnId,
     needs_drop: &NeedsDrop<'_>,
     span: Span,
+    tys: &TyInterner,
 ) -> Body {
-    let locals = vec![
+    let mut locals = vec![
         LocalDecl { ty: types.common.unit, name: None, mutable: true, span },
         LocalDecl { ty: types.frame_ref, name: Some("frame".into()), mutable: false, span },
         LocalDecl { ty: types.state, name: None, mutable: true, span },
     ];
+    // Whatever the state, the heap-saved locals' allocations are freed last (their values,
+    // where held, were dropped first).
+    let mut heap = Vec::new();
+    for (i, p) in heap_ptr.iter().enumerate() {
+        if let (Some(ptr), Some(field)) = (p, field_of[i]) {
+            locals.push(LocalDecl { ty: *ptr, name: None, mutable: true, span });
+            let marker = Local(locals.len() as u32 - 1);
+            heap.push(HeapSlot {
+                marker,
+                field,
+                ty: saved.iter().find(|s| s.local.index() == i).map_or(*ptr, |s| s.ty),
+                ptr: *ptr,
+            });
+        }
+    }
+    let place_of = |k: usize| match heap_ptr[saved[k].local.index()] {
+        Some(ptr) => Place {
+            local: Local(1),
+            projection: vec![PlaceElem::Deref, PlaceElem::Field(k as u32 + 1, ptr), PlaceElem::Deref],
+        },
+        None => frame_field(k as u32 + 1, saved[k].ty),
+    };
     let ret = || BasicBlockData {
         statements: Vec::new(),
         terminator: Terminator { kind: TerminatorKind::Return, span },
@@ -605,13 +699,25 @@ fn drop_body(
     };
     let mut blocks = vec![ret(), ret()];
     let done = BasicBlock(1);
+    blocks[1].statements =
+        heap.iter().map(|h| Statement { kind: StatementKind::StorageDead(h.marker), span }).collect();
+    // Each state's drops end by freeing the heap blocks, or return when there are none.
+    let heap_empty = heap.is_empty();
+    let to_done = || BasicBlockData {
+        statements: Vec::new(),
+        terminator: Terminator {
+            kind: if heap_empty { TerminatorKind::Return } else { TerminatorKind::Goto { target: done } },
+            span,
+        },
+        is_cleanup: false,
+    };
     let mut targets = Vec::new();
     for (state, held) in drops.iter().enumerate() {
         let places: Vec<(Place, HeldDrop)> = held
             .iter()
             .rev()
             .filter(|(k, how)| *how != HeldDrop::Never && needs_drop.needs_drop(saved[*k].ty))
-            .map(|&(k, how)| (frame_field(k as u32 + 1, saved[k].ty), how))
+            .map(|&(k, how)| (place_of(k), how))
             .collect();
         if places.is_empty() {
             continue;
@@ -649,7 +755,7 @@ fn drop_body(
                 is_cleanup: false,
             });
         }
-        blocks.push(ret());
+        blocks.push(to_done());
     }
     blocks[0].statements.push(Statement {
         kind: StatementKind::Assign(Place::local(Local(2)), Rvalue::Use(Operand::Copy(frame_field(0, types.state)))),
@@ -659,5 +765,124 @@ fn drop_body(
         kind: TerminatorKind::SwitchInt { discr: Operand::Move(Place::local(Local(2))), targets, otherwise: done },
         span,
     };
-    Body { fn_id, locals, arg_count: 1, blocks, span, drop_flags: Vec::new() }
+    let mut drop = Body { fn_id, locals, arg_count: 1, blocks, span, drop_flags: Vec::new() };
+    expand_heap_storage(&mut drop, &heap, types, tys);
+    drop
+}
+
+/// A heap-saved local in the poll or drop function: `marker` is the local whose
+/// `StorageLive`/`StorageDead` stand for allocating and freeing field `field` (a `ptr`, which is
+/// `*mut ty`).
+struct HeapSlot {
+    marker: Local,
+    field: u32,
+    ty: Ty,
+    ptr: Ty,
+}
+
+/// Replaces each `StorageLive(marker)` of `heap` by the allocation of its local
+/// (`field = alloc(size_of::<T>(), align_of::<T>())`) and each `StorageDead(marker)` by its
+/// free (when the field is not null; then null), splitting blocks around the calls.
+fn expand_heap_storage(body: &mut Body, heap: &[HeapSlot], types: &CoroutineTypes, tys: &TyInterner) {
+    if heap.is_empty() {
+        return;
+    }
+    use aether_frontend::hir::MemIntrinsic;
+    let span = body.span;
+    let usize_ty = types.common.usize;
+    let unit = types.common.unit;
+    let raw_ty = tys.intern(TyKind::RawPtr(types.common.u8, TyMut::Mut));
+    let mut work: Vec<BasicBlock> = body.block_ids().collect();
+    while let Some(b) = work.pop() {
+        let found = body.block(b).statements.iter().enumerate().find_map(|(i, s)| match s.kind {
+            StatementKind::StorageLive(l) => heap.iter().find(|h| h.marker == l).map(|h| (i, h, true)),
+            StatementKind::StorageDead(l) => heap.iter().find(|h| h.marker == l).map(|h| (i, h, false)),
+            _ => None,
+        });
+        let Some((i, h, alloc)) = found else { continue };
+        let is_cleanup = body.block(b).is_cleanup;
+        // The rest of the block (after the marker) moves to a new block, itself searched again.
+        let data = &mut body.blocks[b.index()];
+        let rest: Vec<Statement> = data.statements.split_off(i + 1);
+        data.statements.pop();
+        let term = std::mem::replace(&mut data.terminator, Terminator { kind: TerminatorKind::Unreachable, span });
+        let new_block = |body: &mut Body| {
+            body.blocks.push(BasicBlockData {
+                statements: Vec::new(),
+                terminator: Terminator { kind: TerminatorKind::Unreachable, span },
+                is_cleanup,
+            });
+            BasicBlock(body.blocks.len() as u32 - 1)
+        };
+        let tail = new_block(body);
+        body.blocks[tail.index()].statements = rest;
+        body.blocks[tail.index()].terminator = term;
+        work.push(tail);
+        let temp = |body: &mut Body, ty: Ty| {
+            body.locals.push(LocalDecl { ty, name: None, mutable: true, span });
+            Local(body.locals.len() as u32 - 1)
+        };
+        let field = frame_field(h.field, h.ptr);
+        let (size, align) = (temp(body, usize_ty), temp(body, usize_ty));
+        let mem = |which, ty| Callee::Intrinsic(Intrinsic::Mem(which, ty));
+        // `from` calls `callee(args) -> dest` and goes on in a new block, returned.
+        let call = |body: &mut Body, from: BasicBlock, callee: Callee, args: Vec<Operand>, dest: Local| {
+            let next = new_block(body);
+            body.blocks[from.index()].terminator = Terminator {
+                kind: TerminatorKind::Call {
+                    callee,
+                    args,
+                    destination: Place::local(dest),
+                    target: Some(next),
+                    unwind: UnwindAction::Continue,
+                },
+                span,
+            };
+            next
+        };
+        let assign = |body: &mut Body, at: BasicBlock, place: Place, rv: Rvalue| {
+            body.blocks[at.index()].statements.push(Statement { kind: StatementKind::Assign(place, rv), span });
+        };
+        let goto = |body: &mut Body, from: BasicBlock, target: BasicBlock| {
+            body.blocks[from.index()].terminator = Terminator { kind: TerminatorKind::Goto { target }, span };
+        };
+        if alloc {
+            let raw = temp(body, raw_ty);
+            let b1 = call(body, b, mem(MemIntrinsic::SizeOf, h.ty), Vec::new(), size);
+            let b2 = call(body, b1, mem(MemIntrinsic::AlignOf, h.ty), Vec::new(), align);
+            let args = vec![Operand::Copy(Place::local(size)), Operand::Copy(Place::local(align))];
+            let b3 = call(body, b2, mem(MemIntrinsic::Alloc, unit), args, raw);
+            assign(body, b3, field, Rvalue::Cast(CastKind::PtrToPtr, Operand::Move(Place::local(raw)), h.ptr));
+            goto(body, b3, tail);
+        } else {
+            let (addr, raw, done) = (temp(body, usize_ty), temp(body, raw_ty), temp(body, unit));
+            assign(
+                body,
+                b,
+                Place::local(addr),
+                Rvalue::Cast(CastKind::PtrToInt, Operand::Copy(field.clone()), usize_ty),
+            );
+            let free = new_block(body);
+            body.blocks[b.index()].terminator = Terminator {
+                kind: TerminatorKind::SwitchInt {
+                    discr: Operand::Move(Place::local(addr)),
+                    targets: vec![(0, tail)],
+                    otherwise: free,
+                },
+                span,
+            };
+            let b1 = call(body, free, mem(MemIntrinsic::SizeOf, h.ty), Vec::new(), size);
+            let b2 = call(body, b1, mem(MemIntrinsic::AlignOf, h.ty), Vec::new(), align);
+            assign(body, b2, Place::local(raw), Rvalue::Cast(CastKind::PtrToPtr, Operand::Copy(field.clone()), raw_ty));
+            let args = vec![
+                Operand::Move(Place::local(raw)),
+                Operand::Copy(Place::local(size)),
+                Operand::Copy(Place::local(align)),
+            ];
+            let b3 = call(body, b2, mem(MemIntrinsic::Dealloc, unit), args, done);
+            let zero = Operand::Constant(Constant { ty: usize_ty, value: ConstValue::Scalar(0) });
+            assign(body, b3, field, Rvalue::Cast(CastKind::IntToPtr, zero, h.ptr));
+            goto(body, b3, tail);
+        }
+    }
 }

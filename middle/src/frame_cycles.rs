@@ -3,8 +3,9 @@
 //! Takes the frame layouts the coroutine transform produced and reports each frame that holds,
 //! inline and transitively (through struct, enum, tuple, array and closure fields and nested
 //! frames, not through pointers), a value of its own type: such a future would be infinitely
-//! large. `async_recursion.rs` boxes the awaits that close a cycle, so this remains only for
-//! a recursive future kept some other way (in a local, a struct) before it is awaited.
+//! large. `async_recursion.rs` boxes the awaits that close a cycle and the transform keeps the
+//! other recursive locals on the heap (`recursive_frames.rs`), so this remains only for a
+//! recursive future passed in as an argument. Heap-saved locals are pointers, not contents.
 
 use std::collections::HashMap;
 
@@ -21,7 +22,7 @@ pub fn check(krate: &hir::Crate, frames: &HashMap<Ty, FrameLayout>) -> Vec<Diagn
     let mut out = Vec::new();
     for f in order {
         let mut seen = Vec::new();
-        let cyclic = f.saved.iter().any(|s| contains(krate, frames, s.ty, f.frame_ty, &mut seen));
+        let cyclic = f.saved.iter().any(|s| !s.on_heap && contains(krate, frames, s.ty, f.frame_ty, &mut seen));
         if cyclic {
             let def = krate.fn_def(f.fns.ctor);
             out.push(
@@ -35,7 +36,9 @@ pub fn check(krate: &hir::Crate, frames: &HashMap<Ty, FrameLayout>) -> Vec<Diagn
                     "a recursive `async fn` call must introduce indirection such as `Box::new` to avoid an \
                          infinitely sized future",
                 )
-                .with_help("await the recursive call directly (`f(..).await`): aetherc then boxes that call"),
+                .with_help(
+                    "create the recursive future inside the async fn (aetherc then boxes it) rather than passing it in",
+                ),
             );
         }
     }
@@ -63,7 +66,7 @@ fn contains(krate: &hir::Crate, frames: &HashMap<Ty, FrameLayout>, t: Ty, target
             .flat_map(|v| v.fields.iter())
             .any(|fd| contains(krate, frames, tys.subst(fd.ty, &args), target, seen)),
         TyKind::Coroutine { .. } => match frames.get(&t) {
-            Some(f) => f.saved.iter().any(|s| contains(krate, frames, s.ty, target, seen)),
+            Some(f) => f.saved.iter().any(|s| !s.on_heap && contains(krate, frames, s.ty, target, seen)),
             None => false,
         },
         _ => false,

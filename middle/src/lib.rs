@@ -14,6 +14,7 @@ pub mod move_check;
 pub mod needs_drop;
 pub mod pinning;
 pub mod pretty;
+pub mod recursive_frames;
 pub mod send_check;
 pub mod storage;
 pub mod storage_conflicts;

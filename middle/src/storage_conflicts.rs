@@ -34,6 +34,15 @@ impl StorageConflicts {
         self.matrix.contains(a, b)
     }
 
+    /// Makes `l` conflict with every other saved local (it gets bytes of its own).
+    pub fn conflict_with_all(&mut self, l: Local) {
+        let others: Vec<Local> = self.saved.iter().filter(|o| *o != l).collect();
+        for o in others {
+            self.matrix.insert(l, o);
+            self.matrix.insert(o, l);
+        }
+    }
+
     /// The saved locals that conflict with `l` (other than `l`).
     pub fn conflicts_of(&self, l: Local) -> impl Iterator<Item = Local> + '_ {
         self.matrix.iter_row(l).filter(move |&o| o != l)

@@ -386,6 +386,12 @@ pub(crate) unsafe fn run(t: TaskRef) -> bool {
         Ok(false) => after_pending(t),
         Err(payload) => {
             drop(payload);
+            // The unwinding dropped what the frame held; its drop function still frees what a
+            // poisoned frame keeps (the heap blocks of recursive futures).
+            if let Some(drop_frame) = vt.drop_frame {
+                // SAFETY: we hold RUNNING; a poisoned frame is a state its drop function accepts.
+                let _ = catch_unwind(AssertUnwindSafe(|| unsafe { drop_frame(frame) }));
+            }
             complete(t, OUTCOME_PANICKED);
             false
         }

@@ -60,6 +60,14 @@ pub fn build_program(krate: &mut hir::Crate, opts: BuildOptions) -> Program {
     // In function order, so that output (`--emit=mir`) is deterministic.
     let mut coroutines: Vec<_> = krate.coroutines.iter().collect();
     coroutines.sort_by_key(|(_, fns_of)| fns_of.ctor);
+    // Locals holding a future of their own body's recursion are kept on the heap.
+    let heap = {
+        let sources: Vec<(Ty, &Body)> = coroutines
+            .iter()
+            .filter_map(|(frame, fns_of)| bodies[fns_of.ctor.index()].as_ref().map(|b| (**frame, b)))
+            .collect();
+        crate::recursive_frames::heap_locals(&sources, adts, tys)
+    };
     for (frame, fns_of) in coroutines {
         let (Some(poll_adt), Some(source)) = (poll_adt, bodies[fns_of.ctor.index()].take()) else { continue };
         let f = &fns[fns_of.ctor.index()];
@@ -74,8 +82,16 @@ pub fn build_program(krate: &mut hir::Crate, opts: BuildOptions) -> Program {
             state: common.u8,
         };
         coroutine_sources.push(source.clone());
-        let t =
-            crate::coroutine::transform(source, cx_local, *fns_of, f.path.clone(), &mut types, &view.needs_drop, tys);
+        let t = crate::coroutine::transform(
+            source,
+            cx_local,
+            *fns_of,
+            f.path.clone(),
+            &mut types,
+            &view.needs_drop,
+            tys,
+            heap.get(frame),
+        );
         bodies[fns_of.ctor.index()] = Some(t.ctor);
         bodies[fns_of.poll.index()] = Some(t.poll);
         bodies[fns_of.drop.index()] = Some(t.drop);
