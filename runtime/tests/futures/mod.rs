@@ -5,9 +5,11 @@
 //!
 //! Invariants: a frame's Rust `Drop` is its `drop_frame` (the state-dependent drops the compiler would
 //! generate: a held join handle is dropped, a linked timer entry cancelled); it runs when the frame is
-//! cancelled, inside the poll that returns ready (a finished compiled frame holds nothing), and while a
-//! poll unwinds (the landing pads' cleanups); `poll` is never called again after it returned true or
-//! unwound, as the compiler guarantees.
+//! cancelled, inside the poll that returns ready (a finished compiled frame holds nothing), and after a
+//! poll unwound (the runtime drops a task's poisoned frame; a compiled frame's landing pads would have
+//! dropped its locals by then, leaving `drop_frame` only its heap blocks to free, and these frames
+//! keep everything for that one drop); `poll` is never called again after it returned true or unwound,
+//! as the compiler guarantees.
 
 #![allow(dead_code)]
 
@@ -27,19 +29,8 @@ pub trait Frame: Sized + Send + 'static {
     fn poll(&mut self, cx: *mut AetherContext) -> Option<Self::Output>;
 }
 
-/// Drops the frame if the poll unwinds: what a compiled frame's landing pads do.
-struct Cleanup<F>(*mut F);
-
-impl<F> Drop for Cleanup<F> {
-    fn drop(&mut self) {
-        unsafe { std::ptr::drop_in_place(self.0) }
-    }
-}
-
 unsafe extern "C-unwind" fn poll_shim<F: Frame>(frame: *mut u8, cx: *mut AetherContext, out: *mut u8) -> bool {
-    let cleanup = Cleanup(frame as *mut F);
     let r = unsafe { &mut *(frame as *mut F) }.poll(cx);
-    std::mem::forget(cleanup);
     match r {
         Some(v) => {
             // A finished compiled frame has dropped all its locals: nothing is left for drop_frame.
