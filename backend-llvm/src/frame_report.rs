@@ -58,23 +58,13 @@ pub fn frame_layout_report(
                 .filter(|(_, h)| h.contains(&k))
                 .map(|(st, _)| if st == 0 { "0".to_string() } else { (FIRST_SUSPENDED as usize + st - 1).to_string() })
                 .collect();
-            if s.on_heap {
-                let _ = writeln!(
-                    out,
-                    "  {name}: {} on the heap (pointer at offset {offset}, size {}), slot {slot}, held in states [{}]",
-                    tys.display(s.ty),
-                    layouts.size_of(s.ty),
-                    held.join(", ")
-                );
+            let (ty, size) = (tys.display(s.ty), layouts.size_of(s.ty));
+            let place = if s.on_heap {
+                format!("{ty} on the heap (pointer at offset {offset}, size {size})")
             } else {
-                let _ = writeln!(
-                    out,
-                    "  {name}: {}, offset {offset}, size {}, slot {slot}, held in states [{}]",
-                    tys.display(s.ty),
-                    layouts.size_of(s.ty),
-                    held.join(", ")
-                );
-            }
+                format!("{ty}, offset {offset}, size {size}")
+            };
+            let _ = writeln!(out, "  {name}: {place}, slot {slot}, held in states [{}]", held.join(", "));
         }
         for (i, slot) in l.slots.slots.iter().enumerate() {
             if slot.locals.len() > 1 {

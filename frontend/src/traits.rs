@@ -40,6 +40,16 @@ thread_local! {
 /// Nesting deeper than this in an auto-trait proof (a type that grows as it recurses) fails it.
 const MAX_AUTO_GOALS: usize = 512;
 
+/// What an auto-trait goal depends on.
+enum AutoParts {
+    /// Decided by the type's kind alone.
+    Decided(Selection),
+    /// An ADT with impls of the trait (positive or negative): they decide, for these arguments.
+    ByImpls(Vec<Ty>),
+    /// Holds when each `(trait, part)` does.
+    Parts(Vec<(TraitId, Ty)>),
+}
+
 /// The answer to a trait goal.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Selection {
@@ -222,52 +232,10 @@ impl<'a> TraitTables<'a> {
     /// Trait objects are taken to be both (`dyn Trait + Send` is not tracked).
     fn auto_trait(&self, goal: &TraitRef, env: &[Predicate], depth: u32) -> Option<Selection> {
         let (tr, t) = (goal.trait_id, goal.self_ty());
-        let sync = self.lang.sync?;
-        let parts: Vec<(TraitId, Ty)> = match self.tys.kind(t) {
-            TyKind::Bool
-            | TyKind::Char
-            | TyKind::Int(_)
-            | TyKind::Uint(_)
-            | TyKind::Float(_)
-            | TyKind::Str
-            | TyKind::Never
-            | TyKind::FnPtr(..)
-            | TyKind::Dynamic { .. }
-            | TyKind::Error => return Some(Selection::Builtin),
-            TyKind::Infer(InferTy::Var(_)) => return Some(Selection::Ambiguous),
-            TyKind::Infer(_) => return Some(Selection::Builtin),
-            // The environment's bounds were tried first.
-            TyKind::RawPtr(..) | TyKind::Param { .. } => return Some(Selection::None),
-            TyKind::Projection { trait_id, args, name } => {
-                match self.normalize(&TraitRef { trait_id: *trait_id, args: args.clone() }, name, env) {
-                    Some(n) if n != t => vec![(tr, n)],
-                    _ => return Some(Selection::None),
-                }
-            }
-            TyKind::Ref(inner, Mutability::Not) => vec![(sync, *inner)],
-            TyKind::Ref(inner, Mutability::Mut) => vec![(tr, *inner)],
-            TyKind::Tuple(ts) => ts.iter().map(|x| (tr, *x)).collect(),
-            TyKind::Array(e, _) | TyKind::Slice(e) => vec![(tr, *e)],
-            TyKind::Closure { upvars, .. } => upvars.iter().map(|x| (tr, *x)).collect(),
-            TyKind::Coroutine { .. } => match self.coroutine_witness {
-                Some(witness) => witness(t).into_iter().map(|x| (tr, x)).collect(),
-                None => return Some(Selection::Builtin),
-            },
-            TyKind::Adt(id, args) => {
-                let explicit = self.impls.iter().any(|imp| {
-                    imp.trait_ref.as_ref().is_some_and(|r| r.trait_id == tr)
-                        && matches!(self.tys.kind(imp.self_ty), TyKind::Adt(a, _) if a == id)
-                });
-                if explicit {
-                    return None;
-                }
-                self.adts[id.index()]
-                    .variants
-                    .iter()
-                    .flat_map(|v| v.fields.iter())
-                    .map(|f| (tr, self.tys.subst(f.ty, args)))
-                    .collect()
-            }
+        let parts = match self.auto_parts(tr, t, env)? {
+            AutoParts::Decided(s) => return Some(s),
+            AutoParts::ByImpls(_) => return None,
+            AutoParts::Parts(parts) => parts,
         };
         let seen = AUTO_GOALS.with(|g| {
             let g = g.borrow();
@@ -299,6 +267,58 @@ impl<'a> TraitTables<'a> {
         Some(result)
     }
 
+    /// What `tr: Send`/`Sync` of `t` depends on (`None` without the standard library's `Sync`).
+    fn auto_parts(&self, tr: TraitId, t: Ty, env: &[Predicate]) -> Option<AutoParts> {
+        let sync = self.lang.sync?;
+        let parts: Vec<(TraitId, Ty)> = match self.tys.kind(t) {
+            TyKind::Bool
+            | TyKind::Char
+            | TyKind::Int(_)
+            | TyKind::Uint(_)
+            | TyKind::Float(_)
+            | TyKind::Str
+            | TyKind::Never
+            | TyKind::FnPtr(..)
+            | TyKind::Dynamic { .. }
+            | TyKind::Error => return Some(AutoParts::Decided(Selection::Builtin)),
+            TyKind::Infer(InferTy::Var(_)) => return Some(AutoParts::Decided(Selection::Ambiguous)),
+            TyKind::Infer(_) => return Some(AutoParts::Decided(Selection::Builtin)),
+            // The environment's bounds were tried first.
+            TyKind::RawPtr(..) | TyKind::Param { .. } => return Some(AutoParts::Decided(Selection::None)),
+            TyKind::Projection { trait_id, args, name } => {
+                match self.normalize(&TraitRef { trait_id: *trait_id, args: args.clone() }, name, env) {
+                    Some(n) if n != t => vec![(tr, n)],
+                    _ => return Some(AutoParts::Decided(Selection::None)),
+                }
+            }
+            TyKind::Ref(inner, Mutability::Not) => vec![(sync, *inner)],
+            TyKind::Ref(inner, Mutability::Mut) => vec![(tr, *inner)],
+            TyKind::Tuple(ts) => ts.iter().map(|x| (tr, *x)).collect(),
+            TyKind::Array(e, _) | TyKind::Slice(e) => vec![(tr, *e)],
+            TyKind::Closure { upvars, .. } => upvars.iter().map(|x| (tr, *x)).collect(),
+            TyKind::Coroutine { .. } => match self.coroutine_witness {
+                Some(witness) => witness(t).into_iter().map(|x| (tr, x)).collect(),
+                None => return Some(AutoParts::Decided(Selection::Builtin)),
+            },
+            TyKind::Adt(id, args) => {
+                let explicit = self.impls.iter().any(|imp| {
+                    imp.trait_ref.as_ref().is_some_and(|r| r.trait_id == tr)
+                        && matches!(self.tys.kind(imp.self_ty), TyKind::Adt(a, _) if a == id)
+                });
+                if explicit {
+                    return Some(AutoParts::ByImpls(args.clone()));
+                }
+                self.adts[id.index()]
+                    .variants
+                    .iter()
+                    .flat_map(|v| v.fields.iter())
+                    .map(|f| (tr, self.tys.subst(f.ty, args)))
+                    .collect()
+            }
+        };
+        Some(AutoParts::Parts(parts))
+    }
+
     /// The parts of `t` that keep it from implementing the auto trait `tr`, from `t` to the
     /// innermost (`Rc<u32>` inside a struct), each with the trait it lacks; for diagnostics.
     pub fn auto_trait_culprit(&self, tr: TraitId, t: Ty, env: &[Predicate]) -> Vec<(TraitId, Ty)> {
@@ -306,35 +326,17 @@ impl<'a> TraitTables<'a> {
         let mut path = vec![cur];
         for _ in 0..64 {
             let (tr, t) = cur;
-            let Some(sync) = self.lang.sync else { break };
-            let parts: Vec<(TraitId, Ty)> = match self.tys.kind(t) {
-                TyKind::Ref(inner, Mutability::Not) => vec![(sync, *inner)],
-                TyKind::Ref(inner, Mutability::Mut) => vec![(tr, *inner)],
-                TyKind::Tuple(ts) => ts.iter().map(|x| (tr, *x)).collect(),
-                TyKind::Array(e, _) | TyKind::Slice(e) => vec![(tr, *e)],
-                TyKind::Closure { upvars, .. } => upvars.iter().map(|x| (tr, *x)).collect(),
-                TyKind::Coroutine { .. } => match self.coroutine_witness {
-                    Some(witness) => witness(t).into_iter().map(|x| (tr, x)).collect(),
-                    None => Vec::new(),
-                },
-                TyKind::Adt(id, args) => {
-                    let explicit = self.impls.iter().any(|imp| {
-                        imp.trait_ref.as_ref().is_some_and(|r| r.trait_id == tr)
-                            && matches!(self.tys.kind(imp.self_ty), TyKind::Adt(a, _) if a == id)
-                    });
-                    if explicit {
-                        // The impl's bounds: `Vec<Rc<u32>>` is not `Send` because `Rc<u32>` is
-                        // not; `Arc<T>` needs `T` to be both.
-                        let other = if tr == sync { self.lang.send.unwrap_or(tr) } else { sync };
-                        args.iter().flat_map(|a| [(tr, *a), (other, *a)]).collect()
+            let parts: Vec<(TraitId, Ty)> = match self.auto_parts(tr, t, env) {
+                Some(AutoParts::Parts(parts)) => parts,
+                // The impl's bounds: `Vec<Rc<u32>>` is not `Send` because `Rc<u32>` is not;
+                // `Arc<T>` needs `T` to be both.
+                Some(AutoParts::ByImpls(args)) => {
+                    let other = if Some(tr) == self.lang.sync {
+                        self.lang.send.unwrap_or(tr)
                     } else {
-                        self.adts[id.index()]
-                            .variants
-                            .iter()
-                            .flat_map(|v| v.fields.iter())
-                            .map(|f| (tr, self.tys.subst(f.ty, args)))
-                            .collect()
-                    }
+                        self.lang.sync.unwrap_or(tr)
+                    };
+                    args.iter().flat_map(|a| [(tr, *a), (other, *a)]).collect()
                 }
                 _ => Vec::new(),
             };
