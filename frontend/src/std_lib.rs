@@ -96,9 +96,9 @@ pub fn source() -> String {
         for (tr, m, op, init) in [("Sum", "sum", "+", zero), ("Product", "product", "*", one)] {
             s.push_str(&format!(
                 "    impl super::iter::{tr}<{t}> for {t} {{ fn {m}<I: super::iter::Iterator<Item = {t}>>(iter: I) -> {t} {{ \
-                 let mut acc: {t} = {init}; let mut it = iter; while let Some(x) = it.next() {{ acc = acc {op} x; }} acc }} }}\n    \
+                 iter.fold({init}, |acc: {t}, x: {t}| acc {op} x) }} }}\n    \
                  impl<'a> super::iter::{tr}<&'a {t}> for {t} {{ fn {m}<I: super::iter::Iterator<Item = &'a {t}>>(iter: I) -> {t} {{ \
-                 let mut acc: {t} = {init}; let mut it = iter; while let Some(x) = it.next() {{ acc = acc {op} *x; }} acc }} }}\n"
+                 iter.fold({init}, |acc: {t}, x: &'a {t}| acc {op} *x) }} }}\n"
             ));
         }
     }
