@@ -1,5 +1,5 @@
-//! Snapshots of rendered diagnostics that the middle end reports (after MIR building), where the
-//! wording and the labels (which value, which `.await`) are the point of the check.
+//! Snapshots of rendered diagnostics where the wording, the labels (which value, which `.await`)
+//! or the absence of follow-on errors are the point of the check.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -23,4 +23,9 @@ fn future_not_send_names_the_value_and_the_await() {
 #[test]
 fn closure_not_send_names_the_shared_type() {
     insta::assert_snapshot!(check_stderr("spawn_blocking_shares_cell.ae"));
+}
+
+#[test]
+fn failed_tuple_pattern_reports_once() {
+    insta::assert_snapshot!(check_stderr("tuple_pattern_mismatch.ae"));
 }

@@ -204,6 +204,12 @@ impl BodyChecker<'_, '_> {
                             format!("expected `{tn}`, found tuple"),
                         ));
                     }
+                    // The bindings still exist (with the error type), so their uses report
+                    // nothing more.
+                    let error = self.c().error;
+                    for e in elems.iter().filter(|e| !matches!(e.kind, ast::PatKind::Rest)) {
+                        self.check_pat(e, error, mode, pc);
+                    }
                     return self.wild(expected, span);
                 };
                 let Some(pats) = self.expand_rest(
