@@ -26,6 +26,6 @@ fn closure_not_send_names_the_shared_type() {
 }
 
 #[test]
-fn failed_tuple_pattern_reports_once() {
-    insta::assert_snapshot!(check_stderr("tuple_pattern_mismatch.ae"));
+fn failed_patterns_report_once_each() {
+    insta::assert_snapshot!(check_stderr("failed_patterns.ae"));
 }

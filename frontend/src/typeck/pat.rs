@@ -58,6 +58,25 @@ impl BodyChecker<'_, '_> {
         self.pat(PatKind::Wild, ty, span)
     }
 
+    /// After an error in a pattern: its subpatterns' bindings still exist, with the error type,
+    /// so their uses report nothing more. The pattern itself matches anything.
+    fn wild_keeping_bindings<'p>(
+        &mut self,
+        subpatterns: impl IntoIterator<Item = &'p ast::Pat>,
+        expected: Ty,
+        mode: Mode,
+        pc: &mut PatCx,
+        span: Span,
+    ) -> hir::Pat {
+        let error = self.cx.common.error;
+        for p in subpatterns {
+            if !matches!(p.kind, ast::PatKind::Rest) {
+                self.check_pat(p, error, mode, pc);
+            }
+        }
+        self.wild(expected, span)
+    }
+
     /// Peels references off `expected` for a non-reference pattern; returns the peeled type,
     /// the new mode and the number of derefs with each reference type (outermost first).
     fn peel(&mut self, expected: Ty, mut mode: Mode, keep_one_str: bool) -> (Ty, Mode, Vec<Ty>) {
@@ -204,13 +223,7 @@ impl BodyChecker<'_, '_> {
                             format!("expected `{tn}`, found tuple"),
                         ));
                     }
-                    // The bindings still exist (with the error type), so their uses report
-                    // nothing more.
-                    let error = self.c().error;
-                    for e in elems.iter().filter(|e| !matches!(e.kind, ast::PatKind::Rest)) {
-                        self.check_pat(e, error, mode, pc);
-                    }
-                    return self.wild(expected, span);
+                    return self.wild_keeping_bindings(elems, expected, mode, pc, span);
                 };
                 let Some(pats) = self.expand_rest(
                     elems,
@@ -219,7 +232,7 @@ impl BodyChecker<'_, '_> {
                     |n, m| format!("expected a tuple with {n} elements, found one with {m} elements"),
                     "E0308",
                 ) else {
-                    return self.wild(expected, span);
+                    return self.wild_keeping_bindings(elems, expected, mode, pc, span);
                 };
                 let mut out = Vec::new();
                 for (i, pp) in pats.into_iter().enumerate() {
@@ -234,10 +247,7 @@ impl BodyChecker<'_, '_> {
             ast::PatKind::TupleStruct { path, pats } => {
                 let (t, mode, refs) = self.peel(expected, mode, false);
                 let Some((adt, v)) = self.resolve_ctor_pat(path, CtorKind::Tuple) else {
-                    for pp in pats {
-                        self.check_pat(pp, self.cx.common.error, mode, pc);
-                    }
-                    return self.wild(expected, span);
+                    return self.wild_keeping_bindings(pats, expected, mode, pc, span);
                 };
                 let (adt_ty, targs) = self.pat_adt_ty(adt, path, t, span);
                 self.demand_pat(t, adt_ty, span);
@@ -257,7 +267,7 @@ impl BodyChecker<'_, '_> {
                     },
                     "E0023",
                 ) else {
-                    return self.wild(expected, span);
+                    return self.wild_keeping_bindings(pats, expected, mode, pc, span);
                 };
                 let mut fields = Vec::new();
                 for (i, pp) in ps.into_iter().enumerate() {
@@ -271,7 +281,7 @@ impl BodyChecker<'_, '_> {
             ast::PatKind::Struct { path, fields, rest } => {
                 let (t, mode, refs) = self.peel(expected, mode, false);
                 let Some((adt, v)) = self.resolve_struct_pat(path) else {
-                    return self.wild(expected, span);
+                    return self.wild_keeping_bindings(fields.iter().map(|f| &f.pat), expected, mode, pc, span);
                 };
                 let (adt_ty, targs) = self.pat_adt_ty(adt, path, t, span);
                 self.demand_pat(t, adt_ty, span);
