@@ -210,19 +210,14 @@ pub fn transform(
     let point_spans: Vec<Span> = points.iter().map(|p| body.block(p.block).terminator.span).collect();
 
     // The field type of each saved local on the heap: a pointer to it.
-    let heap_ptr: Vec<Option<Ty>> = body
-        .locals
-        .iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let heap = field_of[i].is_some() && saved_list.iter().any(|s| s.local.index() == i && s.on_heap);
-            heap.then(|| tys.intern(TyKind::RawPtr(d.ty, TyMut::Mut)))
-        })
-        .collect();
+    let mut heap_ptr: Vec<Option<Ty>> = vec![None; body.locals.len()];
+    for s in saved_list.iter().filter(|s| s.on_heap) {
+        heap_ptr[s.local.index()] = Some(tys.intern(TyKind::RawPtr(s.ty, TyMut::Mut)));
+    }
     let rw = Rewriter { field_of: &field_of, heap_ptr: &heap_ptr, cx_local, types, offset: 3 };
     let poll = rw.poll_body(&body, &points, fns.poll, tys);
     let ctor = ctor_body(&body, &field_of, &heap_ptr, types, fns.ctor, needs_drop);
-    let drop = drop_body(&saved_list, &field_of, &heap_ptr, &drops, types, fns.drop, needs_drop, body.span, tys);
+    let drop = drop_body(&saved_list, &heap_ptr, &drops, types, fns.drop, needs_drop, body.span, tys);
     let layout = FrameLayout {
         frame_ty: types.frame,
         state_ty: types.state,
@@ -240,6 +235,19 @@ pub fn transform(
 /// `(*frame).field` in the poll and drop functions (the frame pointer is `_1`).
 fn frame_field(field: u32, ty: Ty) -> Place {
     Place { local: Local(1), projection: vec![PlaceElem::Deref, PlaceElem::Field(field, ty)] }
+}
+
+/// Where a saved local of type `ty` in frame field `field` lives in the poll and drop
+/// functions: the field, or, for a heap-saved local (`heap_ptr` its field's pointer type),
+/// what the field points to.
+fn saved_place(field: u32, ty: Ty, heap_ptr: Option<Ty>) -> Place {
+    match heap_ptr {
+        Some(ptr) => Place {
+            local: Local(1),
+            projection: vec![PlaceElem::Deref, PlaceElem::Field(field, ptr), PlaceElem::Deref],
+        },
+        None => frame_field(field, ty),
+    }
 }
 
 fn const_state(types: &CoroutineTypes, v: u32) -> Operand {
@@ -261,16 +269,9 @@ struct Rewriter<'a> {
 }
 
 impl Rewriter<'_> {
-    /// Where saved local `l` (field `f`) lives in the poll function: its field, or what the
-    /// field points to.
+    /// Where saved local `l` (field `f`) lives in the poll function.
     fn saved_place(&self, l: Local, f: u32, old: &[LocalDecl]) -> Place {
-        match self.heap_ptr[l.index()] {
-            Some(ptr) => Place {
-                local: Local(1),
-                projection: vec![PlaceElem::Deref, PlaceElem::Field(f, ptr), PlaceElem::Deref],
-            },
-            None => frame_field(f, old[l.index()].ty),
-        }
+        saved_place(f, old[l.index()].ty, self.heap_ptr[l.index()])
     }
 
     fn local(&self, l: Local) -> Local {
@@ -656,7 +657,6 @@ fn initialization_at(
 #[allow(clippy::too_many_arguments)]
 fn drop_body(
     saved: &[SavedLocal],
-    field_of: &[Option<u32>],
     heap_ptr: &[Option<Ty>],
     drops: &[Vec<(usize, HeldDrop)>],
     types: &CoroutineTypes,
@@ -673,25 +673,14 @@ fn drop_body(
     // Whatever the state, the heap-saved locals' allocations are freed last (their values,
     // where held, were dropped first).
     let mut heap = Vec::new();
-    for (i, p) in heap_ptr.iter().enumerate() {
-        if let (Some(ptr), Some(field)) = (p, field_of[i]) {
-            locals.push(LocalDecl { ty: *ptr, name: None, mutable: true, span });
+    for (k, s) in saved.iter().enumerate() {
+        if let Some(ptr) = heap_ptr[s.local.index()] {
+            locals.push(LocalDecl { ty: ptr, name: None, mutable: true, span });
             let marker = Local(locals.len() as u32 - 1);
-            heap.push(HeapSlot {
-                marker,
-                field,
-                ty: saved.iter().find(|s| s.local.index() == i).map_or(*ptr, |s| s.ty),
-                ptr: *ptr,
-            });
+            heap.push(HeapSlot { marker, field: k as u32 + 1, ty: s.ty, ptr });
         }
     }
-    let place_of = |k: usize| match heap_ptr[saved[k].local.index()] {
-        Some(ptr) => Place {
-            local: Local(1),
-            projection: vec![PlaceElem::Deref, PlaceElem::Field(k as u32 + 1, ptr), PlaceElem::Deref],
-        },
-        None => frame_field(k as u32 + 1, saved[k].ty),
-    };
+    let place_of = |k: usize| saved_place(k as u32 + 1, saved[k].ty, heap_ptr[saved[k].local.index()]);
     let ret = || BasicBlockData {
         statements: Vec::new(),
         terminator: Terminator { kind: TerminatorKind::Return, span },

@@ -60,22 +60,17 @@ fn report(
             }
         }
     }
-    let first_future = path.iter().find_map(|(_, t)| mir.frames.get(t));
-    let what = match first_future {
+    // Type checking proved the goal with futures assumed `Send`, so the path passes through one.
+    let what = match path.iter().find_map(|(_, t)| mir.frames.get(t)) {
         Some(l) => display_name(&l.name),
         None => format!("`{}`", tys.display(goal.self_ty())),
     };
-    let mut d = if first_future.is_some() {
-        Diagnostic::error(
-            "E0277",
-            format!("future cannot be {} between threads safely", verb(goal.trait_id)),
-            span,
-            format!("{what} is not `{tn}`"),
-        )
-    } else {
-        let msg = format!("`{}` cannot be {} between threads safely", tys.display(culprit), verb(culprit_trait));
-        Diagnostic::error("E0277", msg.clone(), span, msg)
-    };
+    let mut d = Diagnostic::error(
+        "E0277",
+        format!("future cannot be {} between threads safely", verb(goal.trait_id)),
+        span,
+        format!("{what} is not `{tn}`"),
+    );
     d = d.with_note(format!(
         "within `{}`, the trait `{}` is not implemented for `{}`",
         tys.display(goal.self_ty()),

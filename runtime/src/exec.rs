@@ -28,13 +28,37 @@ pub unsafe extern "C-unwind" fn aether_rt_block_on(vt: *const AetherFutureVTable
         // only worker). Tokio refuses the same way.
         panic!("block_on called inside an async task: it would block a worker thread (use .await instead)");
     }
+    // SAFETY: guaranteed by the caller.
+    unsafe { poll_parked(vt, frame, out, || {}) }
+}
+
+/// Polls `frame` with the calling thread's parker as waker until it is ready; `before_parking` runs
+/// once, before the first park (not at all when the first poll finishes the future).
+///
+/// # Safety
+/// As aether_rt_block_on.
+unsafe fn poll_parked<G>(
+    vt: *const AetherFutureVTable,
+    frame: *mut u8,
+    out: *mut u8,
+    before_parking: impl FnOnce() -> G,
+) {
     let (parker, waker) = thread_parker();
     let mut cx = AetherContext { waker };
     // SAFETY: guaranteed by the caller.
     let poll = unsafe { (*vt).poll };
     // SAFETY: guaranteed by the caller.
-    while !unsafe { poll(frame, &mut cx, out) } {
+    if unsafe { poll(frame, &mut cx, out) } {
+        return;
+    }
+    // Kept until the future is done (a guard's drop, also while unwinding).
+    let _guard = before_parking();
+    loop {
         parker.park();
+        // SAFETY: guaranteed by the caller.
+        if unsafe { poll(frame, &mut cx, out) } {
+            return;
+        }
     }
 }
 
@@ -49,19 +73,8 @@ pub unsafe extern "C-unwind" fn aether_rt_block_on(vt: *const AetherFutureVTable
 /// As aether_rt_block_on.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn aether_rt_block_in_place(vt: *const AetherFutureVTable, frame: *mut u8, out: *mut u8) {
-    let (parker, waker) = thread_parker();
-    let mut cx = AetherContext { waker };
     // SAFETY: guaranteed by the caller.
-    let poll = unsafe { (*vt).poll };
-    // SAFETY: guaranteed by the caller.
-    if unsafe { poll(frame, &mut cx, out) } {
-        return;
-    }
-    let _released = crate::sched::BlockInPlace::enter();
-    // SAFETY: guaranteed by the caller.
-    while !unsafe { poll(frame, &mut cx, out) } {
-        parker.park();
-    }
+    unsafe { poll_parked(vt, frame, out, crate::sched::BlockInPlace::enter) }
 }
 
 /// Runs `async fn main`: records the arguments like aether_rt_start (argv, main thread, panic hook),

@@ -26,6 +26,8 @@ pub(super) struct PendingAsyncBlock {
     value: hir::Expr,
     captures: Vec<Capture>,
     ref_params: Vec<Option<LocalId>>,
+    /// The async `defer!` guards declared in the block's own body.
+    exit_awaits: Vec<(LocalId, FnId)>,
 }
 
 impl BodyChecker<'_, '_> {
@@ -65,9 +67,11 @@ impl BodyChecker<'_, '_> {
         let saved_async = std::mem::replace(&mut self.in_async, true);
         let saved_closure_in_async = std::mem::replace(&mut self.closure_in_async, false);
         let saved_depth = std::mem::replace(&mut self.block_depth, 0);
+        let saved_exit_awaits = std::mem::take(&mut self.exit_awaits);
         self.scopes.push(Default::default());
         let value = check(self, output);
         self.scopes.pop();
+        let exit_awaits = std::mem::replace(&mut self.exit_awaits, saved_exit_awaits);
         self.ret_ty = saved_ret;
         self.loops = saved_loops;
         self.in_async = saved_async;
@@ -129,7 +133,7 @@ impl BodyChecker<'_, '_> {
                 }
             }
         }
-        self.async_blocks.push(PendingAsyncBlock { def, value, captures, ref_params });
+        self.async_blocks.push(PendingAsyncBlock { def, value, captures, ref_params, exit_awaits });
         self.mk(ExprKind::Call { callee: def, substs, args }, ty, span)
     }
 
@@ -161,7 +165,7 @@ impl BodyChecker<'_, '_> {
                 params,
                 value: b.value,
                 captured_by_ref,
-                exit_awaits: self.exit_awaits.clone(),
+                exit_awaits: b.exit_awaits,
                 auto_obligations: Vec::new(),
             };
             self.cx.bodies.borrow_mut().insert(b.def, body);

@@ -59,9 +59,15 @@ impl BodyChecker<'_, '_> {
         }
         self.obligations.push(super::obligations::Obligation { trait_ref: goal.clone(), span });
         let output = self.project(goal, "Output", span);
-        let Some(poll) = self.cx.traits[future.index()].methods.iter().find(|(n, _)| n == "poll").map(|m| m.1) else {
+        let Some(poll) = self.future_poll() else {
             return self.error_expr(span);
         };
         self.mk(ExprKind::Await { fut: Box::new(fut), poll, substs: vec![t] }, output, span)
+    }
+
+    /// `Future::poll`, which `.await` (and an async `defer!` guard's exit) polls through.
+    pub(super) fn future_poll(&self) -> Option<hir::FnId> {
+        let future = self.cx.lang.future?;
+        self.cx.traits[future.index()].methods.iter().find(|(n, _)| n == "poll").map(|m| m.1)
     }
 }

@@ -61,7 +61,8 @@ pub(crate) struct BodyChecker<'c, 'a> {
     pub(super) owner: Option<FnId>,
     /// Async blocks of this body, made functions once it is finalized.
     pub(super) async_blocks: Vec<super::async_block::PendingAsyncBlock>,
-    /// Async `defer!` guards of this body and its async blocks (see `hir::Body::exit_awaits`).
+    /// Async `defer!` guards of the body being checked (see `hir::Body::exit_awaits`); an
+    /// async block's own go to its function.
     pub(super) exit_awaits: Vec<(LocalId, hir::FnId)>,
     /// `Send`/`Sync` goals proved assuming the futures in them are (`hir::Body::auto_obligations`).
     pub(super) auto_obligations: Vec<(hir::TraitRef, Span)>,
@@ -190,7 +191,7 @@ impl<'c, 'a> BodyChecker<'c, 'a> {
             params: param_ids,
             value,
             captured_by_ref: Vec::new(),
-            exit_awaits: self.exit_awaits.clone(),
+            exit_awaits: std::mem::take(&mut self.exit_awaits),
             auto_obligations: self.take_auto_obligations(),
         };
         self.finalize(&mut body);

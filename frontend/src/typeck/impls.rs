@@ -225,9 +225,10 @@ pub(crate) fn lower_impl_header(cx: &mut Cx, module: ModuleId, imp: &ast::ImplDe
     if *cx.tys.kind(self_ty) == TyKind::Error {
         return None;
     }
+    let auto = trait_ref.as_ref().filter(|tr| cx.tables().is_auto_trait(tr.trait_id));
     // Asserting `Send`/`Sync` is a promise the compiler cannot check: Rust's `unsafe impl`.
-    if let Some(tr) = &trait_ref {
-        if [cx.lang.send, cx.lang.sync].contains(&Some(tr.trait_id)) && !imp.negative && !imp.is_unsafe {
+    if let Some(tr) = auto {
+        if !imp.negative && !imp.is_unsafe {
             let name = cx.traits[tr.trait_id.index()].name.clone();
             cx.sink.push(
                 Diagnostic::error(
@@ -242,15 +243,9 @@ pub(crate) fn lower_impl_header(cx: &mut Cx, module: ModuleId, imp: &ast::ImplDe
         }
     }
     // Negative impls say a type is not `Send`/`Sync`; other traits have nothing to negate.
-    if imp.negative {
-        let auto = [cx.lang.send, cx.lang.sync];
-        match &trait_ref {
-            Some(tr) if auto.contains(&Some(tr.trait_id)) && imp.items.is_empty() => {}
-            _ => {
-                cx.sink.push(unsupported("negative impls of traits other than `Send` and `Sync`", item.span));
-                return None;
-            }
-        }
+    if imp.negative && (auto.is_none() || !imp.items.is_empty()) {
+        cx.sink.push(unsupported("negative impls of traits other than `Send` and `Sync`", item.span));
+        return None;
     }
     if trait_ref.is_none() && !matches!(cx.tys.kind(self_ty), TyKind::Adt(..)) && !cx.in_std(module) {
         let tn = cx.tys.display(self_ty).to_string();

@@ -49,19 +49,18 @@ impl BodyChecker<'_, '_> {
     /// runs `|| body` (so it runs where a local declared there is dropped, on every exit,
     /// unwinding and cancellation included). The statement itself is `()`.
     pub(super) fn check_defer(&mut self, body: &ast::Block, span: Span) -> hir::Expr {
+        if self.block_depth == 0 {
+            self.err(unsupported("`defer!` outside a block's statements", span));
+            return self.error_expr(span);
+        }
         if self.in_async {
             return self.check_async_defer(body, span);
         }
-        let unit = self.c().unit;
         let Some(defer) = self.std_adt("std::defer::Defer") else {
             self.err(unsupported("`defer!` without the standard library's `Defer`", span));
             return self.error_expr(span);
         };
         let Some(new) = self.inherent_fn(defer, "new") else { return self.error_expr(span) };
-        if self.block_depth == 0 {
-            self.err(unsupported("`defer!` outside a block's statements", span));
-            return self.error_expr(span);
-        }
         let closure = ast::Expr {
             kind: ast::ExprKind::Closure(Box::new(ast::Closure {
                 is_async: false,
@@ -74,13 +73,8 @@ impl BodyChecker<'_, '_> {
             span: body.span,
         };
         let c = self.check_expr(&closure, None);
-        let ct = c.ty;
-        let guard = self.call_hir(new, vec![ct], vec![c], span);
-        let gt = guard.ty;
-        let hidden = self.new_local("<defer>", gt, false, span, true);
-        let init = self.hidden_let(hidden, guard);
-        self.pinned.push(init);
-        self.mk(ExprKind::Lit(hir::Literal::Unit), unit, span)
+        self.declare_defer_guard(new, c, span);
+        self.mk(ExprKind::Lit(hir::Literal::Unit), self.c().unit, span)
     }
 
     /// `defer! { body }` in an async body: the guard `AsyncDefer::new(async { body })`, awaited
@@ -91,32 +85,28 @@ impl BodyChecker<'_, '_> {
             self.err(unsupported("`defer!` in async code without the standard library's `AsyncDefer`", span));
             return self.error_expr(span);
         };
-        let Some(new) = self.inherent_fn(defer, "new") else { return self.error_expr(span) };
-        let Some(poll) = self
-            .cx
-            .lang
-            .future
-            .and_then(|f| self.cx.traits[f.index()].methods.iter().find(|(n, _)| n == "poll").map(|m| m.1))
-        else {
+        let (Some(new), Some(poll)) = (self.inherent_fn(defer, "new"), self.future_poll()) else {
             return self.error_expr(span);
         };
-        if self.block_depth == 0 {
-            self.err(unsupported("`defer!` outside a block's statements", span));
-            return self.error_expr(span);
-        }
         let fut = self.check_async_body(usize::MAX, None, body.span, |this, output| {
             let value = this.check_block_expr(body, Some(unit), None);
             let value = this.coerce(value, unit);
             this.unify(output, unit);
             value
         });
-        let ft = fut.ty;
-        let guard = self.call_hir(new, vec![ft], vec![fut], span);
-        let gt = guard.ty;
-        let hidden = self.new_local("<defer>", gt, true, span, true);
+        let guard = self.declare_defer_guard(new, fut, span);
+        self.exit_awaits.push((guard, poll));
+        self.mk(ExprKind::Lit(hir::Literal::Unit), unit, span)
+    }
+
+    /// The hidden local `<defer>`, initialized with `new(arg)` by a `let` just before the
+    /// statement holding the macro.
+    fn declare_defer_guard(&mut self, new: hir::FnId, arg: hir::Expr, span: Span) -> hir::LocalId {
+        let guard = self.call_hir(new, vec![arg.ty], vec![arg], span);
+        // Mutable: an async guard is polled in place through `&mut`.
+        let hidden = self.new_local("<defer>", guard.ty, true, span, true);
         let init = self.hidden_let(hidden, guard);
         self.pinned.push(init);
-        self.exit_awaits.push((hidden, poll));
-        self.mk(ExprKind::Lit(hir::Literal::Unit), unit, span)
+        hidden
     }
 }
